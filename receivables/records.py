@@ -1,0 +1,155 @@
+"""Canonical records every connector produces and every report consumes.
+
+All records are frozen dataclasses. Money is ``Decimal`` (made by :func:`receivables.money.money`), dates are
+``datetime.date``. Amounts of items are *signed*: invoices positive, credit notes and unapplied payments
+negative, as the ERP's receivable account sees them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from enum import StrEnum
+
+
+class ItemKind(StrEnum):
+    INVOICE = "invoice"
+    CREDIT_NOTE = "credit_note"
+    PAYMENT = "payment"          # an unapplied (or partly applied) payment sitting on the receivable account
+
+
+@dataclass(frozen=True, slots=True)
+class Customer:
+    """A customer (QuickBooks: a customer or sub-customer/job; Odoo: a commercial partner).
+
+    ``id`` is stable within the source: QuickBooks uses the full ``Parent:Sub:Job`` path, Odoo the partner id as a
+    string. ``name`` is what people read (the full path for QuickBooks sub-customers); ``parent_id`` points at the
+    parent customer's ``id`` when there is one.
+    """
+
+    id: str
+    name: str
+    parent_id: str | None = None
+    email: str = ""
+    phone: str = ""
+    lang: str = ""
+    terms_days: int | None = None
+    credit_limit: Decimal | None = None
+    currency: str | None = None
+    tags: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Invoice:
+    """One receivable item: an invoice (or one instalment of it), a credit note, or an unapplied payment.
+
+    - ``total``: the signed original amount in ``currency`` (document currency).
+    - ``open_amount``: the signed amount still open at the source's report date, in ``currency``.
+    - ``open_amount_company``: the same in the company currency, when the source tells (``None`` otherwise).
+    - ``due``: the due date of this item (an instalment has its own); ``None`` when the source has none.
+    - ``paid_on``: the date the item was settled in full, when the source tells; ``None`` while open or unknown.
+    - ``source_ref``: where it came from ("file.csv:12", "account.move.line,4711").
+    - ``flags``: markers such as ``"disputed"`` or ``"no_followup"``.
+    - ``customer_name``: denormalised display name, so reports need no join.
+    """
+
+    id: str
+    number: str
+    customer_id: str
+    kind: ItemKind
+    issued: date
+    due: date | None
+    currency: str
+    total: Decimal
+    open_amount: Decimal
+    open_amount_company: Decimal | None = None
+    source_ref: str = ""
+    flags: frozenset[str] = frozenset()
+    paid_on: date | None = None
+    customer_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Payment:
+    """A customer payment received. ``amount`` is positive; ``applied_to`` lists item ids it settled (if known)."""
+
+    id: str
+    customer_id: str
+    date: date
+    amount: Decimal
+    currency: str
+    applied_to: tuple[str, ...] = ()
+    number: str = ""
+    source_ref: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Allocation:
+    """Which payment or credit (``credit_item_id``) settled which item (``debit_item_id``), how much and when.
+
+    ``amount`` is in the company currency, ``amount_currency`` in the debit item's currency (when known).
+    With allocations the books can be rebuilt as they stood on any date.
+    """
+
+    debit_item_id: str
+    credit_item_id: str
+    amount: Decimal
+    date: date
+    amount_currency: Decimal | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CollectionNote:
+    """A note a collector wrote about a customer or an invoice; ``uid`` is stable for idempotent write-back."""
+
+    uid: str
+    customer_id: str
+    written_at: str
+    author: str
+    text: str
+    invoice_id: str | None = None
+    promise_date: date | None = None
+    promise_amount: Decimal | None = None
+    next_action_date: date | None = None
+    synced_at: str | None = None
+    erp_ref: str | None = None
+
+
+# What a source can tell. Reports that need a capability the books lack say so instead of guessing.
+OPEN_ITEMS = "open_items"            # open balances per item at report_date
+ISSUED_HISTORY = "issued_history"    # invoices and credit notes issued over a period, open or paid
+PAYMENT_DATES = "payment_dates"      # paid_on dates of settled items
+PAYMENTS = "payments"                # payments received, with dates
+ALLOCATIONS = "allocations"          # which payment settled which item, and when
+DUE_DATES = "due_dates"              # items carry due dates
+
+
+@dataclass(frozen=True)
+class Books:
+    """Everything one pull of one source yields.
+
+    ``report_date`` is the date the source's open balances stand at (an export's "As of" line, or the pull date
+    for an ERP). ``rates`` maps a foreign currency to company-currency units per unit, where known.
+    ``knows`` lists what the source can tell (see the constants above); ``notes`` are plain statements about what
+    it cannot (e.g. "IIF does not record which payment settles which invoice"). ``period`` is the first and last
+    date the history covers, when it is a history export.
+    """
+
+    source: str
+    company_currency: str
+    report_date: date | None
+    customers: tuple[Customer, ...] = ()
+    items: tuple[Invoice, ...] = ()
+    payments: tuple[Payment, ...] = ()
+    allocations: tuple[Allocation, ...] = ()
+    rates: dict[str, Decimal] = field(default_factory=dict)
+    knows: frozenset[str] = frozenset()
+    notes: tuple[str, ...] = ()
+    period: tuple[date, date] | None = None
+    kinds: tuple[str, ...] = ()          # report kinds or connector name that produced these books
+
+    def open_items(self) -> tuple[Invoice, ...]:
+        return tuple(i for i in self.items if i.open_amount != 0)
+
+    def customer_map(self) -> dict[str, Customer]:
+        return {c.id: c for c in self.customers}
