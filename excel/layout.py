@@ -5,7 +5,7 @@ these declarations; no cell address or sheet name is written anywhere else.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Cell kinds: how a value is written and formatted.
 TEXT, MONEY, DATE, INT, DAYS, PERCENT, NUMBER = "text", "money", "date", "int", "days", "percent", "number"
@@ -40,6 +40,7 @@ class Sheet:
     header_row: int = 1   # 1-based row of the header; data follows
     # For a sheet whose middle columns depend on the inputs (the aging buckets): the field prefix of those columns.
     dynamic_field: str | None = None
+    hidden: bool = False
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class NamedCell:
 
 CONTROL, INVOICES, AGING, DSO, CUSTOMERS, REMINDERS, NOTES, ISSUES = (
     "Control", "Invoices", "Aging", "DSO", "Customers", "Reminders", "Notes", "Issues")
+FIGURES = "Figures"
 CONF_SHEET = "xlwings.conf"
 
 SHEETS: tuple[Sheet, ...] = (
@@ -134,6 +136,11 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Row", "row", INT, 7),
         Column("Message", "message", TEXT, 90),
     )),
+    # Fixed-shape figures the Control sheet's charts read (aging by bucket in company currency).
+    Sheet(FIGURES, table="tblFigures", hidden=True, columns=(
+        Column("Bucket", "bucket", TEXT, 12),
+        Column("Amount", "amount", MONEY, 14),
+    )),
 )
 
 NAMED_CELLS: tuple[NamedCell, ...] = (
@@ -159,3 +166,27 @@ def sheet(name: str) -> Sheet:
 
 def named_cell(name: str) -> NamedCell:
     return next(c for c in NAMED_CELLS if c.name == name)
+
+
+@dataclass
+class PanelData:
+    """What a refresh writes: rows per program-owned sheet, the aging bucket labels, and output named cells.
+
+    ``rows[sheet_name]`` is a list of dicts keyed by :attr:`Column.field` (the Aging sheet's bucket columns are keyed
+    ``"bucket:<label>"``). Values are ``str``, ``int``, ``Decimal``, ``datetime.date`` or ``None``; text is always
+    written as text, never as a formula.
+    """
+
+    rows: dict[str, list[dict]] = field(default_factory=dict)
+    bucket_labels: tuple[str, ...] = ("Current", "1-30", "31-60", "61-90", "91+")
+    cells: dict[str, object] = field(default_factory=dict)
+
+
+def columns_of(sheet_: Sheet, bucket_labels: tuple[str, ...]) -> tuple[Column, ...]:
+    """The concrete columns of ``sheet_`` for the given bucket labels (inserted before "Total" on Aging)."""
+    if not sheet_.dynamic_field:
+        return sheet_.columns
+    fixed = list(sheet_.columns)
+    at = next(i for i, c in enumerate(fixed) if c.field == "total")
+    dyn = [Column(label, sheet_.dynamic_field + label, MONEY, 13) for label in bucket_labels]
+    return tuple(fixed[:at] + dyn + fixed[at:])
