@@ -1,0 +1,98 @@
+"""Where books come from: a QuickBooks export (file or folder), the Odoo server, or the ledger.
+
+``open_books`` is the one place that turns a SOURCE argument into :class:`~receivables.records.Books`; pulls from
+Odoo are stored in the ledger as they arrive (their incremental state lives there), file sources are stored only
+by ``ardesk pull``.
+"""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+from receivables.config import Config
+from receivables.errors import InputError
+from receivables.ledger import Ledger
+from receivables.records import Books
+
+ODOO, LEDGER = "odoo", "ledger"
+
+
+@dataclass(frozen=True)
+class Opened:
+    books: Books
+    source_key: str
+    snapshot_id: int | None = None      # set when the books were stored (or loaded from) the ledger
+
+
+def resolve(source: str | None, config: Config) -> str:
+    """The SOURCE to use: the argument, else the config's default; a clear error when there is neither."""
+    chosen = source or config.default_source
+    if not chosen:
+        raise InputError("no SOURCE given and no default source configured",
+                         hint="pass a QuickBooks export, a folder of exports, 'odoo' or 'ledger', "
+                              "or set [source] default in ardesk.toml")
+    return chosen
+
+
+def source_key(source: str, config: Config) -> str:
+    if source == ODOO:
+        return f"odoo:{config.odoo.url}/{config.odoo.db}"
+    return "qb:" + str(Path(source).resolve())
+
+
+def open_books(source: str | None, config: Config, *, today: date, ledger_path: Path | None = None,
+               store: bool = False, progress: Callable[[int, int], None] | None = None) -> Opened:
+    """Read the books of ``source``; store them as a snapshot when ``store`` (always for Odoo pulls)."""
+    source = resolve(source, config)
+    ledger_path = ledger_path or config.ledger
+    if source == LEDGER:
+        if not Path(ledger_path).exists():
+            raise InputError("no ledger yet", source=str(ledger_path), hint="run `ardesk pull SOURCE` first")
+        with Ledger(ledger_path) as ledger:
+            info = ledger.latest()
+            if info is None:
+                raise InputError("the ledger holds no snapshot yet", source=str(ledger_path),
+                                 hint="run `ardesk pull SOURCE` first")
+            return Opened(ledger.load(info.id), info.source_key, info.id)
+    key = source_key(source, config)
+    if source == ODOO:
+        from connectors.odoo import pull as odoo_pull
+
+        with Ledger(ledger_path) as ledger:
+            previous = ledger.latest(key)
+            prev_books = ledger.load(previous.id) if previous else None
+            books, state = odoo_pull(config.odoo, password=config.odoo.password(), today=today,
+                                     previous=prev_books, state=previous.state if previous else None,
+                                     progress=progress)
+            sid = ledger.store(books, source_key=key, state=state)
+            ledger.audit("pull", target=key, detail={"snapshot": sid, "items": len(books.items)})
+            return Opened(books, key, sid)
+    path = Path(source)
+    if not path.exists():
+        raise InputError("no such file or folder", source=source,
+                         hint="give a QuickBooks export, a folder of exports, 'odoo' or 'ledger'")
+    from connectors.quickbooks import read_source
+
+    books = read_source(path, company_currency=config.company_currency or "USD")
+    if config.rates:
+        from receivables.money import money
+
+        books = _with_rates(books, {k: money(v) for k, v in config.rates.items()})
+    if not store:
+        return Opened(books, key)
+    with Ledger(ledger_path) as ledger:
+        sid = ledger.store(books, source_key=key)
+        ledger.audit("pull", target=key, detail={"snapshot": sid, "items": len(books.items),
+                                                 "file": os.fspath(path)})
+    return Opened(books, key, sid)
+
+
+def _with_rates(books: Books, rates: dict) -> Books:
+    from dataclasses import replace
+
+    merged = dict(rates)
+    merged.update(books.rates)          # a rate the source states wins over the configured one
+    return replace(books, rates=merged)

@@ -1,0 +1,313 @@
+"""The ledger: one SQLite file that keeps every pull as a snapshot, the collection notes, and an audit trail.
+
+- The schema carries a version (``PRAGMA user_version``) and is brought forward by the ordered ``MIGRATIONS`` when a
+  file is opened; a file written by a newer ardesk is refused rather than damaged.
+- A snapshot (customers, items, payments, allocations and the connector's state) is written in one transaction:
+  a failed pull leaves nothing behind.
+- Money is stored as decimal text (exact), dates as ISO text.
+- The audit trail records what was done, when, by whom and with what result; features append to it.
+"""
+from __future__ import annotations
+
+import getpass
+import json
+import sqlite3
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import date, datetime, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import Iterator
+
+from .errors import InputError
+from .records import Allocation, Books, Customer, Invoice, ItemKind, Payment
+
+MIGRATIONS: tuple[str, ...] = (
+    # 1: snapshots and their records, notes, audit trail
+    """
+    CREATE TABLE snapshots (
+        id INTEGER PRIMARY KEY,
+        source TEXT NOT NULL,
+        source_key TEXT NOT NULL,
+        pulled_at TEXT NOT NULL,
+        report_date TEXT,
+        company_currency TEXT NOT NULL,
+        knows TEXT NOT NULL,
+        notes TEXT NOT NULL,
+        rates TEXT NOT NULL,
+        period_start TEXT,
+        period_end TEXT,
+        kinds TEXT NOT NULL,
+        state TEXT NOT NULL
+    );
+    CREATE INDEX snapshots_key ON snapshots(source_key, id);
+    CREATE TABLE customers (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, name TEXT NOT NULL, parent_id TEXT, email TEXT, phone TEXT, lang TEXT,
+        terms_days INTEGER, credit_limit TEXT, currency TEXT, tags TEXT,
+        PRIMARY KEY (snapshot_id, id)
+    );
+    CREATE TABLE items (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, number TEXT, customer_id TEXT NOT NULL, kind TEXT NOT NULL, issued TEXT NOT NULL,
+        due TEXT, currency TEXT NOT NULL, total TEXT NOT NULL, open_amount TEXT NOT NULL,
+        open_amount_company TEXT, source_ref TEXT, flags TEXT, paid_on TEXT, customer_name TEXT,
+        PRIMARY KEY (snapshot_id, id)
+    );
+    CREATE TABLE payments (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+        id TEXT NOT NULL, customer_id TEXT NOT NULL, date TEXT NOT NULL, amount TEXT NOT NULL,
+        currency TEXT NOT NULL, applied_to TEXT, number TEXT, source_ref TEXT,
+        PRIMARY KEY (snapshot_id, id)
+    );
+    CREATE TABLE allocations (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+        debit_item_id TEXT NOT NULL, credit_item_id TEXT NOT NULL, amount TEXT NOT NULL,
+        date TEXT NOT NULL, amount_currency TEXT
+    );
+    CREATE INDEX allocations_snapshot ON allocations(snapshot_id);
+    CREATE TABLE notes (
+        uid TEXT PRIMARY KEY,
+        customer TEXT NOT NULL, invoice TEXT, written_at TEXT, author TEXT, text TEXT NOT NULL,
+        promise_date TEXT, promise_amount TEXT, next_action_date TEXT,
+        first_seen TEXT NOT NULL, origin TEXT NOT NULL, synced_at TEXT, erp_ref TEXT
+    );
+    CREATE TABLE audit (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL, target TEXT,
+        result TEXT NOT NULL, detail TEXT
+    );
+    """,
+)
+SCHEMA_VERSION = len(MIGRATIONS)
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def _d(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def _pd(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _m(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+def _pm(value: str | None) -> Decimal | None:
+    return None if value is None else Decimal(value)
+
+
+@dataclass(frozen=True)
+class SnapshotInfo:
+    id: int
+    source: str
+    source_key: str
+    pulled_at: str
+    report_date: date | None
+    items: int
+    state: dict
+
+
+class Ledger:
+    """A ledger file. Use as a context manager or call :meth:`close`."""
+
+    def __init__(self, path: str | Path):
+        self.path = Path(path)
+        try:
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            self.conn.execute("PRAGMA journal_mode = WAL")
+            self._migrate()
+        except sqlite3.DatabaseError as exc:
+            raise InputError(f"not an ardesk ledger or damaged: {exc}", source=str(self.path),
+                             hint="point --ledger at the right file, or move this one away") from None
+
+    # -- housekeeping -------------------------------------------------------------------------------------------
+    def _migrate(self) -> None:
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise InputError(f"the ledger has schema version {version}, newer than this ardesk knows "
+                             f"({SCHEMA_VERSION})", source=str(self.path), hint="upgrade ardesk")
+        for number in range(version, SCHEMA_VERSION):
+            with self.transaction():
+                for statement in _statements(MIGRATIONS[number]):
+                    self.conn.execute(statement)
+                self.conn.execute(f"PRAGMA user_version = {number + 1}")
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One transaction: everything inside is committed together or not at all."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> "Ledger":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    @property
+    def schema_version(self) -> int:
+        return self.conn.execute("PRAGMA user_version").fetchone()[0]
+
+    # -- snapshots ----------------------------------------------------------------------------------------------
+    def store(self, books: Books, *, source_key: str, state: dict | None = None) -> int:
+        """Store ``books`` as a new snapshot in one transaction; returns its id."""
+        with self.transaction() as c:
+            cur = c.execute(
+                "INSERT INTO snapshots (source, source_key, pulled_at, report_date, company_currency, knows, notes,"
+                " rates, period_start, period_end, kinds, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (books.source, source_key, _now(), _d(books.report_date), books.company_currency,
+                 json.dumps(sorted(books.knows)), json.dumps(list(books.notes)),
+                 json.dumps({k: str(v) for k, v in books.rates.items()}),
+                 _d(books.period[0]) if books.period else None, _d(books.period[1]) if books.period else None,
+                 json.dumps(list(books.kinds)), json.dumps(state or {})))
+            sid = cur.lastrowid
+            c.executemany(
+                "INSERT INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                [(sid, x.id, x.name, x.parent_id, x.email, x.phone, x.lang, x.terms_days, _m(x.credit_limit),
+                  x.currency, json.dumps(list(x.tags))) for x in books.customers])
+            c.executemany(
+                "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(sid, i.id, i.number, i.customer_id, i.kind.value, _d(i.issued), _d(i.due), i.currency,
+                  str(i.total), str(i.open_amount), _m(i.open_amount_company), i.source_ref,
+                  json.dumps(sorted(i.flags)), _d(i.paid_on), i.customer_name) for i in books.items])
+            c.executemany(
+                "INSERT INTO payments VALUES (?,?,?,?,?,?,?,?,?)",
+                [(sid, p.id, p.customer_id, _d(p.date), str(p.amount), p.currency, json.dumps(list(p.applied_to)),
+                  p.number, p.source_ref) for p in books.payments])
+            c.executemany(
+                "INSERT INTO allocations VALUES (?,?,?,?,?,?)",
+                [(sid, a.debit_item_id, a.credit_item_id, str(a.amount), _d(a.date), _m(a.amount_currency))
+                 for a in books.allocations])
+        return sid
+
+    def snapshots(self, source_key: str | None = None) -> list[SnapshotInfo]:
+        """Stored snapshots, newest first (optionally of one source)."""
+        sql = ("SELECT s.id, s.source, s.source_key, s.pulled_at, s.report_date, s.state,"
+               " (SELECT count(*) FROM items i WHERE i.snapshot_id = s.id) FROM snapshots s")
+        args: tuple = ()
+        if source_key:
+            sql += " WHERE s.source_key = ?"
+            args = (source_key,)
+        rows = self.conn.execute(sql + " ORDER BY s.id DESC", args).fetchall()
+        return [SnapshotInfo(r[0], r[1], r[2], r[3], _pd(r[4]), r[6], json.loads(r[5])) for r in rows]
+
+    def latest(self, source_key: str | None = None) -> SnapshotInfo | None:
+        found = self.snapshots(source_key)
+        return found[0] if found else None
+
+    def load(self, snapshot_id: int) -> Books:
+        """The books of one snapshot, exactly as stored."""
+        c = self.conn
+        s = c.execute("SELECT source, report_date, company_currency, knows, notes, rates, period_start, period_end,"
+                      " kinds FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()
+        if s is None:
+            raise InputError(f"no snapshot {snapshot_id} in the ledger", source=str(self.path))
+        customers = tuple(
+            Customer(id=r[0], name=r[1], parent_id=r[2], email=r[3] or "", phone=r[4] or "", lang=r[5] or "",
+                     terms_days=r[6], credit_limit=_pm(r[7]), currency=r[8], tags=tuple(json.loads(r[9] or "[]")))
+            for r in c.execute("SELECT id, name, parent_id, email, phone, lang, terms_days, credit_limit, currency,"
+                               " tags FROM customers WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)))
+        items = tuple(
+            Invoice(id=r[0], number=r[1] or "", customer_id=r[2], kind=ItemKind(r[3]), issued=_pd(r[4]),
+                    due=_pd(r[5]), currency=r[6], total=Decimal(r[7]), open_amount=Decimal(r[8]),
+                    open_amount_company=_pm(r[9]), source_ref=r[10] or "", flags=frozenset(json.loads(r[11] or "[]")),
+                    paid_on=_pd(r[12]), customer_name=r[13] or "")
+            for r in c.execute("SELECT id, number, customer_id, kind, issued, due, currency, total, open_amount,"
+                               " open_amount_company, source_ref, flags, paid_on, customer_name FROM items"
+                               " WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)))
+        payments = tuple(
+            Payment(id=r[0], customer_id=r[1], date=_pd(r[2]), amount=Decimal(r[3]), currency=r[4],
+                    applied_to=tuple(json.loads(r[5] or "[]")), number=r[6] or "", source_ref=r[7] or "")
+            for r in c.execute("SELECT id, customer_id, date, amount, currency, applied_to, number, source_ref"
+                               " FROM payments WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)))
+        allocations = tuple(
+            Allocation(debit_item_id=r[0], credit_item_id=r[1], amount=Decimal(r[2]), date=_pd(r[3]),
+                       amount_currency=_pm(r[4]))
+            for r in c.execute("SELECT debit_item_id, credit_item_id, amount, date, amount_currency FROM allocations"
+                               " WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)))
+        period = (_pd(s[6]), _pd(s[7])) if s[6] and s[7] else None
+        return Books(source=s[0], company_currency=s[2], report_date=_pd(s[1]), customers=customers, items=items,
+                     payments=payments, allocations=allocations,
+                     rates={k: Decimal(v) for k, v in json.loads(s[5]).items()},
+                     knows=frozenset(json.loads(s[3])), notes=tuple(json.loads(s[4])), period=period,
+                     kinds=tuple(json.loads(s[8])))
+
+    # -- notes ----------------------------------------------------------------------------------------------------
+    def keep_notes(self, notes: list[dict], *, origin: str) -> int:
+        """Copy notes people typed (rows of the Notes sheet) into the ledger; returns how many were new.
+
+        A note's identity is its ``uid`` when it has one, else a hash of what was typed, so the same note read
+        again is not stored twice and an edited note is kept beside its earlier text.
+        """
+        import hashlib
+
+        new = 0
+        with self.transaction() as c:
+            for n in notes:
+                text = str(n.get("text") or "").strip()
+                if not text:
+                    continue
+                uid = str(n.get("uid") or "").strip() or "h:" + hashlib.sha256(json.dumps(
+                    [str(n.get(k) or "") for k in ("written_at", "author", "customer", "invoice", "text",
+                                                   "promise_date", "promise_amount", "next_action_date")]
+                ).encode()).hexdigest()[:24]
+                cur = c.execute(
+                    "INSERT OR IGNORE INTO notes (uid, customer, invoice, written_at, author, text, promise_date,"
+                    " promise_amount, next_action_date, first_seen, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                    (uid, str(n.get("customer") or ""), _s(n.get("invoice")), _s(n.get("written_at")),
+                     _s(n.get("author")), text, _s(n.get("promise_date")), _s(n.get("promise_amount")),
+                     _s(n.get("next_action_date")), _now(), origin))
+                new += cur.rowcount
+        return new
+
+    def notes(self) -> list[dict]:
+        cur = self.conn.execute("SELECT * FROM notes ORDER BY first_seen, uid")
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, r)) for r in cur.fetchall()]
+
+    # -- audit ------------------------------------------------------------------------------------------------------
+    def audit(self, action: str, *, target: str = "", result: str = "ok", detail: dict | None = None,
+              actor: str | None = None) -> None:
+        """Append one line to the audit trail (in its own transaction)."""
+        with self.transaction() as c:
+            c.execute("INSERT INTO audit (at, actor, action, target, result, detail) VALUES (?,?,?,?,?,?)",
+                      (_now(), actor or _actor(), action, target, result,
+                       json.dumps(detail or {}, default=str, sort_keys=True)))
+
+    def audit_trail(self, limit: int = 100) -> list[dict]:
+        cur = self.conn.execute("SELECT id, at, actor, action, target, result, detail FROM audit"
+                                " ORDER BY id DESC LIMIT ?", (limit,))
+        return [dict(zip(("id", "at", "actor", "action", "target", "result", "detail"), r)) for r in cur]
+
+
+def _s(value) -> str | None:
+    if value is None or value == "":
+        return None
+    return value.isoformat() if isinstance(value, date) else str(value)
+
+
+def _actor() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "unknown"
+
+
+def _statements(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
