@@ -191,9 +191,9 @@ def forecast(obj, source, as_of, fmt):
 
 
 def main(argv: list[str] | None = None) -> None:
-    from . import commands  # noqa: F401  (registers the workbook, refresh, demo and init commands)
+    from jobs import commands  # registers demo, init, refresh and workbook on the group
 
-    cli.main(args=argv, prog_name="ardesk")
+    commands.cli.main(args=argv, prog_name="ardesk")
 
 
 if __name__ == "__main__":
