@@ -1,0 +1,115 @@
+"""The command line through click's runner: the output contract, exit statuses and one-line errors."""
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from jobs import commands
+
+OPEN_INVOICES = (
+    "Open Invoices Report\r\n"
+    "Foundry Distribution, Inc\r\n"
+    "\"As of Oct 31, 2026\"\r\n"
+    "\r\n"
+    ",Date,Transaction type,Num,Term,Due date,Open balance\r\n"
+    "Acme Ltd,,,,,,\r\n"
+    ",09/01/2026,Invoice,1001,Net 30,10/01/2026,\"1,200.50\"\r\n"
+    ",10/15/2026,Invoice,1002,Net 30,11/14/2026,300.00\r\n"
+    ",10/20/2026,Credit Memo,CM1,,10/20/2026,-50.00\r\n"
+    "Total for Acme Ltd,,,,,,\"$1,450.50\"\r\n"
+    "\"=HYPERLINK(\"\"http://x\"\")\",,,,,,\r\n"
+    ",07/01/2026,Invoice,1003,Net 30,07/31/2026,99.99\r\n"
+    "\"Total for =HYPERLINK(\"\"http://x\"\")\",,,,,,$99.99\r\n"
+    "TOTAL,,,,,,\"$1,550.49\"\r\n"
+    "\r\n\r\n\r\n"
+    "\" Sunday, November 1, 2026 11:27 PM GMTZ\"\r\n"
+)
+
+
+@pytest.fixture
+def workdir(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "open.csv").write_bytes(OPEN_INVOICES.encode())
+    return tmp_path
+
+
+def run(*args):
+    return CliRunner().invoke(commands.cli, list(args), catch_exceptions=False)
+
+
+def test_aging_json_follows_the_contract(workdir):
+    result = run("aging", "open.csv", "--as-of", "2026-10-31", "--format", "json")
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {k: data[k] for k in ("as_of", "currency", "by", "buckets")} == {
+        "as_of": "2026-10-31", "currency": "USD", "by": "due",
+        "buckets": ["Current", "1-30", "31-60", "61-90", "91+"]}
+    assert data["customers"] == [
+        {"customer": "=HYPERLINK(\"http://x\")", "total": "99.99",
+         "buckets": {"Current": "0.00", "1-30": "0.00", "31-60": "0.00", "61-90": "0.00", "91+": "99.99"}},
+        {"customer": "Acme Ltd", "total": "1450.50",
+         "buckets": {"Current": "300.00", "1-30": "1150.50", "31-60": "0.00", "61-90": "0.00", "91+": "0.00"}},
+    ]
+    assert data["totals"] == {"Current": "300.00", "1-30": "1150.50", "31-60": "0.00", "61-90": "0.00",
+                              "91+": "99.99", "total": "1550.49"}
+    assert data["source_date"] == "2026-10-31"
+
+
+def test_aging_custom_buckets_and_csv_keeps_formulas_as_text(workdir):
+    result = run("aging", "open.csv", "--as-of", "2026-10-31", "--buckets", "15,90", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[0] == ["Customer", "Current", "1-15", "16-90", "91+", "Total"]
+    assert rows[1] == ["'=HYPERLINK(\"http://x\")", "0.00", "0.00", "0.00", "99.99", "99.99"]  # stays text
+    assert rows[2] == ["Acme Ltd", "300.00", "-50.00", "1200.50", "0.00", "1450.50"]  # the credit in its own bucket
+    assert rows[-1] == ["TOTAL", "300.00", "-50.00", "1200.50", "99.99", "1550.49"]
+
+
+def test_pull_then_ledger_gives_the_same_aging(workdir):
+    pulled = run("pull", "open.csv")
+    assert pulled.exit_code == 0 and "stored snapshot 1" in pulled.stdout
+    from_file = run("aging", "open.csv", "--as-of", "2026-11-15", "--format", "json")
+    from_ledger = run("aging", "ledger", "--as-of", "2026-11-15", "--format", "json")
+    assert json.loads(from_file.stdout) == json.loads(from_ledger.stdout)
+    assert json.loads(from_ledger.stdout)["warnings"]     # later than the export: payments since are unknown
+
+
+def test_aging_before_the_export_date_is_refused(workdir):
+    result = CliRunner().invoke(commands.cli, ["aging", "open.csv", "--as-of", "2026-09-30"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ardesk: ") and "A/R Aging Detail" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("mutate, expected", [
+    (lambda t: t.replace("\"$1,550.49\"", "\"$1,550.50\""), "row 14"),
+    (lambda t: t.replace("11/14/2026", "14/14/2026"), "row 8"),
+    (lambda t: "", "empty"),
+])
+def test_bad_input_is_one_line_exit_2_and_stores_nothing(workdir, mutate, expected):
+    (workdir / "bad.csv").write_bytes(mutate(OPEN_INVOICES).encode())
+    result = CliRunner().invoke(commands.cli, ["pull", "bad.csv"])
+    assert result.exit_code == 2, result.output
+    line = result.stderr.strip()
+    assert "\n" not in line and "bad.csv" in line and expected in line
+    assert not (workdir / "ardesk.db").exists() or "stored" not in result.stdout
+
+
+def test_missing_source_says_what_to_do(workdir):
+    result = CliRunner().invoke(commands.cli, ["aging"])
+    assert result.exit_code == 2
+    assert "no SOURCE given" in result.stderr and "ardesk.toml" in result.stderr
+
+
+def test_every_command_has_help():
+    def walk(group, prefix=()):
+        for name, cmd in group.commands.items():
+            yield prefix + (name,), cmd
+            if hasattr(cmd, "commands"):
+                yield from walk(cmd, prefix + (name,))
+    for path, cmd in walk(commands.cli):
+        assert cmd.help and cmd.help.strip(), f"ardesk {' '.join(path)} has no help text"
