@@ -24,14 +24,6 @@ def _aging_rows(d: dict) -> tuple[list[str], list[list], list[str]]:
     return headers, rows, head
 
 
-def _records_rows(key: str, columns: list[tuple[str, str]], title: Callable[[dict], str]):
-    def build(d: dict):
-        headers = [h for h, _ in columns]
-        rows = [[_cell(r.get(f)) for _, f in columns] for r in d.get(key, [])]
-        return headers, rows, [title(d)]
-    return build
-
-
 def _cell(value) -> str:
     if value is None:
         return ""
@@ -43,10 +35,6 @@ def _cell(value) -> str:
 
 
 TABULATORS: dict[str, Callable[[dict], tuple[list[str], list[list], list[str]]]] = {"aging": _aging_rows}
-
-
-def register(kind: str, key: str, columns: list[tuple[str, str]], title: Callable[[dict], str]) -> None:
-    TABULATORS[kind] = _records_rows(key, columns, title)
 
 
 def render(kind: str, data: dict, fmt: str) -> str:
@@ -96,3 +84,41 @@ def _table(headers: list[str], rows: list[list]) -> str:
     out = [line(headers), line(["-" * w for w in widths])]
     out += [line(r) for r in cells]
     return "\n".join(out)
+
+
+def _dso_rows(d: dict):
+    cols = [("Month", "month"), ("AR", "ar"), ("Credit sales", "credit_sales"), ("DSO", "dso"),
+            ("Countback", "countback_dso"), ("Best possible", "best_possible_dso"),
+            ("Days delinquent", "average_days_delinquent"), ("CEI %", "cei")]
+    rows = [[_cell(m.get(f)) for _, f in cols] for m in d["months"]]
+    period = f"{d.get('period_start', '?')}..{d['as_of']}"
+    rows.append([f"period {period}"] + [_cell(d.get(f)) for _, f in cols[1:]])
+    head = [f"DSO as of {d['as_of']}, {d.get('currency', '')}: period of {d['period_days']} days "
+            f"({d.get('day_count', '')}); CEI credit sales: {d.get('cei_sales', '')}"]
+    return [h for h, _ in cols], rows, head
+
+
+def _customers_rows(d: dict):
+    cols = [("Customer", "customer"), ("Open AR", "open_ar"), ("Overdue", "overdue"), ("% current", "percent_current"),
+            ("Days late 3m", "late_3m"), ("6m", "late_6m"), ("12m", "late_12m"), ("Days to pay 12m", "dtp_12m"),
+            ("Trend", "trend"), ("Segment", "segment"), ("Limit used %", "limit_used"), ("Risk", "risk_score"),
+            ("Risk factors", "factors")]
+    rows = []
+    for c in d["customers"]:
+        flat = dict(c)
+        for k, v in (c.get("days_late") or {}).items():
+            flat[f"late_{k}"] = v
+        flat["dtp_12m"] = (c.get("days_to_pay") or {}).get("12m")
+        flat["factors"] = ", ".join(f"{f['factor']} {f['points']}" for f in c.get("risk_factors", []) if f["points"])
+        rows.append([_cell(flat.get(f)) for _, f in cols])
+    return [h for h, _ in cols], rows, [f"Customers as of {d['as_of']}, {d.get('currency', '')}"]
+
+
+def _forecast_rows(d: dict):
+    weeks = [*d["weeks"], d["later"]]
+    rows = [[w["week"], w["start"], w["end"] or "", w["amount"], len(w.get("items", []))] for w in weeks]
+    return (["Week", "From", "To", "Expected", "Items"], rows,
+            [f"Expected receipts from {d['as_of']}, {d.get('currency', '')}: {d.get('basis', '')}"])
+
+
+TABULATORS.update({"dso": _dso_rows, "customers": _customers_rows, "forecast": _forecast_rows})
