@@ -190,3 +190,123 @@ def columns_of(sheet_: Sheet, bucket_labels: tuple[str, ...]) -> tuple[Column, .
     at = next(i for i, c in enumerate(fixed) if c.field == "total")
     dyn = [Column(label, sheet_.dynamic_field + label, MONEY, 13) for label in bucket_labels]
     return tuple(fixed[:at] + dyn + fixed[at:])
+
+
+# --- Presentation of the Control sheet, declared as data (read by excel.panel and excel.check) ---------------------
+
+#: Cell formats by role; number formats of data cells come from NUMBER_FORMATS by column kind.
+FORMATS = {
+    "title": {"bold": True, "font_size": 16, "font_color": "#1F3864"},
+    "subtitle": {"italic": True, "font_color": "#595959"},
+    "section": {"bold": True, "font_color": "#1F3864", "bottom": 1},
+    "label": {"font_color": "#404040"},
+    "input": {"bg_color": "#FFF2CC", "border": 1, "border_color": "#BFBFBF"},
+    "output": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#D9D9D9"},
+    "status": {"bold": True, "bg_color": "#F2F2F2", "border": 1, "border_color": "#D9D9D9", "text_wrap": True},
+    "note": {"italic": True, "font_color": "#7F7F7F", "text_wrap": True, "valign": "top"},
+}
+
+#: Width of Control's columns A.. (label in B, value in C, buttons from E).
+CONTROL_WIDTHS = (2, 38, 24, 2, 20, 4)
+CONTROL_TITLE = ("B2", "ardesk collections desk")
+CONTROL_SUBTITLE = ("B3", "Yellow cells are inputs; press a button to run. Notes belong to you: type them on Notes.")
+CONTROL_SECTIONS = (("B10", "Result"), ("B14", "Key figures"))
+
+# Data validation of inputs, by named cell (XlsxWriter ``data_validation`` options).
+VALIDATIONS = {
+    "AsOfDate": {"validate": "date", "criteria": ">=", "value": "1990-01-01",
+                 "input_title": "As-of date", "input_message": "The books as they stood at the end of this day. "
+                 "Leave blank for today.", "error_message": "Type a date such as 2026-10-31, or leave blank."},
+    "AgeBy": {"validate": "list", "source": ["due", "issued"],
+              "error_message": "Choose due or issued."},
+    "DsoPeriodDays": {"validate": "integer", "criteria": "between", "minimum": 1, "maximum": 3660,
+                      "input_title": "DSO period", "input_message": "Days in the DSO period (e.g. 90). "
+                      "Leave blank for calendar months.",
+                      "error_message": "Type a whole number of days, 1 to 3660."},
+    "BucketEdges": {"validate": "length", "criteria": "between", "minimum": 1, "maximum": 60,
+                    "input_title": "Bucket edges", "input_message": "Days past due where buckets end, "
+                    "ascending, separated by commas: 30,60,90 gives Current, 1-30, 31-60, 61-90, 91+.",
+                    "error_message": "Type edges such as 30,60,90."},
+}
+
+
+@dataclass(frozen=True)
+class Button:
+    """A Form button on Control bound to its own one-line VBA macro calling ``excel.buttons.<function>``."""
+
+    caption: str
+    macro: str            # Sub name in the VBA module VBA_MODULE
+    function: str         # function name in excel.buttons
+    cell: str             # top-left cell of the button on Control
+
+
+VBA_MODULE = "ArdeskButtons"          # our module in the VBA project (source: excel/vba/ArdeskButtons.bas)
+XLWINGS_MODULE = "xlwings"            # xlwings' own module, taken from its quickstart_standalone.xlsm
+XLWINGS_PIN = "0.37.8"                # the xlwings version the VBA module is written for (pyproject pins it)
+BUTTON_SIZE = {"width": 150, "height": 30}
+
+BUTTONS: tuple[Button, ...] = (
+    Button("Refresh", "ArdeskRefresh", "refresh", "E4"),
+    Button("Run aging", "ArdeskRunAging", "run_aging", "E6"),
+    Button("DSO", "ArdeskRunDso", "run_dso", "E8"),
+    # Buttons of later features are declared here, with their macro in ArdeskButtons.bas and their function in
+    # excel.buttons, when those features exist (a button must never call an unbuilt feature):
+    #   Button("Build reminders", "ArdeskBuildReminders", "build_reminders", "E10"),
+    #   Button("Send reminders", "ArdeskSendReminders", "send_reminders", "E12"),
+    #   Button("Write back notes", "ArdeskPushNotes", "push_notes", "E14"),
+)
+
+
+@dataclass(frozen=True)
+class Chart:
+    """A chart on Control: categories and values are columns (by field) of a program sheet."""
+
+    title: str
+    kind: str             # XlsxWriter chart type
+    sheet: str
+    category: str
+    values: tuple[str, ...]
+    cell: str             # where it is placed on Control
+    default_points: int   # rows plotted when the panel is built without data
+    size: tuple[int, int] = (480, 288)
+
+
+CHARTS: tuple[Chart, ...] = (
+    Chart("Open AR by aging bucket", "column", FIGURES, "bucket", ("amount",), "B21", 5),
+    Chart("DSO trend", "line", DSO, "month", ("dso", "countback_dso"), "F21", 12),
+)
+
+
+@dataclass(frozen=True)
+class Highlight:
+    """A conditional format over a whole data column (so it holds however many rows a refresh writes)."""
+
+    sheet: str
+    field: str
+    options: dict
+
+
+HIGHLIGHTS: tuple[Highlight, ...] = (
+    Highlight(INVOICES, "days_past_due", {"type": "3_color_scale", "min_color": "#C6EFCE",
+                                          "mid_type": "num", "mid_value": 30, "mid_color": "#FFEB9C",
+                                          "max_type": "num", "max_value": 90, "max_color": "#FFC7CE"}),
+    Highlight(INVOICES, "bucket", {"type": "cell", "criteria": "==", "value": '"Current"',
+                                   "format": {"bg_color": "#C6EFCE", "font_color": "#006100"}}),
+    Highlight(INVOICES, "bucket", {"type": "cell", "criteria": "!=", "value": '"Current"',
+                                   "format": {"bg_color": "#FFEB9C", "font_color": "#9C5700"}}),
+    Highlight(CUSTOMERS, "over_limit", {"type": "cell", "criteria": "==", "value": '"yes"',
+                                        "format": {"bg_color": "#FFC7CE", "font_color": "#9C0006"}}),
+    Highlight(CUSTOMERS, "risk_score", {"type": "data_bar", "bar_color": "#F4B183", "bar_solid": True}),
+)
+
+#: Keys of xlwings' own config sheet (read by xlwings.bas ``GetConfigFromSheet``, from A1 down to the first blank).
+CONF_KEYS = ("Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Conda Path", "Conda Env", "Show Console")
+CONF_NOTES = (
+    "How to fill this sheet (hidden; unhide it with right-click on a sheet tab > Unhide):",
+    ("Interpreter_Win / Interpreter_Mac: full path of the Python that has ardesk installed, e.g. "
+     r"C:\Users\me\ardesk\.venv\Scripts\pythonw.exe or /Users/me/ardesk/.venv/bin/python."),
+    "PYTHONPATH: leave blank when ardesk is installed in that Python; else the folder that holds ardesk's code.",
+    "Conda Path / Conda Env: only for a conda Python (e.g. C:\\Users\\me\\miniconda3 and ardesk); else leave blank.",
+    "Show Console: TRUE to see Python's console while a button runs (Windows); blank otherwise.",
+    "Blank values fall back to xlwings' own settings. Keep the keys in column A from A1 down with no blank row.",
+)

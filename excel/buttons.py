@@ -1,0 +1,174 @@
+"""The panel's button entry points, called from Excel by xlwings ``RunPython`` (one VBA macro per button).
+
+Each is thin: read the inputs from Control's named cells, call the use case in ``jobs.panel``, write the results
+through :mod:`excel.live`, and put one plain sentence in the Status cell: what happened, or what went wrong and
+what to do. No traceback ever reaches the sheet; unexpected errors are logged to ``ardesk.log`` beside the
+workbook. Imports are lazy so that Excel's click starts Python fast (this module must not import pandas).
+"""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+from excel import layout
+from receivables.errors import ArdeskError, InputError
+
+LOG_NAME = "ardesk.log"
+
+#: What each button writes: (program sheets, output named cells); None means all of them.
+_WRITES: dict[str, tuple[tuple[str, ...] | None, tuple[str, ...] | None]] = {
+    "refresh": (None, None),
+    "aging": ((layout.INVOICES, layout.AGING, layout.FIGURES, layout.ISSUES),
+              ("LastRefresh", "DataAsOf", "TotalAR", "OverdueAR")),
+    "dso": ((layout.DSO, layout.ISSUES), ("LastRefresh", "DataAsOf", "DsoValue", "CeiValue")),
+}
+
+
+def refresh() -> None:
+    """Button Refresh: pull the source (or the stored snapshot), recompute everything, rewrite the program sheets."""
+    run_button(_caller(), "refresh")
+
+
+def run_aging() -> None:
+    """Button Run aging: recompute the aging with the current inputs and rewrite Invoices, Aging and the chart."""
+    run_button(_caller(), "aging")
+
+
+def run_dso() -> None:
+    """Button DSO: recompute the DSO family and rewrite the DSO sheet and its key figures."""
+    run_button(_caller(), "dso")
+
+
+def _caller():
+    import xlwings as xw
+
+    return xw.Book.caller()
+
+
+def run_button(book, action: str) -> str:
+    """Run ``action`` ("refresh", "aging", "dso") against the xlwings ``book``; return the Status sentence set."""
+    try:
+        inputs = read_inputs(book)
+        from jobs.panel import compute_panel
+
+        data = compute_panel(_workbook_path(book), inputs)
+        from excel.live import write_live
+
+        sheets, cells = _WRITES[action]
+        write_live(book, data, sheets=sheets, cells=cells)
+        message = str(data.cells.get("Status") or "") or _done(action, data, inputs)
+    except ArdeskError as exc:
+        message = f"Could not {_VERBS[action]}: {exc}"
+    except Exception as exc:  # noqa: BLE001 - the one place any failure becomes words for the user
+        log = _log_failure(book, action)
+        message = (f"Unexpected error: {type(exc).__name__}: {exc}. Nothing is lost; the details are in {log} "
+                   f"(send that file to whoever looks after ardesk).")
+    _set_status(book, message)
+    return message
+
+
+_VERBS = {"refresh": "refresh", "aging": "run the aging", "dso": "compute DSO"}
+
+
+def read_inputs(book) -> dict:
+    """The Control inputs as ``compute_panel`` takes them, checked; a bad input raises InputError naming its cell."""
+    raw = {c.name: book.names[c.name].refers_to_range.value for c in layout.NAMED_CELLS if c.is_input}
+    return {
+        "AsOfDate": _date(raw.get("AsOfDate"), "AsOfDate"),
+        "BucketEdges": _text(raw.get("BucketEdges")) or str(layout.named_cell("BucketEdges").default),
+        "AgeBy": _age_by(raw.get("AgeBy")),
+        "DsoPeriodDays": _whole(raw.get("DsoPeriodDays"), "DsoPeriodDays"),
+        "Source": _text(raw.get("Source")),
+    }
+
+
+def _bad(name: str, expected: str, found) -> InputError:
+    cell = layout.named_cell(name)
+    return InputError(f"{cell.label}: expected {expected}, found {found!r}", source=f"{cell.sheet}!{cell.cell}",
+                      hint=f"fix the yellow cell {name} on {cell.sheet}")
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    text = str(value).strip()
+    return text or None
+
+
+def _date(value, name: str) -> dt.date | None:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return dt.date.fromisoformat(value.strip()[:10])
+        except ValueError:
+            pass
+    raise _bad(name, "a date such as 2026-10-31, or blank for today", value)
+
+
+def _whole(value, name: str) -> int | None:
+    text = _text(value)
+    if text is None:
+        return None
+    if text.isdigit() and int(text) > 0:
+        return int(text)
+    raise _bad(name, "a whole number of days, or blank", value)
+
+
+def _age_by(value) -> str:
+    text = (_text(value) or "due").lower()
+    if text not in ("due", "issued"):
+        raise _bad("AgeBy", "due or issued", value)
+    return text
+
+
+def _workbook_path(book) -> str | None:
+    """The workbook's full path when Excel knows it (None for an unsaved or remote book)."""
+    name = getattr(book, "fullname", None)
+    return name if name and Path(name).is_absolute() else None
+
+
+def _done(action: str, data, inputs: dict) -> str:
+    as_of = data.cells.get("DataAsOf") or inputs.get("AsOfDate") or "today"
+    if isinstance(as_of, dt.date):
+        as_of = as_of.isoformat()
+    n = len(data.rows.get(layout.INVOICES, []))
+    issues = len(data.rows.get(layout.ISSUES, []))
+    tail = f" {issues:,} issue(s): see the Issues sheet." if issues else ""
+    if action == "aging":
+        head = (f"Aged {n:,} open items as of {as_of} by {inputs.get('AgeBy', 'due')} date into "
+                f"{len(data.bucket_labels)} buckets.")
+    elif action == "dso":
+        dso = data.cells.get("DsoValue")
+        head = f"DSO as of {as_of}: {dso} days." if dso is not None else f"DSO computed as of {as_of}."
+    else:
+        head = f"Refreshed {n:,} invoices as of {as_of}."
+    return head + tail
+
+
+def _set_status(book, message: str) -> None:
+    from excel.live import set_cell
+
+    set_cell(book, "Status", message)
+
+
+def _log_failure(book, action: str) -> Path:
+    """Append the current exception's traceback to ardesk.log beside the workbook; return the log's path."""
+    import traceback
+
+    path = _workbook_path(book)
+    folder = Path(path).parent if path else Path.cwd()
+    log = folder / LOG_NAME
+    stamp = dt.datetime.now().isoformat(timespec="seconds")
+    try:
+        with open(log, "a", encoding="utf-8") as out:
+            out.write(f"{stamp} button {action} failed\n{traceback.format_exc()}\n")
+    except OSError:
+        return Path(LOG_NAME)
+    return log

@@ -1,0 +1,12 @@
+"""Headless refresh of the control panel file: program-owned sheets replaced inside the package, atomically.
+
+The workbook is never loaded and re-saved as a whole: only the data sheets' parts (and the output named cells)
+change, so everything a person or a spreadsheet program put in the file (notes, macros, buttons, charts,
+styles) stays as it was.
+"""
+
+from .lock import workbook_lock
+from .read import read_inputs, read_notes
+from .write import write_panel_data
+
+__all__ = ["read_inputs", "read_notes", "workbook_lock", "write_panel_data"]

@@ -1,0 +1,90 @@
+"""Writing the output named cells (PanelData.cells) into their sheet's XML, touching no other cell."""
+
+from __future__ import annotations
+
+import re
+
+from excel.layout import NAMED_CELLS
+from receivables.errors import InputError
+
+from . import xmlsplice as xs
+from .cells import cell_xml, col_letter, split_ref
+from .opc import Package
+
+
+def named_cell_places(pkg: Package, names) -> dict[str, list[tuple[str, int, int]]]:
+    """For each named cell in ``names``: sheet name -> [(name, row, column)], found through the defined
+    names."""
+    declared = {c.name: c for c in NAMED_CELLS}
+    out: dict[str, list[tuple[str, int, int]]] = {}
+    for name in names:
+        if name not in declared:
+            raise ValueError(f"{name!r} is not a named cell of the panel (see excel.layout.NAMED_CELLS)")
+        nc = declared[name]
+        sheet, cell = pkg.named_cell(name, nc.sheet, nc.cell)
+        row, col = split_ref(cell)
+        out.setdefault(pkg.sheet(sheet).name, []).append((name, row, col))
+    return out
+
+
+def write_cells(
+    xml: bytes, places: list[tuple[str, int, int]], values: dict[str, object], date1904: bool, part: str
+) -> bytes:
+    """``xml`` (a sheet part) with the given cells' values replaced; each cell keeps its style."""
+    for name, row, col in places:
+        try:
+            xml = _write_cell(xml, row, col, values[name], date1904)
+        except (TypeError, ValueError) as exc:
+            raise TypeError(f"named cell {name}: {exc}") from None
+        except _Damaged:
+            raise InputError(
+                f"part {part} has no sheet data", hint="rebuild the panel with `ardesk workbook new`"
+            )
+    return xml
+
+
+class _Damaged(Exception):
+    pass
+
+
+def _write_cell(xml: bytes, row: int, col: int, value, date1904: bool) -> bytes:
+    span = xs.element(xml, b"sheetData")
+    if span is None:
+        raise _Damaged
+    ref = f"{col_letter(col)}{row}"
+    inner_start = span[1]
+    if span[1] == span[3]:  # <sheetData/>: open it up
+        tag = xml[span[0] : span[1]]
+        prefix = re.match(rb"<(\w+:)?", tag).group(1) or b""
+        xml = xml[: span[0]] + tag[:-2].rstrip() + b"></" + prefix + b"sheetData>" + xml[span[1] :]
+        span = xs.element(xml, b"sheetData")
+        inner_start = span[1]
+    inner = xml[span[1] : span[2]]
+    insert_at = len(inner)
+    for r, attrs_text, content, start, end in xs.rows(inner):
+        if r < row:
+            continue
+        if r > row:
+            insert_at = start
+            break
+        # the row exists: find the cell or where it goes
+        content_start = inner.find(b">", start) + 1
+        if inner[content_start - 2 : content_start] == b"/>":  # <row .../>: give it content
+            open_tag = inner[start : content_start - 2].rstrip() + b">"
+            new_row = open_tag + cell_xml(ref, value, "", date1904).encode() + b"</row>"
+            return xml[: inner_start + start] + new_row + xml[inner_start + end :]
+        at = content_start + len(content)
+        for c, a, _body, cs, ce in xs.cells(content):
+            if c < col:
+                continue
+            if c == col:
+                style = f' s="{a["s"]}"' if "s" in a else ""
+                new = cell_xml(ref, value, style, date1904).encode()
+                s0, s1 = inner_start + content_start + cs, inner_start + content_start + ce
+                return xml[:s0] + new + xml[s1:]
+            at = content_start + cs
+            break
+        new = cell_xml(ref, value, "", date1904).encode()
+        return xml[: inner_start + at] + new + xml[inner_start + at :]
+    new_row = f'<row r="{row}">{cell_xml(ref, value, "", date1904)}</row>'.encode()
+    return xml[: inner_start + insert_at] + new_row + xml[inner_start + insert_at :]

@@ -1,0 +1,155 @@
+"""Reading what people typed: the Notes sheet's rows and the Control sheet's input cells, from the file."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+
+from excel.layout import DATE, INT, MONEY, NAMED_CELLS, NOTES, TEXT, NamedCell, sheet
+from receivables.errors import InputError
+
+from .cells import col_index, serial_date, split_ref
+from .opc import NS, Package, parse, string_item
+
+_C, _V, _IS, _F = f"{{{NS}}}c", f"{{{NS}}}v", f"{{{NS}}}is", f"{{{NS}}}f"
+
+
+def _value(pkg: Package, c) -> object:
+    """A cell's value: str for text (shared strings resolved), the number as ``Decimal`` text, bool, or
+    None."""
+    t = c.get("t", "n")
+    if t == "inlineStr":
+        is_ = c.find(_IS)
+        return string_item(is_) if is_ is not None else ""
+    v = c.findtext(_V)
+    if v is None or v == "":
+        return None
+    if t == "s":
+        try:
+            return pkg.shared_strings[int(v)]
+        except (ValueError, IndexError):
+            return None
+    if t in ("str", "e"):
+        return v
+    if t == "b":
+        return v.strip() in ("1", "true")
+    try:
+        return Decimal(v)
+    except InvalidOperation:
+        return v
+
+
+def _sheet_cells(pkg: Package, name: str) -> dict[int, dict[int, object]]:
+    """row -> column -> value of every non-empty cell of sheet ``name``."""
+    ref = pkg.sheet(name)
+    root = parse(pkg.read(ref.part), ref.part)
+    out: dict[int, dict[int, object]] = {}
+    r = 0
+    for row in root.iter(f"{{{NS}}}row"):
+        r = int(row.get("r", r + 1))
+        col = 0
+        for c in row.iterchildren(_C):
+            cref = c.get("r")
+            col = col_index(re.match(r"[A-Za-z]+", cref).group(0)) if cref else col + 1
+            value = _value(pkg, c)
+            if value is not None and value != "":
+                out.setdefault(r, {})[col] = value
+    return out
+
+
+def _convert(value: object, kind: str, date1904: bool, where: dict) -> object:
+    if value is None:
+        return None
+    if kind == DATE:
+        if isinstance(value, Decimal):
+            return serial_date(value, date1904)
+        try:
+            return date.fromisoformat(str(value).strip())
+        except ValueError:
+            raise InputError(
+                f"expected a date, found {value!r}", **where, hint="type a date such as 2026-10-31"
+            ) from None
+    if kind == MONEY:
+        if isinstance(value, Decimal):
+            return value
+        try:
+            return Decimal(str(value).strip().replace(",", ""))
+        except InvalidOperation:
+            raise InputError(
+                f"expected an amount, found {value!r}", **where, hint="type a plain number such as 1250.00"
+            ) from None
+    if kind == INT:
+        try:
+            number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+            if number != number.to_integral_value():
+                raise InvalidOperation
+            return int(number)
+        except InvalidOperation:
+            raise InputError(
+                f"expected a whole number, found {value!r}",
+                **where,
+                hint="type a whole number or leave it blank",
+            ) from None
+    if isinstance(value, Decimal):  # a number typed into a text column (an invoice number, say)
+        return format(value.normalize() if value == value.to_integral_value() else value, "f")
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    return str(value)
+
+
+def read_notes(path: str | Path) -> list[dict]:
+    """The rows people typed on the Notes sheet, as dicts keyed by the layout's fields (plus ``"_row"``, the
+    sheet row). Columns are found by their header text, so moved columns still read right; blank rows are
+    skipped; dates come back as ``date``, amounts as ``Decimal``, text as ``str``."""
+    layout = sheet(NOTES)
+    with Package(path) as pkg:
+        cells = _sheet_cells(pkg, layout.name)
+        header = cells.get(layout.header_row, {})
+        by_header = {str(v).strip(): col for col, v in header.items()}
+        missing = [c.header for c in layout.columns if c.header not in by_header]
+        if missing:
+            raise InputError(
+                f"the Notes sheet has no column {missing[0]!r} in row {layout.header_row}",
+                source=str(path),
+                hint="restore the header, or copy the notes into a new panel",
+            )
+        out = []
+        for r in sorted(k for k in cells if k > layout.header_row):
+            values = cells[r]
+            rec: dict[str, object] = {}
+            for col in layout.columns:
+                where = {"source": f"{Path(path).name}, sheet {layout.name}", "row": r, "column": col.header}
+                rec[col.field] = _convert(values.get(by_header[col.header]), col.kind, pkg.date1904, where)
+            if all(v is None for v in rec.values()):
+                continue
+            rec["_row"] = r
+            out.append(rec)
+        return out
+
+
+def read_inputs(path: str | Path) -> dict:
+    """The Control sheet's input named cells (layout ``is_input``), name -> value (None when blank), found
+    through the workbook's defined names so a moved cell still reads right."""
+    with Package(path) as pkg:
+        by_sheet: dict[str, dict] = {}
+        out = {}
+        for nc in NAMED_CELLS:
+            if not nc.is_input:
+                continue
+            sheet_name, cell = pkg.named_cell(nc.name, nc.sheet, nc.cell)
+            real = pkg.sheet(sheet_name).name
+            if real not in by_sheet:
+                by_sheet[real] = _sheet_cells(pkg, real)
+            row, col = split_ref(cell)
+            value = by_sheet[real].get(row, {}).get(col)
+            out[nc.name] = _input_value(nc, value, pkg, f"{Path(path).name}, {real}!{cell} ({nc.name})")
+        return out
+
+
+def _input_value(nc: NamedCell, value: object, pkg: Package, source: str) -> object:
+    if isinstance(value, str) and not value.strip():
+        return None
+    kind = TEXT if nc.kind not in (DATE, INT, MONEY) else nc.kind
+    return _convert(value, kind, pkg.date1904, {"source": source})

@@ -1,0 +1,207 @@
+"""Build the control-panel workbook (``collections.xlsm``) without Excel, with XlsxWriter.
+
+Everything placed comes from :mod:`excel.layout`: one loop over ``layout.SHEETS`` writes every data sheet (a table
+with filters and a frozen header, each column's number format as the column default so the headless refresher
+can restyle new rows from ``<col>``), then Control gets its named input cells, buttons and charts, and the hidden
+``xlwings.conf`` sheet tells xlwings which Python to run. Text is always written as text, never as a formula.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+import tempfile
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
+
+from excel import layout
+from excel.layout import PanelData
+from excel.live import excel_number
+from receivables.errors import InputError
+
+FILE_NAME = "collections.xlsm"
+
+
+def build_panel(path: str | os.PathLike, data: PanelData | None = None) -> Path:
+    """Write the panel to ``path`` (a file, or a folder that gets ``collections.xlsm``) and return its path.
+
+    With ``data`` the program sheets and output cells are filled; without it they are empty tables. The file is
+    written beside its target and moved into place, so a half-written panel never replaces a good one.
+    """
+    target = Path(path)
+    if target.is_dir() or not target.suffix:
+        target = target / FILE_NAME
+    if target.suffix.lower() != ".xlsm":
+        raise InputError("the control panel must be an .xlsm file (it holds the buttons' macros)",
+                         source=str(target), hint="use a name ending in .xlsm")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    data = data or PanelData()
+    from excel import vba
+
+    project = vba.project_bytes()
+    fd, tmp = tempfile.mkstemp(prefix=".ardesk-", suffix=".xlsm", dir=target.parent)
+    os.close(fd)
+    try:
+        book = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_numbers": False,
+                                         "strings_to_urls": False})
+        _PanelWriter(book, data).write(project)
+        book.close()
+        os.replace(tmp, target)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return target
+
+
+class _PanelWriter:
+    """Writes one workbook: the data sheets (one loop over the declarations), Control and xlwings.conf."""
+
+    def __init__(self, book: xlsxwriter.Workbook, data: PanelData):
+        self.book = book
+        self.data = data
+        self._formats: dict[tuple, object] = {}
+        self.row_counts: dict[str, int] = {}
+
+    def fmt(self, kind: str | None = None, role: str | None = None):
+        """One shared Format per (number kind, role), so equal cells share a style index."""
+        key = (kind, role)
+        if key not in self._formats:
+            props = dict(layout.FORMATS.get(role, {})) if role else {}
+            if kind:
+                props["num_format"] = layout.NUMBER_FORMATS[kind]
+            self._formats[key] = self.book.add_format(props)
+        return self._formats[key]
+
+    def write(self, project: bytes) -> None:
+        self.book.set_vba_name("ThisWorkbook")
+        self.book.add_vba_project(io.BytesIO(project), is_stream=True)
+        control = self.book.add_worksheet(layout.CONTROL)
+        control.set_vba_name("Sheet1")
+        for sheet in layout.SHEETS:
+            self.write_sheet(sheet)
+        self.write_control(control)
+        self.write_conf()
+        self.book.set_properties({"title": "ardesk collections desk", "comments": "Built by ardesk"})
+        control.set_landscape()
+        control.fit_to_pages(1, 1)
+        control.activate()
+
+    # -- data sheets ------------------------------------------------------------------------------------------------
+    def write_sheet(self, sheet: layout.Sheet) -> None:
+        ws = self.book.add_worksheet(sheet.name)
+        columns = layout.columns_of(sheet, self.data.bucket_labels)
+        rows = [] if sheet.owner == layout.PEOPLE else self.data.rows.get(sheet.name, [])
+        top = sheet.header_row - 1
+        for c, column in enumerate(columns):
+            ws.set_column(c, c, column.width, self.fmt(column.kind))
+        for r, row in enumerate(rows, start=top + 1):
+            for c, column in enumerate(columns):
+                self.write_cell(ws, r, c, column, row.get(column.field), sheet.name)
+        last = top + max(len(rows), 1)   # a table needs one data row: an empty one is ready for typing
+        ws.add_table(top, 0, last, len(columns) - 1, {
+            "name": sheet.table, "autofilter": True, "style": "Table Style Light 9",
+            "columns": [{"header": column.header, "format": self.fmt(column.kind)} for column in columns],
+        })
+        ws.freeze_panes(top + 1, 0)
+        for highlight in layout.HIGHLIGHTS:
+            if highlight.sheet != sheet.name:
+                continue
+            c = next(i for i, col in enumerate(columns) if col.field == highlight.field)
+            options = dict(highlight.options)
+            if "format" in options:
+                options["format"] = self.book.add_format(options["format"])
+            ws.conditional_format(top + 1, c, 1_048_575, c, options)
+        if sheet.hidden:
+            ws.hide()
+        self.row_counts[sheet.name] = len(rows)
+
+    def write_cell(self, ws, r: int, c: int, column: layout.Column, value, sheet_name: str) -> None:
+        cell_format = self.fmt(column.kind)
+        if value is None or value == "":
+            return
+        if column.kind == layout.TEXT:
+            ws.write_string(r, c, str(value), cell_format)
+        elif column.kind == layout.DATE:
+            if not isinstance(value, dt.date):
+                raise InputError(f"expected a date, found {value!r}", source=sheet_name, row=r + 1,
+                                 column=column.header, hint="the job must pass datetime.date values")
+            ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), cell_format)
+        else:
+            ws.write_number(r, c, excel_number(value, sheet_name, r + 1, column.header), cell_format)
+
+    # -- Control ----------------------------------------------------------------------------------------------------
+    def write_control(self, ws) -> None:
+        for c, width in enumerate(layout.CONTROL_WIDTHS):
+            ws.set_column(c, c, width)
+        ws.write_string(layout.CONTROL_TITLE[0], layout.CONTROL_TITLE[1], self.fmt(role="title"))
+        ws.write_string(layout.CONTROL_SUBTITLE[0], layout.CONTROL_SUBTITLE[1], self.fmt(role="subtitle"))
+        for cell, text in layout.CONTROL_SECTIONS:
+            ws.write_string(cell, text, self.fmt(role="section"))
+        for named in layout.NAMED_CELLS:
+            if named.sheet != layout.CONTROL:
+                continue
+            row, col = xl_cell_to_rowcol(named.cell)
+            ws.write_string(row, col - 1, named.label, self.fmt(role="label"))
+            role = "input" if named.is_input else ("status" if named.name == "Status" else "output")
+            kind = None if named.kind == layout.TEXT and not named.is_input else named.kind
+            value = self.data.cells.get(named.name, named.default)
+            column = layout.Column(named.label, named.name, named.kind)
+            if value is None or value == "":
+                ws.write_blank(row, col, None, self.fmt(kind, role))
+            elif named.kind == layout.TEXT or isinstance(value, str):
+                ws.write_string(row, col, str(value), self.fmt(kind, role))
+            else:
+                self.write_cell_formatted(ws, row, col, column, value, self.fmt(kind, role))
+            self.book.define_name(named.name, f"='{named.sheet}'!${xl_col_to_name(col)}${row + 1}")
+            if named.name in layout.VALIDATIONS:
+                ws.data_validation(row, col, row, col, dict(layout.VALIDATIONS[named.name]))
+        ws.set_row(xl_cell_to_rowcol(layout.named_cell("Status").cell)[0], 45)
+        for button in layout.BUTTONS:
+            ws.insert_button(button.cell, {"macro": button.macro, "caption": button.caption,
+                                           **layout.BUTTON_SIZE})
+        for chart in layout.CHARTS:
+            self.insert_chart(ws, chart)
+        ws.hide_gridlines(2)
+
+    def write_cell_formatted(self, ws, row, col, column, value, cell_format) -> None:
+        if column.kind == layout.DATE and isinstance(value, dt.date):
+            ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), cell_format)
+        else:
+            ws.write_number(row, col, excel_number(value, layout.CONTROL, row + 1, column.header), cell_format)
+
+    def insert_chart(self, ws, chart: layout.Chart) -> None:
+        source = layout.sheet(chart.sheet)
+        columns = layout.columns_of(source, self.data.bucket_labels)
+        fields = [c.field for c in columns]
+        points = self.row_counts.get(chart.sheet) or chart.default_points
+        first, last = source.header_row, source.header_row + points - 1   # 0-based rows of the data
+
+        def ref(field: str) -> list:
+            c = fields.index(field)
+            return [chart.sheet, first, c, last, c]
+
+        xl_chart = self.book.add_chart({"type": chart.kind})
+        for value_field in chart.values:
+            c = fields.index(value_field)
+            xl_chart.add_series({"name": [chart.sheet, source.header_row - 1, c], "categories": ref(chart.category),
+                                 "values": ref(value_field), "marker": {"type": "circle"} if chart.kind == "line"
+                                 else None})
+        xl_chart.set_title({"name": chart.title, "name_font": {"size": 11}})
+        xl_chart.set_legend({"position": "bottom"} if len(chart.values) > 1 else {"none": True})
+        xl_chart.set_size({"width": chart.size[0], "height": chart.size[1]})
+        ws.insert_chart(chart.cell, xl_chart)
+
+    # -- xlwings.conf -----------------------------------------------------------------------------------------------
+    def write_conf(self) -> None:
+        ws = self.book.add_worksheet(layout.CONF_SHEET)
+        ws.set_column(0, 0, 22)
+        ws.set_column(1, 1, 60)
+        for r, key in enumerate(layout.CONF_KEYS):
+            ws.write_string(r, 0, key)
+        note = self.fmt(role="note")
+        for r, text in enumerate(layout.CONF_NOTES, start=len(layout.CONF_KEYS) + 2):
+            ws.write_string(r, 0, text, note if r > len(layout.CONF_KEYS) + 2 else self.fmt(role="section"))
+        ws.hide()
+
