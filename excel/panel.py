@@ -48,6 +48,9 @@ def build_panel(path: str | os.PathLike, data: PanelData | None = None) -> Path:
                                          "strings_to_urls": False})
         _PanelWriter(book, data).write(project)
         book.close()
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)     # a temporary file is private; the panel is an ordinary document
         os.replace(tmp, target)
     finally:
         if os.path.exists(tmp):

@@ -529,3 +529,19 @@ def test_calc_chain_naming_replaced_cells_is_dropped(workdir, built):
     assert b"calcChain" not in new["xl/_rels/workbook.xml.rels"] + new["[Content_Types].xml"]
     assert b'<calcPr calcId="191029" fullCalcOnLoad="1"/>' in new["xl/workbook.xml"]
     assert len(calamine_rows(path, "Invoices")) == 4
+
+
+def test_chart_ranges_follow_the_rows_written(workdir, built):
+    path = workdir / "charts.xlsm"
+    shutil.copy(built, path)
+    labels = ("Current", "1-30", "31-60", "61-90", "91-120", "121+")
+    figures = [{"bucket": lb, "amount": Decimal(i * 10)} for i, lb in enumerate(labels)]
+    write_panel_data(path, PanelData(rows={"Figures": figures}, bucket_labels=labels))
+
+    def refs(p):
+        with zipfile.ZipFile(p) as z:
+            return sorted(set(re.findall(rb"<c:f>(Figures![^<]+)</c:f>",
+                                         b"".join(z.read(n) for n in z.namelist() if n.startswith("xl/charts/")))))
+    assert refs(path) == [b"Figures!$A$2:$A$7", b"Figures!$B$1", b"Figures!$B$2:$B$7"]
+    assert refs(built) == [b"Figures!$A$2:$A$6", b"Figures!$B$1", b"Figures!$B$2:$B$6"]
+    assert calamine_rows(path, "Figures")[6] == ["121+", 50.0]

@@ -66,6 +66,7 @@ def write_panel_data(path: str | Path, data: PanelData) -> None:
             written_cells[part] = {(r, c) for _n, r, c in places}
         if styles is not None and styles.changed:
             replaced[styles.member] = styles.xml
+        _chart_ranges(pkg, data, program, replaced)
         dropped = _calc_chain(pkg, set(streamed), written_cells, replaced)
         _full_calc(pkg, set(streamed), replaced, force=bool(dropped))
         _write_atomic(path, pkg, replaced, streamed, dropped)
@@ -117,6 +118,32 @@ def _calc_chain(
         rb"<(?:\w+:)?Override\b[^>]*?PartName=\"/" + re.escape(rel.target.encode()) + rb"\"[^>]*?/>", b"", ct
     )
     return {rel.target}
+
+
+_CHART_REF = re.compile(
+    rb"(<(?:\w+:)?f>)('?)([^<!']+)\2!(\$[A-Z]+\$)(\d+):(\$[A-Z]+\$)(\d+)(</(?:\w+:)?f>)"
+)
+_CACHE = re.compile(rb"<(?:\w+:)?(?:numCache|strCache)>.*?</(?:\w+:)?(?:numCache|strCache)>", re.S)
+
+
+def _chart_ranges(pkg: Package, data: PanelData, program: dict, replaced: dict[str, bytes]) -> None:
+    """Fit the charts' series ranges on the replaced sheets to their new row counts (and drop the stale caches
+    of those series, which the spreadsheet program rebuilds from the ranges)."""
+    last_row = {name.encode(): program[name].header_row + max(len(rows), 1) for name, rows in data.rows.items()}
+    for member in pkg.infos:
+        if not (member.startswith("xl/charts/") and member.endswith(".xml") and "/_rels/" not in member):
+            continue
+        xml = pkg.read(member)
+
+        def fit(m: re.Match) -> bytes:
+            end = last_row.get(m.group(3))
+            if end is None:
+                return m.group(0)
+            return m.group(0)[: m.start(7) - m.start(0)] + str(end).encode() + m.group(8)
+
+        new = _CHART_REF.sub(fit, xml)
+        if new != xml:
+            replaced[member] = _CACHE.sub(b"", new)
 
 
 def _rels_member(part: str) -> str:
