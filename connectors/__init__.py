@@ -1,0 +1,1 @@
+"""Connectors: turn a source (QuickBooks exports, Odoo) into canonical records. They never compute aging or DSO."""

@@ -1,0 +1,150 @@
+"""Readers for the receivables reports QuickBooks Online and Desktop export (CSV, XLSX, IIF).
+
+- :func:`read_export` reads one file into :class:`~receivables.records.Books`.
+- :func:`detect` names the report kind of a file (one of the ``QBO_*``/``QBD_*``/``IIF`` constants).
+- :func:`read_source` reads a file, or a folder of exports merged into one ``Books`` (see
+  :mod:`connectors.quickbooks.source` for the merge rule).
+
+The report kind is found from the title text, columns by their names, the date order per file from its values.
+Every printed subtotal and total is checked against the rows. Bad input raises
+:class:`~receivables.errors.InputError` naming the file, row and column; nothing partial is returned.
+"""
+from __future__ import annotations
+
+import gc
+from pathlib import Path
+
+from receivables.errors import ArdeskError, InputError
+from receivables.records import Books
+
+from .grid import Sheet, decode_text, is_xlsx, load_csv, load_xlsx, read_bytes
+from .kinds import (
+    ALL_KINDS,
+    HISTORY_KINDS,
+    IIF,
+    OPEN_ITEM_KINDS,
+    QBD_AR_AGING_DETAIL,
+    QBD_CUSTOMER_OPEN_BALANCE,
+    QBD_OPEN_INVOICES,
+    QBO_AR_AGING_DETAIL,
+    QBO_AR_AGING_SUMMARY,
+    QBO_CUSTOMER_BALANCE_DETAIL,
+    QBO_INVOICE_LIST,
+    QBO_INVOICES_AND_PAYMENTS,
+    QBO_OPEN_INVOICES,
+    QBO_TRANSACTION_LIST_BY_CUSTOMER,
+    Layout,
+    find_layout,
+    title_kind,
+)
+
+__all__ = [
+    "ALL_KINDS",
+    "HISTORY_KINDS",
+    "IIF",
+    "OPEN_ITEM_KINDS",
+    "QBD_AR_AGING_DETAIL",
+    "QBD_CUSTOMER_OPEN_BALANCE",
+    "QBD_OPEN_INVOICES",
+    "QBO_AR_AGING_DETAIL",
+    "QBO_AR_AGING_SUMMARY",
+    "QBO_CUSTOMER_BALANCE_DETAIL",
+    "QBO_INVOICES_AND_PAYMENTS",
+    "QBO_INVOICE_LIST",
+    "QBO_OPEN_INVOICES",
+    "QBO_TRANSACTION_LIST_BY_CUSTOMER",
+    "detect",
+    "read_export",
+    "read_source",
+]
+
+
+def _load(path: Path) -> tuple[str, object]:
+    """``("iif", text)`` or ``("layout", Layout)`` for the file at ``path``."""
+    source = str(path)
+    data = read_bytes(path)
+    if is_xlsx(data):
+        sheets = load_xlsx(data, source)
+    else:
+        text = decode_text(data, source)
+        if text.lstrip().startswith("!"):
+            return IIF, text
+        sheets = [load_csv(text, source)]
+    for sheet in sheets:
+        layout = find_layout(sheet)
+        if layout is not None:
+            return "layout", layout
+    raise _unknown(sheets, source)
+
+
+def _unknown(sheets: list[Sheet], source: str) -> InputError:
+    for sheet in sheets:
+        for index, row in enumerate(sheet.rows[:40]):
+            for cell in row:
+                kind = title_kind(cell) if cell and len(cell) < 200 else None
+                if kind:
+                    return InputError(f"found the title {cell.strip()!r} but no header row with its columns",
+                                      source=source, row=index + 1,
+                                      hint="export the report again with its standard columns and title block")
+    return InputError("not a QuickBooks receivables report: no known report title (such as 'Open Invoices' or "
+                      "'A/R Aging Detail') above a header row", source=source,
+                      hint="export Open Invoices, A/R Aging Detail or Summary, Invoice List, Customer Balance "
+                           "Detail, Transaction List by Customer, Invoices and Received Payments, or an IIF file")
+
+
+def detect(path: str | Path) -> str:
+    """The report kind of the export at ``path`` (e.g. ``"qbo_open_invoices"``, ``"iif"``)."""
+    kind, found = _guarded(lambda: _load(Path(path)), path)
+    return IIF if kind == IIF else found.kind
+
+
+def read_export(path: str | Path, *, company_currency: str = "USD") -> Books:
+    """Read one QuickBooks export (CSV, XLSX or IIF) into ``Books``."""
+    path = Path(path)
+    return _guarded(lambda: _read(path, company_currency.upper()), path)
+
+
+def _read(path: Path, company_currency: str) -> Books:
+    from .history import read_history
+    from .iif import read_iif
+    from .open_items import read_aging_summary, read_open_items
+
+    kind, found = _load(path)
+    if kind == IIF:
+        return read_iif(found, str(path), company_currency)
+    layout: Layout = found
+    if layout.kind == QBO_AR_AGING_SUMMARY:
+        return read_aging_summary(layout, company_currency)
+    if layout.kind in OPEN_ITEM_KINDS:
+        return read_open_items(layout, company_currency)
+    return read_history(layout, company_currency)
+
+
+def read_source(path: str | Path, *, company_currency: str = "USD") -> Books:
+    """Read a file, or a folder of exports merged into one ``Books`` (newest export of each kind)."""
+    from .source import read_folder
+
+    path = Path(path)
+    if path.is_dir():
+        return read_folder(path, company_currency=company_currency.upper(), read=read_export)
+    return read_export(path, company_currency=company_currency)
+
+
+def _guarded(work, path):
+    """Run ``work``; turn an unexpected failure on malformed input into an ``InputError`` naming the file.
+
+    The cyclic garbage collector is paused meanwhile: a large export allocates hundreds of thousands of small
+    objects and no cycles, and repeated collections would otherwise cost more than the parse.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return work()
+    except ArdeskError:
+        raise
+    except (ValueError, KeyError, IndexError, TypeError, ArithmeticError, RecursionError, StopIteration) as exc:
+        raise InputError(f"cannot read the export ({type(exc).__name__}: {str(exc)[:80]})", source=str(path),
+                         hint="export the report again from QuickBooks without editing it") from None
+    finally:
+        if was_enabled:
+            gc.enable()

@@ -1,0 +1,198 @@
+"""Load an export file into sheets of text cells: CSV (UTF-8 with or without BOM, or cp1252), XLSX, IIF.
+
+The file is read once into memory; its size and modification time are compared before and after the read, so a file
+still being written is refused instead of half read. XLSX files are read with ``data_only=False``: QuickBooks
+writes amounts as formulas with no cached value (``=15000.00``, ``=I7+I8``), which are evaluated here exactly.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import os
+import zipfile
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from receivables.errors import InputError
+
+from .cells import FormulaError, evaluate_formula
+
+_CSV_LIMIT = 1 << 20            # a cell longer than 1 MiB is not an export
+
+
+@dataclass
+class Sheet:
+    """The cells of one sheet (or of a CSV/IIF file) as text, with the file they came from.
+
+    ``rows[i]`` is the file's row ``i + 1``. ``serials`` is true for XLSX sheets, where a number in a date column
+    is an Excel serial day number.
+    """
+
+    source: str
+    rows: list[list[str]]
+    serials: bool = False
+    name: str = ""
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes, refused when missing, empty, or changing while it is read."""
+    source = str(path)
+    try:
+        before = os.stat(path)
+        with open(path, "rb") as handle:
+            data = handle.read()
+        after = os.stat(path)
+    except FileNotFoundError:
+        raise InputError("file not found", source=source, hint="check the path") from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not an export file", source=source) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror or exc})", source=source,
+                         hint="close it in other programs and try again") from None
+    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
+        raise InputError("the file changed while it was read: it is still being written", source=source,
+                         hint="wait until the export has finished downloading and try again")
+    if not data.strip(b"\xef\xbb\xbf \t\r\n\x00"):
+        raise InputError("the file is empty", source=source, hint="export the report again from QuickBooks")
+    return data
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """Text of a CSV or IIF export: UTF-8 (BOM stripped) or, failing that, Windows-1252."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data:
+        raise InputError("the file holds NUL bytes: it is not a text export", source=source,
+                         hint="export the report as CSV or Excel from QuickBooks")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 or Windows-1252 text (byte {exc.start})", source=source,
+                         hint="export the report again as CSV") from None
+
+
+def is_xlsx(data: bytes) -> bool:
+    return data[:2] == b"PK"
+
+
+def load_csv(text: str, source: str) -> Sheet:
+    """Rows of a CSV export. Records are one per line (QuickBooks never breaks lines inside a cell)."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise InputError(f"not a readable CSV file ({exc})", source=source, row=reader.line_num,
+                         hint="export the report again as CSV") from None
+    return Sheet(source, rows)
+
+
+def load_xlsx(data: bytes, source: str) -> list[Sheet]:
+    """Every worksheet of an XLSX export, formulas evaluated, dates as ISO text, numbers as plain decimals."""
+    import warnings
+
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")      # QuickBooks omits the default style block
+            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    except (zipfile.BadZipFile, EOFError):
+        raise InputError("not a complete XLSX file: it may still be downloading or be damaged", source=source,
+                         hint="wait for the download to finish, or export the report again") from None
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises many types on malformed packages
+        raise InputError(f"not a readable XLSX file ({type(exc).__name__})", source=source,
+                         hint="export the report again from QuickBooks") from None
+    sheets = []
+    try:
+        for ws in book.worksheets:
+            try:
+                raw = [list(row) for row in ws.iter_rows(values_only=True)]
+            except Exception as exc:  # noqa: BLE001 - as above, for damaged sheet parts
+                raise InputError(f"sheet {ws.title!r} is damaged ({type(exc).__name__})", source=source,
+                                 hint="export the report again from QuickBooks") from None
+            sheets.append(Sheet(source, _texts(raw, source), serials=True, name=ws.title))
+    finally:
+        book.close()
+    return sheets
+
+
+def _texts(raw: list[list], source: str) -> list[list[str]]:
+    resolved: dict[tuple[int, int], Decimal] = {}
+
+    def value_at(r: int, c: int, depth: int) -> Decimal:
+        if (r, c) in resolved:
+            return resolved[(r, c)]
+        cell = raw[r][c] if r < len(raw) and c < len(raw[r]) else None
+        if cell is None or cell == "":
+            value = Decimal(0)
+        elif isinstance(cell, str) and cell.startswith("="):
+            value = evaluate_formula(cell, lookup, depth)
+        elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
+            value = Decimal(repr(cell)) if isinstance(cell, float) else Decimal(cell)
+        else:
+            raise FormulaError(f"a formula refers to a cell that is not a number ({_coord(r, c)})")
+        resolved[(r, c)] = value
+        return value
+
+    def lookup(ref: str, depth: int) -> Decimal:
+        if ":" in ref:
+            (r1, c1), (r2, c2) = (_parse_ref(p) for p in ref.split(":"))
+            if (r2 - r1 + 1) * (c2 - c1 + 1) > 100_000 or r2 < r1 or c2 < c1:
+                raise FormulaError(f"range {ref} is too large")
+            return sum((value_at(r, c, depth) for r in range(r1, r2 + 1) for c in range(c1, c2 + 1)), Decimal(0))
+        return value_at(*_parse_ref(ref), depth)
+
+    rows = []
+    for r, row in enumerate(raw):
+        out = []
+        for c, cell in enumerate(row):
+            if cell is None:
+                out.append("")
+            elif isinstance(cell, str):
+                if cell.startswith("=") and len(cell) > 1:
+                    try:
+                        out.append(str(value_at(r, c, 0)))
+                    except (FormulaError, ArithmeticError, RecursionError) as exc:
+                        raise InputError(f"cannot evaluate formula {cell[:40]!r}: {exc}", source=source,
+                                         row=r + 1, column=_coord(r, c),
+                                         hint="export the report again, or paste values over the formulas") from None
+                else:
+                    out.append(cell)
+            elif isinstance(cell, datetime):
+                out.append(cell.date().isoformat())
+            elif isinstance(cell, date):
+                out.append(cell.isoformat())
+            elif isinstance(cell, bool):
+                out.append(str(cell))
+            elif isinstance(cell, float):
+                out.append(str(int(cell)) if cell.is_integer() and abs(cell) < 1e15 else repr(cell))
+            else:
+                out.append(str(cell))
+        rows.append(out)
+    return rows
+
+
+def _parse_ref(ref: str) -> tuple[int, int]:
+    letters = ref.rstrip("0123456789")
+    digits = ref[len(letters):]
+    col = 0
+    for ch in letters:
+        col = col * 26 + (ord(ch) - 64)
+    if not digits or col < 1 or int(digits) < 1:
+        raise FormulaError(f"bad cell reference {ref}")
+    return int(digits) - 1, col - 1
+
+
+def _coord(r: int, c: int) -> str:
+    letters = ""
+    c += 1
+    while c:
+        c, rem = divmod(c - 1, 26)
+        letters = chr(65 + rem) + letters
+    return f"{letters}{r + 1}"

@@ -1,0 +1,171 @@
+"""QuickBooks Desktop IIF transaction files (tab separated): INVOICE, CREDIT MEMO and PAYMENT transactions.
+
+Each transaction is a ``TRNS`` line, its ``SPL`` distribution lines and ``ENDTRNS``; the column names come from the
+``!TRNS``/``!SPL`` header lines. The TRNS amount and the SPL amounts must add up to zero, or the file is refused.
+IIF records no open balance and not which payment settles which invoice: open balances and paid dates are derived
+per customer, oldest invoice first (said in the books' notes). The report date is the ``!HDR`` export date when
+there is one, else the last transaction date. Due dates come from ``DUEDATE`` or from ``Net N`` terms.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from datetime import timedelta
+
+from receivables.errors import InputError
+from receivables.records import (
+    ISSUED_HISTORY,
+    OPEN_ITEMS,
+    PAYMENT_DATES,
+    PAYMENTS,
+    Books,
+    Invoice,
+    ItemKind,
+    Payment,
+)
+
+from .cells import parse_amount
+from .common import Dates, Ids, customers_for
+from .history import FIFO_NOTE, derive_open
+
+_KINDS = {"INVOICE": ItemKind.INVOICE, "CREDIT MEMO": ItemKind.CREDIT_NOTE, "PAYMENT": ItemKind.PAYMENT}
+_NET = re.compile(r"net\s*(\d{1,3})", re.IGNORECASE)
+
+
+def _fields(line: str) -> list[str]:
+    out = []
+    for field in line.rstrip("\r").split("\t"):
+        field = field.strip()
+        if len(field) >= 2 and field[0] == field[-1] == '"':
+            field = field[1:-1]
+        out.append(field)
+    return out
+
+
+def read_iif(text: str, source: str, company_currency: str) -> Books:
+    headers: dict[str, list[str]] = {}
+    transactions = []           # (row, trns dict, [(row, spl dict)])
+    current = None
+    customers: set[str] = set()
+    hdr_date = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        fields = _fields(line)
+        key = fields[0].upper()
+        if key.startswith("!"):
+            headers[key[1:]] = [f.upper() for f in fields]
+            continue
+        if key in ("TRNS", "SPL") and key not in headers:
+            raise InputError(f"a {key} line before its !{key} header line", source=source, row=number,
+                             hint="export the IIF file again from QuickBooks Desktop")
+        record = dict(zip(headers.get(key, [])[1:], fields[1:]))
+        if key == "TRNS":
+            if current is not None:
+                raise InputError("a TRNS line before the previous transaction's ENDTRNS", source=source,
+                                 row=number, hint="export the IIF file again from QuickBooks Desktop")
+            current = (number, record, [])
+        elif key == "SPL":
+            if current is None:
+                raise InputError("an SPL line outside a transaction", source=source, row=number,
+                                 hint="export the IIF file again from QuickBooks Desktop")
+            current[2].append((number, record))
+        elif key == "ENDTRNS":
+            if current is None:
+                raise InputError("ENDTRNS without a transaction", source=source, row=number)
+            transactions.append(current)
+            current = None
+        elif key == "HDR":
+            hdr_date = (record.get("DATE", ""), number)
+        elif key == "CUST" and record.get("NAME"):
+            customers.add(record["NAME"])
+        elif key not in headers:
+            raise InputError(f"unknown IIF line keyword {fields[0][:20]!r}", source=source, row=number,
+                             hint="an IIF file has !HDR, TRNS, SPL, ENDTRNS and list lines")
+    if current is not None:
+        raise InputError("the last transaction has no ENDTRNS: the file is cut short", source=source,
+                         row=current[0], hint="export the IIF file again; it may still be being written")
+    if not transactions and not customers:
+        raise InputError("an IIF file with no transactions", source=source,
+                         hint="export INVOICE, PAYMENT and CREDIT MEMO transactions")
+
+    notes: list[str] = []
+    wanted = []
+    skipped: Counter = Counter()
+    for row, trns, spls in transactions:
+        amount = _amount(trns, source, row)
+        total = amount + sum((_amount(s, source, r) for r, s in spls), amount * 0)
+        if spls and total != 0:
+            raise InputError(f"the transaction's lines add up to {total}, not 0", source=source, row=row,
+                             column="AMOUNT", hint="each TRNS amount must balance its SPL lines")
+        kind = _KINDS.get(" ".join(trns.get("TRNSTYPE", "").upper().split()))
+        if kind is None:
+            skipped[trns.get("TRNSTYPE", "") or "(blank)"] += 1
+            continue
+        if not trns.get("NAME"):
+            raise InputError("a transaction with no customer", source=source, row=row, column="NAME",
+                             hint="every INVOICE, PAYMENT and CREDIT MEMO needs the customer's NAME")
+        wanted.append((row, trns, kind, amount))
+
+    texts = {t["DATE"] for _, t, _, _ in wanted if "DATE" in t} | {t.get("DUEDATE", "") for _, t, _, _ in wanted}
+    if hdr_date:
+        texts.add(hdr_date[0])
+
+    def where(text):
+        for row, trns, _, _ in wanted:
+            for column in ("DATE", "DUEDATE"):
+                if trns.get(column) == text:
+                    return row, column
+        return (hdr_date[1], "DATE") if hdr_date else (None, None)
+    dates = Dates(source, notes)
+    dates.prepare(texts, where)
+    day = dates.cache
+
+    ids, items, payments = Ids(), [], []
+    file_name = source.replace("\\", "/").rsplit("/", 1)[-1]
+    for row, trns, kind, amount in wanted:
+        issued = day.get(trns.get("DATE", ""))
+        if issued is None:
+            raise InputError("a transaction with no date", source=source, row=row, column="DATE")
+        customer, number = trns["NAME"], trns.get("DOCNUM", "")
+        customers.add(customer)
+        ref = f"{file_name}:{row}"
+        if kind is ItemKind.PAYMENT:
+            pay_id = ids.make("payment", number, customer, issued, abs(amount))
+            payments.append(Payment(pay_id, customer, issued, abs(amount), company_currency, (), number, ref))
+            continue
+        total = abs(amount) if kind is ItemKind.INVOICE else -abs(amount)
+        due = day.get(trns.get("DUEDATE", ""))
+        if due is None:
+            match = _NET.search(trns.get("TERMS", ""))
+            if match:
+                due = issued + timedelta(days=int(match.group(1)))
+            elif "receipt" in trns.get("TERMS", "").lower() or kind is ItemKind.CREDIT_NOTE:
+                due = issued
+        items.append(Invoice(ids.make(kind.value, number, customer, issued, abs(amount)), number, customer, kind,
+                             issued, due, company_currency, total, total, total, ref, frozenset(), None, customer))
+
+    items = derive_open(items, payments, company_currency)
+    all_dates = [i.issued for i in items] + [p.date for p in payments]
+    period = (min(all_dates), max(all_dates)) if all_dates else None
+    report_date = day.get(hdr_date[0]) if hdr_date else None
+    if report_date is None:
+        report_date = period[1] if period else None
+        notes.append("the file has no export date: open balances stand at its last transaction date")
+    notes.append(FIFO_NOTE)
+    if skipped:
+        notes.append("transactions of other types skipped: " +
+                     ", ".join(f"{name} ({count})" for name, count in sorted(skipped.items())))
+    return Books(source=source, company_currency=company_currency, report_date=report_date,
+                 customers=customers_for(customers), items=tuple(items), payments=tuple(payments),
+                 knows=frozenset({ISSUED_HISTORY, PAYMENTS, OPEN_ITEMS, PAYMENT_DATES}), notes=tuple(notes),
+                 period=period, kinds=("iif",))
+
+
+def _amount(record: dict, source: str, row: int):
+    text = record.get("AMOUNT", "")
+    value = parse_amount(text)
+    if value is None or not text.strip():
+        raise InputError(f"not an amount: {text[:40]!r}", source=source, row=row, column="AMOUNT",
+                         hint="IIF amounts look like 205 or -55.00")
+    return value
