@@ -1,0 +1,261 @@
+"""How each customer pays: days late and days to pay, share current, trend, segment, credit-limit use, and an
+explainable risk score.
+
+Definitions (every output carries them in ``definitions``):
+- Days late of a paid invoice = date paid in full − due date (negative when paid early); days to pay = date paid −
+  issue date. Averages are weighted by the invoice's total in its own currency, over invoices paid in full in the
+  last 3, 6 and 12 months (91, 182 and 365 days up to the as-of date). Weighted days to pay equals weighted terms
+  plus weighted days late.
+- Percent current = current (not yet due) AR ÷ open AR × 100, in the company currency, at the as-of date.
+- Trend compares days late over 3 months with 12 months (at least 2 and 4 paid invoices): ``improving`` when
+  3 months is at least 5 days better, ``worsening`` when at least 5 days worse, else ``steady``; ``unknown`` with
+  too little history.
+- Segment: ``new`` (first invoice within 90 days, or fewer than 3 invoices paid in 12 months), else ``prompt``
+  (days late ≤ 5), ``slow`` (≤ 30) or ``chronic`` (> 30).
+- Risk 0-100 = the sum of the factors in :data:`RISK_WEIGHTS`, each a share (0-1) of its weight; the factors that
+  made the score are listed beside it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+import pandas as pd
+
+from .asof import open_at
+from .frames import NO_DAY, Frames, codes_of, company_totals_by, day_number, days, frames_of, sum_by
+from .money import fmt
+from .records import Books, Customer
+
+WINDOWS = {"3m": 91, "6m": 182, "12m": 365}
+RISK_WEIGHTS = {"overdue share": 35, "days late": 25, "over 90 days": 20, "over credit limit": 10,
+                "worsening": 10}
+LATE_CAP = 60          # days late at which the "days late" factor is full
+TREND_DAYS = 5
+NEW_DAYS = 90
+
+
+def _r(value: Decimal | None, places: str = "0.1") -> str | None:
+    return None if value is None else format(value.quantize(Decimal(places), rounding=ROUND_HALF_UP), "f")
+
+
+@dataclass(frozen=True)
+class CustomerRow:
+    """One customer's behaviour; amounts in the company currency (unrounded ``Decimal``), days and percents exact."""
+
+    customer_id: str
+    customer: str
+    parent: str
+    email: str
+    open_ar: Decimal
+    overdue: Decimal
+    percent_current: Decimal | None
+    credit_limit: Decimal | None
+    limit_used: Decimal | None
+    over_limit: bool | None
+    days_late: dict[str, Decimal | None]
+    days_to_pay: dict[str, Decimal | None]
+    paid_count_12m: int
+    trend: str
+    segment: str
+    risk_score: int
+    risk_factors: tuple[tuple[str, int, int, str], ...]     # (factor, points, weight, what was seen)
+
+    def factors_text(self) -> str:
+        return "; ".join(f"{name} {seen}: +{pts}/{w}" for name, pts, w, seen in self.risk_factors)
+
+    def to_row(self, currency: str) -> dict:
+        """The Customers sheet's fields (excel.layout), values as Decimal/str/int/None."""
+        return {"customer": self.customer, "parent": self.parent, "email": self.email,
+                "open_ar": self.open_ar, "overdue": self.overdue, "percent_current": self.percent_current,
+                "credit_limit": self.credit_limit, "limit_used": self.limit_used,
+                "over_limit": None if self.over_limit is None else ("yes" if self.over_limit else "no"),
+                "days_late_3m": self.days_late["3m"], "days_late_6m": self.days_late["6m"],
+                "days_late_12m": self.days_late["12m"], "days_to_pay_12m": self.days_to_pay["12m"],
+                "trend": self.trend, "segment": self.segment, "risk_score": self.risk_score,
+                "risk_factors": self.factors_text()}
+
+    def to_json_dict(self, currency: str) -> dict:
+        return {"customer": self.customer, "customer_id": self.customer_id, "parent": self.parent,
+                "open_ar": fmt(self.open_ar, currency), "overdue": fmt(self.overdue, currency),
+                "percent_current": _r(self.percent_current),
+                "credit_limit": None if self.credit_limit is None else fmt(self.credit_limit, currency),
+                "limit_used": _r(self.limit_used), "over_limit": self.over_limit,
+                "days_late": {k: _r(v) for k, v in self.days_late.items()},
+                "days_to_pay": {k: _r(v) for k, v in self.days_to_pay.items()},
+                "paid_count_12m": self.paid_count_12m, "trend": self.trend, "segment": self.segment,
+                "risk_score": self.risk_score,
+                "risk_factors": [{"factor": n, "points": p, "weight": w, "seen": s}
+                                 for n, p, w, s in self.risk_factors]}
+
+
+@dataclass(frozen=True)
+class CustomersReport:
+    as_of: date
+    source_date: date | None
+    currency: str
+    rows: tuple[CustomerRow, ...]
+    warnings: tuple[str, ...]
+
+    def panel_rows(self) -> list[dict]:
+        """Rows for the Customers sheet (fields of ``excel.layout``)."""
+        return [r.to_row(self.currency) for r in self.rows]
+
+    def to_json_dict(self) -> dict:
+        return {"as_of": self.as_of.isoformat(), "currency": self.currency,
+                "source_date": self.source_date.isoformat() if self.source_date else None,
+                "definitions": {"weights": "invoice total in its own currency",
+                                "windows_days": dict(WINDOWS), "risk_weights": dict(RISK_WEIGHTS)},
+                "customers": [r.to_json_dict(self.currency) for r in self.rows],
+                "warnings": list(self.warnings)}
+
+
+def customers_report(books: Books, as_of: date) -> CustomersReport:
+    """Payment behaviour and risk of every customer with open AR or a payment in the last 12 months."""
+    return customers_frames(frames_of(books), as_of, books.customer_map())
+
+
+_HISTORY_CACHE: dict = {}
+
+
+def payment_history(frames: Frames, as_of: date) -> pd.DataFrame:
+    """Per customer and window: weight and weighted sums of days late and days to pay (int64), paid count.
+
+    Columns ``w_<win>``, ``late_<win>``, ``dtp_<win>``, ``n_<win>`` for each window of :data:`WINDOWS`, indexed by
+    customer id. Only invoices paid in full on or before ``as_of`` with a due date count. The last answer is kept,
+    so the customers report and the forecast of one refresh share it.
+    """
+    items = frames.items
+    cached = _HISTORY_CACHE.get("last")
+    if cached is not None and cached[0] is items and cached[1] == as_of:
+        return cached[2]
+    d = day_number(as_of)
+    paid = days(items["paid_on"])
+    ok = (paid != NO_DAY) & (paid <= d) & (d - paid < max(WINDOWS.values()))
+    ok &= (items["kind"] == "invoice").to_numpy()
+    idx = np.flatnonzero(ok)
+    paid = paid[idx]
+    due = days(items["due"].iloc[idx])
+    has_due = due != NO_DAY
+    idx, paid, due = idx[has_due], paid[has_due], due[has_due]
+    w = np.abs(items["total_minor"].to_numpy(np.int64)[idx])
+    issued = days(items["issued"].iloc[idx])
+    limits = np.array(sorted(WINDOWS.values()), dtype=np.int64)
+    window = np.searchsorted(limits, d - paid, side="right")     # 0: newest window ... len-1: the widest
+    codes, uniques = codes_of(items["customer_id"])
+    codes = codes[idx]
+    nw = len(limits)
+    sums = sum_by(codes * nw + window, len(uniques) * nw, w, w * (paid - due), w * (paid - issued),
+                  np.ones(len(idx), dtype=np.int64)).reshape(len(uniques), nw, 4).cumsum(axis=1)
+    seen = np.zeros(len(uniques), dtype=bool)
+    seen[codes[codes >= 0]] = True
+    cols, data = [], []
+    for win, n in WINDOWS.items():
+        j = int(np.searchsorted(limits, n))
+        for name, c in (("w", 0), ("late", 1), ("dtp", 2), ("n", 3)):
+            cols.append(f"{name}_{win}")
+            data.append(sums[seen, j, c])
+    out = pd.DataFrame(dict(zip(cols, data)), index=pd.Index([str(u) for u in uniques[seen]], dtype=object))
+    _HISTORY_CACHE["last"] = (items, as_of, out)
+    return out
+
+
+def _ratio(num, den) -> Decimal | None:
+    return None if den == 0 else Decimal(int(num)) / Decimal(int(den))
+
+
+def customers_frames(frames: Frames, as_of: date, customers: dict[str, Customer] | None = None
+                     ) -> CustomersReport:
+    """:func:`customers_report` over pre-built frames (``customers`` adds parent, email and credit limits)."""
+    customers = customers or {}
+    at = open_at(frames, as_of)
+    items = at.items
+    d = day_number(as_of)
+    due = days(items["due"])
+    open_by = company_totals_by(items, frames, "customer_id")
+    overdue_by = company_totals_by(items[(due != NO_DAY) & (due < d)], frames, "customer_id")
+    old_by = company_totals_by(items[(due != NO_DAY) & (d - due > 90)], frames, "customer_id")
+    hist = payment_history(frames, as_of)
+    codes, uniques = codes_of(frames.items["customer_id"])
+    first_day = np.full(len(uniques), np.iinfo(np.int64).max)
+    np.minimum.at(first_day, codes, days(frames.items["issued"]))
+    first = {str(k): int(v) for k, v in zip(uniques, first_day)}
+    col = {c: i for i, c in enumerate(hist.columns)}
+    where = [(k, col[f"late_{k}"], col[f"dtp_{k}"], col[f"w_{k}"]) for k in WINDOWS]
+    hist_rows = {str(k): v for k, v in zip(hist.index, hist.to_numpy(np.int64))}
+    warnings = list(at.warnings)
+    rows = []
+    ids = set(open_by) | {str(k) for k in hist.index[hist["n_12m"].to_numpy() > 0]}
+    for cid in ids:
+        c = customers.get(cid)
+        open_ar, missing = open_by.get(cid, (Decimal(0), ()))
+        overdue = overdue_by.get(cid, (Decimal(0), ()))[0]
+        old = old_by.get(cid, (Decimal(0), ()))[0]
+        if missing:
+            warnings.append(f"{frames.names.get(cid, cid)}: no rate for {', '.join(missing)}; left out of open AR")
+        h = hist_rows.get(cid)
+        if h is None:
+            late = dict.fromkeys(WINDOWS)
+            dtp = dict.fromkeys(WINDOWS)
+        else:
+            late = {k: _ratio(h[i_late], h[i_w]) for k, i_late, _, i_w in where}
+            dtp = {k: _ratio(h[i_dtp], h[i_w]) for k, _, i_dtp, i_w in where}
+        n3 = 0 if h is None else int(h[col["n_3m"]])
+        n12 = 0 if h is None else int(h[col["n_12m"]])
+        pct_current = (open_ar - overdue) / open_ar * 100 if open_ar > 0 else None
+        limit = c.credit_limit if c and c.credit_limit is not None else frames.credit_limits.get(cid)
+        used = open_ar / limit * 100 if limit else None
+        over = None if limit is None else open_ar > limit
+        trend = _trend(late["3m"], late["12m"], n3, n12)
+        segment = _segment(late["12m"], n12, first.get(cid), d)
+        score, factors = _risk(open_ar, overdue, old, late["12m"], over, trend, used)
+        rows.append(CustomerRow(
+            customer_id=cid, customer=(c.name if c else frames.names.get(cid, cid)),
+            parent=(customers[c.parent_id].name if c and c.parent_id in customers else (c.parent_id or "") if c
+                    else ""),
+            email=c.email if c else "", open_ar=open_ar, overdue=overdue, percent_current=pct_current,
+            credit_limit=limit, limit_used=used, over_limit=over, days_late=late, days_to_pay=dtp,
+            paid_count_12m=n12, trend=trend, segment=segment, risk_score=score, risk_factors=factors))
+    rows.sort(key=lambda r: (r.customer.casefold(), r.customer_id))
+    return CustomersReport(as_of=as_of, source_date=frames.report_date, currency=frames.company_currency,
+                           rows=tuple(rows), warnings=tuple(warnings))
+
+
+def _trend(late3: Decimal | None, late12: Decimal | None, n3: int, n12: int) -> str:
+    if late3 is None or late12 is None or n3 < 2 or n12 < 4:
+        return "unknown"
+    if late3 <= late12 - TREND_DAYS:
+        return "improving"
+    if late3 >= late12 + TREND_DAYS:
+        return "worsening"
+    return "steady"
+
+
+def _segment(late12: Decimal | None, n12: int, first_day, d: int) -> str:
+    if first_day is None or d - int(first_day) < NEW_DAYS or n12 < 3 or late12 is None:
+        return "new"
+    if late12 <= 5:
+        return "prompt"
+    return "slow" if late12 <= 30 else "chronic"
+
+
+def _risk(open_ar: Decimal, overdue: Decimal, old: Decimal, late12: Decimal | None, over: bool | None,
+          trend: str, used: Decimal | None) -> tuple[int, tuple[tuple[str, int, int, str], ...]]:
+    zero, one = Decimal(0), Decimal(1)
+    shares: list[tuple[str, Decimal, Decimal | None, str]] = []     # (factor, share 0-1, value seen, its unit)
+    if open_ar > 0:
+        shares.append(("overdue share", min(max(overdue / open_ar, zero), one), overdue / open_ar * 100, "% of AR"))
+        shares.append(("over 90 days", min(max(old / open_ar, zero), one), old / open_ar * 100, "% of AR"))
+    if late12 is not None:
+        shares.append(("days late", min(max(late12 / LATE_CAP, zero), one), late12, " days (12m)"))
+    if over:
+        shares.append(("over credit limit", one, used, "% of limit"))
+    if trend == "worsening":
+        shares.append(("worsening", one, None, "3m slower than 12m"))
+    exact = sum((s * RISK_WEIGHTS[name] for name, s, _, _ in shares), zero)
+    factors = tuple((name, int((s * RISK_WEIGHTS[name]).to_integral_value(ROUND_HALF_UP)), RISK_WEIGHTS[name],
+                     unit if value is None else f"{_r(value, '0.1' if name == 'days late' else '1')}{unit}")
+                    for name, s, value, unit in shares if s > 0)
+    return int(exact.to_integral_value(ROUND_HALF_UP)), factors

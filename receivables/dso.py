@@ -1,0 +1,374 @@
+"""Days sales outstanding and its family: standard DSO, countback DSO, best possible DSO, average days
+delinquent and the collection effectiveness index (reference/metrics.md), for the company, per customer and month
+by month.
+
+Conventions (every output states them):
+- The period: the ``months`` calendar months ending at the as-of date (the last one may be partial), counted in
+  calendar days; with ``period_days`` N, the N days ending at the as-of date, counted as N days (365, 360, 90...).
+- Credit sales: invoices and credit notes issued in the period (credit notes negative), in the company currency.
+- AR at a date is the AR the books held then (receivables.asof), not today's open items filtered by date; where the
+  books cannot show it the metric is absent (``None``) and ``reasons`` says why. Division by zero never escapes.
+- Average days delinquent = DSO − best possible DSO; for the company this equals the sales-weighted mean of the
+  customers' own differences, which is what "per customer first" asks.
+- CEI's credit sales: the period total (``cei_sales="total"``) or the monthly average (``"average"``).
+Figures stay exact ``Decimal`` and are rounded once, on output, to 0.1 day or 0.1 percent.
+"""
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+
+from .asof import ar_series, currencies_of, open_at
+from .errors import InputError
+from .frames import (
+    NO_DAY,
+    Frames,
+    company_total,
+    company_totals_by,
+    company_value,
+    day_number,
+    days,
+    frames_of,
+)
+from .money import fmt
+from .records import ISSUED_HISTORY, Books
+
+SALES_KINDS = ("invoice", "credit_note")
+TENTH = Decimal("0.1")
+
+
+# --- the formulas ------------------------------------------------------------------------------------------------
+
+def standard_dso(ar: Decimal, sales: Decimal, days_: int | Decimal) -> tuple[Decimal | None, str | None]:
+    """``ar ÷ sales × days``; absent when sales are not positive."""
+    if sales <= 0:
+        return None, "no credit sales in the period" if sales == 0 else "credit sales in the period are negative"
+    return ar / sales * Decimal(days_), None
+
+
+def countback_dso(ar: Decimal, months_newest_first: list[tuple[str, Decimal, int]]
+                  ) -> tuple[Decimal | None, str | None]:
+    """Exhaust ``ar`` against monthly sales going back (``(label, sales, days)``, newest first).
+
+    Returns the days and, when it stopped early at a month with sales ≤ 0, a note (the value then counts the months
+    before it only); absent with the reason when the history runs out before the AR is exhausted.
+    """
+    remaining, total = ar, Decimal(0)
+    if remaining <= 0:
+        return Decimal(0), None
+    for label, sales, n in months_newest_first:
+        if sales <= 0:
+            return total, f"countback stopped at {label}: credit sales ≤ 0 (AR {fmt(remaining)} left uncounted)"
+        if remaining <= sales:
+            return total + remaining / sales * n, None
+        remaining -= sales
+        total += n
+    return None, (f"history runs out after {len(months_newest_first)} months with AR {fmt(remaining)} "
+                  "not yet exhausted")
+
+
+def cei(beginning: Decimal, sales: Decimal, ending_total: Decimal, ending_current: Decimal
+        ) -> tuple[Decimal | None, str | None]:
+    """``(beginning + sales − ending total) ÷ (beginning + sales − ending current) × 100``."""
+    denominator = beginning + sales - ending_current
+    if denominator == 0:
+        return None, "CEI undefined: beginning AR + credit sales − current AR is zero"
+    return (beginning + sales - ending_total) / denominator * 100, None
+
+
+def average_days_delinquent(dso: Decimal | None, bpdso: Decimal | None) -> Decimal | None:
+    return None if dso is None or bpdso is None else dso - bpdso
+
+
+# --- helpers -----------------------------------------------------------------------------------------------------
+
+def month_start(d: date) -> date:
+    return d.replace(day=1)
+
+
+def month_end(d: date) -> date:
+    return d.replace(day=calendar.monthrange(d.year, d.month)[1])
+
+
+def previous_month_end(d: date) -> date:
+    return month_start(d) - timedelta(days=1)
+
+
+def months_back(d: date, n: int) -> date:
+    """The first day of the month ``n`` months before ``d``'s month (``n=0``: ``d``'s own)."""
+    index = d.year * 12 + d.month - 1 - n
+    return date(index // 12, index % 12 + 1, 1)
+
+
+def r1(value: Decimal | None) -> str | None:
+    return None if value is None else format(value.quantize(TENTH, rounding=ROUND_HALF_UP), "f")
+
+
+# --- the report --------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Figures:
+    """The family of metrics for one period (company, customer or month); ``None`` = absent, see ``reasons``."""
+
+    ar: Decimal | None
+    current_ar: Decimal | None
+    credit_sales: Decimal | None
+    days: int
+    dso: Decimal | None = None
+    countback_dso: Decimal | None = None
+    best_possible_dso: Decimal | None = None
+    average_days_delinquent: Decimal | None = None
+    cei: Decimal | None = None
+    reasons: dict[str, str] = field(default_factory=dict)
+
+    def to_json_dict(self, currency: str) -> dict:
+        money = (lambda v: None if v is None else fmt(v, currency))
+        return {"ar": money(self.ar), "credit_sales": money(self.credit_sales), "dso": r1(self.dso),
+                "countback_dso": r1(self.countback_dso), "best_possible_dso": r1(self.best_possible_dso),
+                "average_days_delinquent": r1(self.average_days_delinquent), "cei": r1(self.cei),
+                "reasons": dict(self.reasons)}
+
+
+@dataclass(frozen=True)
+class DsoReport:
+    """DSO figures for the company (``figures``), per month (``months``: ``(label, Figures)``, oldest first) and
+    per customer (``customers``: ``(customer id, name, Figures)``)."""
+
+    as_of: date
+    source_date: date | None
+    currency: str
+    period_start: date
+    period_days: int
+    day_count: str
+    cei_sales: str
+    figures: Figures
+    months: tuple[tuple[str, Figures], ...]
+    customers: tuple[tuple[str, str, Figures], ...]
+    warnings: tuple[str, ...]
+
+    def to_json_dict(self) -> dict:
+        """DESIGN.md's ``ardesk dso --format json`` object, plus reasons, labels, customers and warnings."""
+        out = {"as_of": self.as_of.isoformat(), "period_days": self.period_days}
+        out.update(self.figures.to_json_dict(self.currency))
+        out["months"] = [{"month": label, **f.to_json_dict(self.currency)} for label, f in self.months]
+        out.update({"currency": self.currency, "period_start": self.period_start.isoformat(),
+                    "day_count": self.day_count, "cei_sales": self.cei_sales,
+                    "source_date": self.source_date.isoformat() if self.source_date else None,
+                    "customers": [{"customer": name, **f.to_json_dict(self.currency)}
+                                  for _, name, f in self.customers],
+                    "warnings": list(self.warnings)})
+        return out
+
+
+def dso(books: Books, as_of: date, *, period_days: int | None = None, months: int = 12,
+        cei_sales: str = "total") -> DsoReport:
+    """The DSO family of ``books`` at the end of ``as_of`` (see the module's conventions)."""
+    return dso_frames(frames_of(books), as_of, period_days=period_days, months=months, cei_sales=cei_sales)
+
+
+class _Books:
+    """What the DSO computations ask of the books, each answer computed once."""
+
+    def __init__(self, frames: Frames, as_of: date):
+        self.frames, self.as_of = frames, as_of
+        items = frames.items
+        self.has_sales = ISSUED_HISTORY in frames.knows
+        issued = days(items["issued"])
+        mask = items["kind"].isin(SALES_KINDS).to_numpy() & (issued <= day_number(as_of))
+        self.sales = items.loc[mask, ["customer_id", "currency", "issued", "total_minor"]]
+        start = frames.period[0] if frames.period else None
+        if start is None and self.has_sales and len(self.sales):
+            start = (np.datetime64(int(days(self.sales["issued"]).min()), "D")).astype(object)
+        self.history_start = start
+        self._ar: dict[date, tuple] = {}
+        self.warnings: list[str] = []
+        self.month_sales = self._monthly()
+
+    def _monthly(self) -> dict[date, Decimal]:
+        if not self.has_sales or self.sales.empty:
+            return {}
+        month = self.sales["issued"].to_numpy().astype("datetime64[M]").astype(np.int64)
+        first = int(month.min())
+        labels = np.array([str(k) for k in range(int(month.max()) - first + 1)], dtype=object)
+        out: dict[date, Decimal] = {}
+        sums = company_totals_by(self.sales, self.frames, "issued", "total_minor", None,
+                                 codes=(month - first, labels))
+        for k, (value, missing) in sums.items():
+            m = first + int(k)
+            out[date(1970 + m // 12, m % 12 + 1, 1)] = value
+            self._missing(missing)
+        return out
+
+    def _missing(self, missing: tuple[str, ...]) -> None:
+        for cur in missing:
+            text = f"no rate to {self.frames.company_currency} for {cur}: those amounts are left out"
+            if text not in self.warnings:
+                self.warnings.append(text)
+
+    def sales_between(self, first: date, last: date) -> tuple[Decimal | None, str | None]:
+        if not self.has_sales:
+            return None, ("the books hold only open items, so credit sales are unknown (export an invoice history "
+                          "such as Invoices and Received Payments, or pull from the ERP)")
+        if self.history_start is None or first < self.history_start:
+            return None, f"credit sales before {self.history_start or 'the history'} are not in the books"
+        if first == month_start(first) and (last == month_end(last) or last == self.as_of) \
+                and month_start(last) == first:
+            return self.month_sales.get(first, Decimal(0)), None
+        iss = days(self.sales["issued"])
+        part = self.sales[(iss >= day_number(first)) & (iss <= day_number(last))]
+        value, missing = company_total(part, self.frames, "total_minor", None)
+        self._missing(missing)
+        return value, None
+
+    def prepare(self, dates: list[date]) -> None:
+        """Compute AR and current AR at all ``dates`` in one pass (receivables.asof.ar_series)."""
+        curs = currencies_of(self.frames)
+        series, warnings = ar_series(self.frames, dates, curs)
+        for w in warnings:
+            if w not in self.warnings:
+                self.warnings.append(w)
+        for d, value in series.items():
+            if isinstance(value, str):
+                self._ar[d] = (None, None, value)
+                continue
+            totals = []
+            for arr in value:
+                total = Decimal(0)
+                for c, cur in enumerate(curs):
+                    v = company_value(int(arr[c, 0]), int(arr[c, 1]), cur, self.frames.company_currency,
+                                      self.frames.rates)
+                    if v is None:
+                        self._missing((cur,))
+                        v = company_value(0, int(arr[c, 1]), cur, self.frames.company_currency, self.frames.rates)
+                    total += v
+                totals.append(total)
+            self._ar[d] = (totals[0], totals[1], None)
+
+    def ar_at(self, d: date) -> tuple[Decimal | None, Decimal | None, str | None]:
+        """(AR, current AR, reason if absent) the books held at the end of ``d``."""
+        if d not in self._ar:
+            self.prepare([d])
+        return self._ar[d]
+
+    def countback(self, d: date, ar: Decimal) -> tuple[Decimal | None, str | None]:
+        if not self.has_sales or self.history_start is None:
+            return None, "credit sales are unknown"
+        seq, m = [], month_start(d)
+        while m >= self.history_start:
+            last = min(month_end(m), d)
+            seq.append((m.strftime("%Y-%m"), self.month_sales.get(m, Decimal(0)), (last - m).days + 1))
+            m = months_back(m, 1)
+        return countback_dso(ar, seq)
+
+
+def _figures(b: _Books, start: date, end: date, n_days: int, n_months: int, cei_sales: str,
+             countback: bool = True) -> Figures:
+    reasons: dict[str, str] = {}
+    ar, current, why = b.ar_at(end)
+    sales, why_sales = b.sales_between(start, end)
+    f = {"ar": ar, "current_ar": current, "credit_sales": sales, "days": n_days}
+    if ar is None or sales is None:
+        for k in ("dso", "countback_dso", "best_possible_dso", "average_days_delinquent", "cei"):
+            reasons[k] = why or why_sales
+        if ar is not None and countback:
+            f["countback_dso"], note = b.countback(end, ar)
+            if note:
+                reasons["countback_dso"] = note
+            else:
+                reasons.pop("countback_dso")
+        return Figures(**f, reasons=reasons)
+    f["dso"], r = standard_dso(ar, sales, n_days)
+    f["best_possible_dso"], r2 = standard_dso(current, sales, n_days)
+    f["average_days_delinquent"] = average_days_delinquent(f["dso"], f["best_possible_dso"])
+    for k, v in (("dso", r), ("best_possible_dso", r2), ("average_days_delinquent", r)):
+        if v:
+            reasons[k] = v
+    if countback:
+        f["countback_dso"], note = b.countback(end, ar)
+        if note:
+            reasons["countback_dso"] = note
+    begin, _, why_begin = b.ar_at(start - timedelta(days=1))
+    if begin is None:
+        reasons["cei"] = f"AR at the start of the period is unknown: {why_begin}"
+    else:
+        cei_base = sales if cei_sales == "total" else sales / n_months
+        f["cei"], r3 = cei(begin, cei_base, ar, current)
+        if r3:
+            reasons["cei"] = r3
+    return Figures(**f, reasons=reasons)
+
+
+def dso_frames(frames: Frames, as_of: date, *, period_days: int | None = None, months: int = 12,
+               cei_sales: str = "total") -> DsoReport:
+    """:func:`dso` over pre-built frames."""
+    if cei_sales not in ("total", "average"):
+        raise InputError(f"cei_sales must be 'total' or 'average', not {cei_sales!r}")
+    if months < 1 or (period_days is not None and period_days < 1):
+        raise InputError("months and period days must be positive")
+    b = _Books(frames, as_of)
+    if period_days:
+        start, n_days = as_of - timedelta(days=period_days - 1), period_days
+        n_months = max(1, round(period_days * 12 / 365))
+        day_count = f"{period_days} days"
+    else:
+        start = months_back(as_of, months - 1)
+        n_days, n_months, day_count = (as_of - start).days + 1, months, "calendar days"
+    label = "total credit sales of the period" if cei_sales == "total" else \
+        f"monthly average credit sales (period total ÷ {n_months})"
+    ends = [min(month_end(months_back(as_of, k)), as_of) for k in range(months)]
+    b.prepare([as_of, start - timedelta(days=1)] + ends + [months_back(as_of, k) - timedelta(days=1)
+                                                           for k in range(months)])
+    figures = _figures(b, start, as_of, n_days, n_months, cei_sales)
+    rows = []
+    for k in range(months - 1, -1, -1):
+        m = months_back(as_of, k)
+        end = min(month_end(m), as_of)
+        rows.append((m.strftime("%Y-%m"), _figures(b, m, end, (end - m).days + 1, 1, cei_sales)))
+    customers = _per_customer(b, start, as_of, n_days)
+    return DsoReport(as_of=as_of, source_date=frames.report_date, currency=frames.company_currency,
+                     period_start=start, period_days=n_days, day_count=day_count, cei_sales=label,
+                     figures=figures, months=tuple(rows), customers=customers, warnings=tuple(b.warnings))
+
+
+def _per_customer(b: _Books, start: date, end: date, n_days: int) -> tuple[tuple[str, str, Figures], ...]:
+    frames = b.frames
+    try:
+        at = open_at(frames, end)
+    except InputError:
+        return ()
+    items = at.items
+    ar_by = company_totals_by(items, frames, "customer_id")
+    due = days(items["due"])
+    cur_by = company_totals_by(items[(due == NO_DAY) | (due >= day_number(end))], frames, "customer_id")
+    sales_by: dict[str, tuple[Decimal, tuple]] = {}
+    sales_reason = None
+    if b.has_sales and b.history_start is not None and start >= b.history_start:
+        iss = days(b.sales["issued"])
+        part = b.sales[(iss >= day_number(start)) & (iss <= day_number(end))]
+        sales_by = company_totals_by(part, frames, "customer_id", "total_minor", None)
+    else:
+        _, sales_reason = b.sales_between(start, end)
+    out = []
+    for cid in set(ar_by) | set(sales_by):
+        c_ar = ar_by.get(cid, (Decimal(0), ()))[0]
+        c_cur = cur_by.get(cid, (Decimal(0), ()))[0]
+        c_sales = sales_by.get(cid, (Decimal(0), ()))[0] if sales_reason is None else None
+        reasons: dict[str, str] = {}
+        if c_sales is None:
+            d_, bp = None, None
+            reasons["dso"] = reasons["best_possible_dso"] = reasons["average_days_delinquent"] = sales_reason
+        else:
+            d_, r = standard_dso(c_ar, c_sales, n_days)
+            bp, _ = standard_dso(c_cur, c_sales, n_days)
+            if r:
+                reasons["dso"] = reasons["best_possible_dso"] = reasons["average_days_delinquent"] = r
+        out.append((cid, frames.names.get(cid, cid),
+                    Figures(ar=c_ar, current_ar=c_cur, credit_sales=c_sales, days=n_days, dso=d_,
+                            best_possible_dso=bp, average_days_delinquent=average_days_delinquent(d_, bp),
+                            reasons=reasons)))
+    out.sort(key=lambda t: (t[1].casefold(), t[0]))
+    return tuple(out)

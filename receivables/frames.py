@@ -1,0 +1,262 @@
+"""Books as pandas DataFrames: the engine's working form.
+
+Money is int64 minor units at each currency's precision (``receivables.money``), exact and vectorised; dates are
+``datetime64[s]`` with ``NaT`` for "unknown". Amounts turn back into ``Decimal`` only when a report builds its
+output records (:func:`decimal_of`). Every report also accepts these frames directly, so large runs need not build
+one dataclass per item.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError
+from .money import from_minor, precision, to_minor
+from .records import Books
+
+ITEM_COLUMNS = ("id", "number", "customer_id", "kind", "issued", "due", "currency", "total_minor", "open_minor",
+                "open_company_minor", "paid_on")
+ALLOCATION_COLUMNS = ("debit_item_id", "credit_item_id", "amount_minor", "amount_currency_minor", "date")
+PAYMENT_COLUMNS = ("id", "customer_id", "date", "amount_minor", "currency")
+
+_EPOCH = np.datetime64(0, "D")
+NO_DAY = np.iinfo(np.int64).min          # day number of NaT
+
+
+@dataclass(frozen=True)
+class Frames:
+    """The frames of one set of books, with what the engine needs to know about them.
+
+    ``items``: one row per receivable item (columns :data:`ITEM_COLUMNS`); ``open_minor`` stands at
+    ``report_date``. ``allocations`` and ``payments`` as their column tuples say. ``names`` maps customer id to
+    display name; ``credit_limits`` customer id to ``Decimal`` (company currency) where known; ``terms`` customer
+    id to payment terms in days where known.
+    """
+
+    items: pd.DataFrame
+    company_currency: str
+    report_date: date | None
+    allocations: pd.DataFrame = field(default_factory=lambda: empty_allocations())
+    payments: pd.DataFrame = field(default_factory=lambda: empty_payments())
+    rates: dict[str, Decimal] = field(default_factory=dict)
+    knows: frozenset[str] = frozenset()
+    names: dict[str, str] = field(default_factory=dict)
+    credit_limits: dict[str, Decimal] = field(default_factory=dict)
+    terms: dict[str, int] = field(default_factory=dict)
+    period: tuple[date, date] | None = None
+    source: str = ""
+
+
+def day_number(d: date) -> int:
+    """Days since 1970-01-01 of ``d``: the integer the engine compares dates with."""
+    return int((np.datetime64(d, "D") - _EPOCH).astype(np.int64))
+
+
+def date_of(n: int) -> date:
+    return (_EPOCH + np.timedelta64(int(n), "D")).astype(object)
+
+
+def days(column: pd.Series | np.ndarray) -> np.ndarray:
+    """Day numbers (int64) of a datetime column; :data:`NO_DAY` where the date is missing."""
+    values = column.to_numpy() if isinstance(column, pd.Series) else column
+    return values.astype("datetime64[D]").astype(np.int64)
+
+
+def _dates(values) -> np.ndarray:
+    arr = np.array([np.datetime64(v, "D") if v is not None else np.datetime64("NaT") for v in values],
+                   dtype="datetime64[D]")
+    return arr.astype("datetime64[s]")
+
+
+def _minor(amount: Decimal, currency: str, where: str, column: str) -> int:
+    try:
+        return to_minor(amount, currency)
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"amount {amount} cannot be held exactly in {currency}: {exc}", source=where or None,
+                         column=column, hint="check the export's amounts and currency") from None
+
+
+def empty_allocations() -> pd.DataFrame:
+    return pd.DataFrame({"debit_item_id": pd.Series([], dtype=object), "credit_item_id": pd.Series([], dtype=object),
+                         "amount_minor": pd.Series([], dtype=np.int64),
+                         "amount_currency_minor": pd.Series([], dtype="Int64"),
+                         "date": pd.Series([], dtype="datetime64[s]")})
+
+
+def empty_payments() -> pd.DataFrame:
+    return pd.DataFrame({"id": pd.Series([], dtype=object), "customer_id": pd.Series([], dtype=object),
+                         "date": pd.Series([], dtype="datetime64[s]"), "amount_minor": pd.Series([], dtype=np.int64),
+                         "currency": pd.Series([], dtype=object)})
+
+
+def item_frame(books: Books) -> pd.DataFrame:
+    """The items of ``books`` as a frame (columns :data:`ITEM_COLUMNS`)."""
+    items = books.items
+    cc = books.company_currency
+    total, open_, open_co = [], [], []
+    for it in items:
+        where = it.source_ref or it.id
+        total.append(_minor(it.total, it.currency, where, "total"))
+        open_.append(_minor(it.open_amount, it.currency, where, "open_amount"))
+        open_co.append(None if it.open_amount_company is None
+                       else _minor(it.open_amount_company, cc, where, "open_amount_company"))
+    return pd.DataFrame({
+        "id": pd.Series([i.id for i in items], dtype=object),
+        "number": pd.Series([i.number for i in items], dtype=object),
+        "customer_id": pd.Series([i.customer_id for i in items], dtype=object),
+        "kind": pd.Series([str(i.kind) for i in items], dtype=object),
+        "issued": _dates(i.issued for i in items),
+        "due": _dates(i.due for i in items),
+        "currency": pd.Series([i.currency.upper() for i in items], dtype=object),
+        "total_minor": np.array(total, dtype=np.int64),
+        "open_minor": np.array(open_, dtype=np.int64),
+        "open_company_minor": pd.array(open_co, dtype="Int64"),
+        "paid_on": _dates(i.paid_on for i in items),
+    })
+
+
+def allocation_frame(books: Books) -> pd.DataFrame:
+    """The allocations of ``books``: ``amount_minor`` in company currency, ``amount_currency_minor`` in the debit
+    item's currency where known."""
+    if not books.allocations:
+        return empty_allocations()
+    cur = {i.id: i.currency for i in books.items}
+    cc = books.company_currency
+    allocs = books.allocations
+    return pd.DataFrame({
+        "debit_item_id": pd.Series([a.debit_item_id for a in allocs], dtype=object),
+        "credit_item_id": pd.Series([a.credit_item_id for a in allocs], dtype=object),
+        "amount_minor": np.array([_minor(a.amount, cc, a.debit_item_id, "amount") for a in allocs], dtype=np.int64),
+        "amount_currency_minor": pd.array(
+            [None if a.amount_currency is None
+             else _minor(a.amount_currency, cur.get(a.debit_item_id, cc), a.debit_item_id, "amount_currency")
+             for a in allocs], dtype="Int64"),
+        "date": _dates(a.date for a in allocs),
+    })
+
+
+def payment_frame(books: Books) -> pd.DataFrame:
+    if not books.payments:
+        return empty_payments()
+    ps = books.payments
+    return pd.DataFrame({
+        "id": pd.Series([p.id for p in ps], dtype=object),
+        "customer_id": pd.Series([p.customer_id for p in ps], dtype=object),
+        "date": _dates(p.date for p in ps),
+        "amount_minor": np.array([_minor(p.amount, p.currency, p.source_ref or p.id, "amount") for p in ps],
+                                 dtype=np.int64),
+        "currency": pd.Series([p.currency.upper() for p in ps], dtype=object),
+    })
+
+
+def frames_of(books: Books) -> Frames:
+    """All frames of ``books`` with customer names, credit limits and terms."""
+    names = {c.id: c.name for c in books.customers}
+    for it in books.items:
+        if it.customer_id not in names:
+            names[it.customer_id] = it.customer_name or it.customer_id
+    return Frames(items=item_frame(books), company_currency=books.company_currency.upper(),
+                  report_date=books.report_date, allocations=allocation_frame(books),
+                  payments=payment_frame(books), rates={k.upper(): v for k, v in books.rates.items()},
+                  knows=frozenset(books.knows), names=names,
+                  credit_limits={c.id: c.credit_limit for c in books.customers if c.credit_limit is not None},
+                  terms={c.id: c.terms_days for c in books.customers if c.terms_days is not None},
+                  period=books.period, source=books.source)
+
+
+def decimal_of(units: int, currency: str) -> Decimal:
+    """Minor units back to an exact ``Decimal`` (for output records)."""
+    return from_minor(int(units), currency)
+
+
+def company_value(doc_minor: int, company_minor_known: int, currency: str, company: str,
+                  rates: dict[str, Decimal]) -> Decimal | None:
+    """Company-currency amount of a group: what the source converted, plus the rest converted at ``rates``.
+
+    ``doc_minor`` is the part (in ``currency`` minor units) the source did not convert. Returns ``None`` when that
+    part is not zero, the currency is foreign and no rate is known. Not rounded: rounding happens on output.
+    """
+    known = Decimal(int(company_minor_known)).scaleb(-precision(company))
+    if doc_minor == 0:
+        return known
+    doc = Decimal(int(doc_minor)).scaleb(-precision(currency))
+    if currency == company:
+        return known + doc
+    rate = rates.get(currency)
+    if rate is None:
+        return None
+    return known + doc * rate
+
+
+def company_total(df: pd.DataFrame, frames: Frames, amount: str = "open_minor",
+                  company: str | None = "open_company_minor") -> tuple[Decimal, tuple[str, ...]]:
+    """Sum of ``df[amount]`` in the company currency (unrounded) and the currencies that could not be converted.
+
+    Rows whose ``company`` column is known count at that amount; the rest are converted per currency at
+    ``frames.rates``. Rows of a currency without a rate are left out and their currency is returned.
+    """
+    if df.empty:
+        return Decimal(0), ()
+    one = df.assign(_all=np.zeros(len(df), dtype=np.int8))
+    value, missing = company_totals_by(one, frames, "_all", amount, company).get("0", (Decimal(0), ()))
+    return value, tuple(dict.fromkeys(missing))
+
+
+def codes_of(values: pd.Series | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Integer codes (int64, ``-1`` for missing) and the distinct values of a key column; cheap for categoricals."""
+    if isinstance(values, pd.Series) and isinstance(values.dtype, pd.CategoricalDtype):
+        return values.cat.codes.to_numpy().astype(np.int64), np.asarray(values.cat.categories.astype(object))
+    codes, uniques = pd.factorize(values, sort=False)
+    return codes.astype(np.int64), np.asarray(uniques, dtype=object)
+
+
+def sum_by(codes: np.ndarray, groups: int, *columns: np.ndarray) -> np.ndarray:
+    """Exact int64 sums of ``columns`` per group code: an array ``[group, column]`` (codes < 0 are skipped)."""
+    out = np.zeros((groups, len(columns)), dtype=np.int64)
+    ok = codes >= 0
+    for j, col in enumerate(columns):
+        np.add.at(out[:, j], codes[ok] if not ok.all() else codes, col[ok] if not ok.all() else col)
+    return out
+
+
+def company_totals_by(df: pd.DataFrame, frames: Frames, key: str, amount: str = "open_minor",
+                      company: str | None = "open_company_minor",
+                      codes: tuple[np.ndarray, np.ndarray] | None = None
+                      ) -> dict[str, tuple[Decimal, tuple[str, ...]]]:
+    """:func:`company_total` per value of ``df[key]`` (e.g. per customer): ``{key: (amount, unconverted)}``.
+
+    ``codes`` may give the key's integer codes and distinct values already (see :func:`codes_of`)."""
+    if df.empty:
+        return {}
+    doc = df[amount].to_numpy(np.int64)
+    if company is not None and company in df:
+        known = df[company].notna().to_numpy()
+        co_vals = df[company].fillna(0).to_numpy(np.int64)
+    else:
+        known = np.zeros(len(df), dtype=bool)
+        co_vals = np.zeros(len(df), dtype=np.int64)
+    k_codes, k_vals = codes if codes is not None else codes_of(df[key])
+    c_codes, c_vals = codes_of(df["currency"])
+    ncur = len(c_vals)
+    sums = sum_by(k_codes * ncur + c_codes, len(k_vals) * ncur, np.where(known, 0, doc), co_vals)
+    sums = sums.reshape(len(k_vals), ncur, 2)
+    cc = frames.company_currency
+    is_company = np.array([str(c) == cc for c in c_vals], dtype=bool)
+    exact = sums[:, :, 1].sum(axis=1) + sums[:, is_company, 0].sum(axis=1)
+    present = np.zeros(len(k_vals), dtype=bool)
+    present[k_codes[k_codes >= 0]] = True
+    p = -precision(cc)
+    out: dict[str, tuple[Decimal, tuple[str, ...]]] = {
+        str(k_vals[i]): (Decimal(int(exact[i])).scaleb(p), ()) for i in np.flatnonzero(present)}
+    for c in np.flatnonzero(~is_company):
+        cur = str(c_vals[c])
+        for i in np.flatnonzero(sums[:, c, 0] != 0):
+            k = str(k_vals[i])
+            value = company_value(int(sums[i, c, 0]), 0, cur, cc, frames.rates)
+            prev, missing = out[k]
+            out[k] = (prev, missing + (cur,)) if value is None else (prev + value, missing)
+    return out
