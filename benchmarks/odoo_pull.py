@@ -66,7 +66,6 @@ def main(argv=None) -> int:
 
         puller = Puller(None, cfg, TODAY, 24, None)
         puller.profile, puller.company_id = profile_for(args.version), state["company_id"]
-        puller.accounts = state["accounts"]
         rows, bare_s, bare_trips = bare_loop(s, puller.scope(), line_fields(puller.profile), args.batch)
         assert rows == n, (rows, n)
 

@@ -504,3 +504,52 @@ def test_indexed_search_equals_plain_evaluation(domain):
     want = sorted(rid for rid, row in _STORE.tables[AML].items() if pred(row))
     _STORE.cache.clear()
     assert search_ids(_STORE, AML, domain, "id") == want
+
+
+# -- faults reported against real Odoo -------------------------------------------------------------------------
+def test_default_orders_x2many_membership_and_dotted_account_conditions(served):
+    """Every model's default order is valid in its version (a search without ``order`` works), an x2many compared
+    with a list of ids matches any of them as in Odoo, and a dotted condition through ``account_id`` works."""
+    standin, odoo = served
+    from tests.odoo_standin.schema import fields_for, models_for
+
+    for model in models_for(standin.version):
+        odoo.execute_kw(model, "search", [[]], {"limit": 1})
+    accounts = standin.store.tables["account.account"]
+    company_field = "company_ids" if standin.version in ("18.0", "19.0") else "company_id"
+    got = odoo.execute_kw("account.account", "search", [[(company_field, "in", [2])]])
+    want = [aid for aid, a in accounts.items() if 2 in (a.get(company_field) if company_field == "company_ids"
+                                                          else [a.get("company_id")])]
+    assert got and sorted(got) == sorted(want) and len(got) < len(accounts)
+    if company_field == "company_ids":
+        assert odoo.execute_kw("account.account", "search_count", [[("company_ids", "not in", [2])]]) \
+            == len(accounts) - len(want)
+        assert odoo.execute_kw("account.account", "search_count", [[("company_ids", "=", False)]]) == 0
+    leaf = (("account_id.internal_type", "=", "receivable") if standin.version in ("14.0", "15.0")
+            else ("account_id.account_type", "=", "asset_receivable"))
+    dotted = odoo.execute_kw("account.move.line", "search", [[leaf]])
+    assert sorted(dotted) == sorted(odoo.execute_kw("account.move.line", "search", [receivable_domain(
+        standin.version)[:1]]))
+    assert "move_type" in fields_for("account.move.line", standin.version) or standin.version in ("14.0", "15.0")
+
+
+def test_a_client_that_goes_away_leaves_no_traceback(capsys):
+    """A client timing out (the server then writes to a closed socket) is not an error worth printing; any other
+    failure in a handler still is."""
+    with start_standin("17.0") as standin:
+        standin.set_faults(latency=0.3)
+        odoo = odoorpc.ODOO(standin.host, port=standin.port, timeout=0.05, version="17.0")
+        with pytest.raises(OSError):  # the client's timeout
+            odoo.json("/jsonrpc", {"service": "common", "method": "version", "args": []})
+        time.sleep(0.5)
+        for exc in (BrokenPipeError(32, "Broken pipe"), ConnectionResetError(104, "reset")):
+            try:
+                raise exc
+            except OSError:
+                standin.httpd.handle_error(None, ("127.0.0.1", 1))
+        assert capsys.readouterr().err == ""
+        try:
+            raise ValueError("a real bug")
+        except ValueError:
+            standin.httpd.handle_error(None, ("127.0.0.1", 1))
+        assert "a real bug" in capsys.readouterr().err

@@ -35,7 +35,6 @@ def _reusable(config: OdooConfig, previous: Books | None, state: dict | None, mo
                 and state.get("user") == config.user and state.get("company") == config.company
                 and state.get("months") == months and bool(state.get("version")) and bool(state.get("uid"))
                 and isinstance(state.get("line_ids"), list) and isinstance(state.get("kinds"), dict)
-                and isinstance(state.get("accounts"), list)
                 and state.get("company_id") is not None
                 and date.fromisoformat(str(state.get("pulled_on"))) <= today)
     except (AttributeError, ValueError):

@@ -38,7 +38,10 @@ from .client import OdooClient
 from .versions import Profile
 
 AML, PARTNER, PARTIAL = "account.move.line", "res.partner", "account.partial.reconcile"
-STATE_FORMAT = 1
+STATE_FORMAT = 2
+# Partial reconciliations and partners are a fraction of a journal item's size on the wire: their pages hold this
+# many times the configured batch.
+SMALL_ROWS = 4
 # Items written this long before the last pull's newest write_date are read again: a transaction that started
 # before it may commit after the pull.
 WRITE_DATE_MARGIN = timedelta(seconds=60)
@@ -68,6 +71,8 @@ def line_fields(profile: Profile) -> list[str]:
         fields.append(profile.followup_flag)
     if profile.has_line_invoice_date:
         fields.append("invoice_date")
+    if profile.line_kind:
+        fields += ["move_type", "payment_id"]
     return fields
 
 
@@ -81,12 +86,17 @@ def kind_domains(profile: Profile) -> list[tuple[str, list]]:
             (m.PAYMENT, [("move_id." + profile.payment_field, "!=", False)])]
 
 
-def kind_of_move(profile: Profile, move: dict) -> str:
+def kind_of_line(row: dict) -> str:
+    """The kind of a journal item read with ``move_type`` and ``payment_id`` (its entry's)."""
+    return kind_of_move("payment_id", row)
+
+
+def kind_of_move(payment_field: str, move: dict) -> str:
     if move.get("move_type") in ("out_invoice", "out_receipt"):
         return m.INVOICE
     if move.get("move_type") == "out_refund":
         return m.REFUND
-    if move.get(profile.payment_field):
+    if move.get(payment_field):
         return m.PAYMENT
     return m.OTHER
 
@@ -104,7 +114,6 @@ class Puller:
         self.company_id: int | None = None
         self.company_name = ""
         self.currency: str | None = None
-        self.accounts: list[int] = []
 
     # -- reading --------------------------------------------------------------------------------------------
 
@@ -114,33 +123,54 @@ class Puller:
         Items settled after the cutoff are read even when older, so the books can be rebuilt at any date since.
         """
         cutoff = self.cutoff.isoformat()
-        return [("account_id", "in", self.accounts), ("company_id", "=", self.company_id),
+        return [self.profile.line_receivable, ("company_id", "=", self.company_id),
                 ("parent_state", "=", "posted"), "|", "|", "|", ("reconciled", "=", False), ("date", ">=", cutoff),
                 ("matched_debit_ids.max_date", ">=", cutoff), ("matched_credit_ids.max_date", ">=", cutoff)]
 
     def search(self, model: str, domain: list) -> list[int]:
         return [int(i) for i in self.client.call(model, "search", [domain], {"order": "id"})]
 
-    def read(self, model: str, ids: list[int], fields: list[str], *, count_progress: bool = False) -> list[dict]:
+    def read(self, model: str, ids: list[int], fields: list[str], *, count_progress: bool = False,
+             size: int | None = None) -> list[dict]:
         rows: list[dict] = []
-        for start in range(0, len(ids), self.batch):
-            chunk = ids[start:start + self.batch]
+        size = size or self.batch
+        for start in range(0, len(ids), size):
+            chunk = ids[start:start + size]
             rows += self.client.call(model, "read", [chunk, fields])
             if count_progress:
                 self.progress(min(start + len(chunk), len(ids)), len(ids))
         return rows
 
-    def search_read(self, model: str, domain: list, fields: list[str]) -> list[dict]:
-        """Every row matching ``domain``, in batches ordered by id (keyset pagination: no growing offsets)."""
+    def search_read(self, model: str, domain: list, fields: list[str], *, size: int | None = None,
+                    count_progress: bool = False) -> list[dict]:
+        """Every row matching ``domain``, in pages ordered by id (keyset pagination: no growing offsets, no id
+        search first). With ``count_progress``, the total reported is what is read so far plus one more page
+        while pages come full: the exact total would cost a ``search_count`` round trip."""
+        size = size or self.batch
         rows: list[dict] = []
         last = 0
         while True:
             page = self.client.call(model, "search_read", [domain + [("id", ">", last)], fields],
-                                    {"limit": self.batch, "order": "id"})
+                                    {"limit": size, "order": "id"})
             rows += page
-            if len(page) < self.batch:
+            if count_progress:
+                self.progress(len(rows), len(rows) + (size if len(page) == size else 0))
+            if len(page) < size:
                 return rows
             last = max(int(r["id"]) for r in page)
+
+    def kinds(self, rows: list[dict], scope: list) -> dict[int, str]:
+        """Each item's kind: from the item itself (16+), else by one id search per kind over the scope."""
+        if self.profile.line_kind:
+            return {int(r["id"]): kind_of_line(r) for r in rows}
+        kinds: dict[int, str] = {}
+        if rows:
+            present = {int(r["id"]) for r in rows}
+            for kind, extra in kind_domains(self.profile):
+                for lid in self.search(AML, scope + extra):
+                    if lid in present:
+                        kinds.setdefault(lid, kind)
+        return kinds
 
     def resolve_company(self) -> None:
         """The company to read: ``[odoo] company`` by id or name, else the user's current company."""
@@ -165,16 +195,11 @@ class Puller:
         self.company_id = m.m2o_id(rows[0]["company_id"])
         self.company_name = m.m2o_name(rows[0]["company_id"])
 
-    def resolve_accounts(self) -> None:
-        """The company's receivable accounts (by the version's account type and company fields)."""
-        domain = [self.profile.receivable, (self.profile.account_company + ".id", "=", self.company_id)]
-        self.accounts = self.search("account.account", domain)
-        if not self.accounts:
-            raise RemoteError(f"Odoo has no receivable account for company {self.company_name or self.company_id}",
-                              hint="check [odoo] company")
-
     def partner_fields(self) -> list[str]:
-        """The wanted ``res.partner`` fields this server has and this user may read (one ``fields_get``)."""
+        """The wanted ``res.partner`` fields this server has and this user may read (from the version profile
+        where it fixes them, else one ``fields_get``)."""
+        if self.profile.partner_fields_known:
+            return list(self.profile.partner_fields)
         have = self.client.call(PARTNER, "fields_get", [], {"attributes": ["type"]})
         return [f for f in self.profile.partner_fields if f in have]
 
@@ -265,7 +290,7 @@ def read_customers(p: Puller, ids: set[str], fields: list[str]) -> tuple[dict[st
     if m.NO_PARTNER in ids:
         out[m.NO_PARTNER] = m.no_partner(p.currency)
     wanted = sorted(int(i) for i in ids if i != m.NO_PARTNER)
-    rows = p.read(PARTNER, wanted, fields) if wanted else []
+    rows = p.read(PARTNER, wanted, fields, size=p.batch * SMALL_ROWS) if wanted else []
     for row in rows:
         out[str(row["id"])] = m.customer(row, p.currency)
     return out, max_stamp(rows)
@@ -285,6 +310,6 @@ def make_state(p: Puller, line_ids: list[int], kinds: dict[int, str], partner_fi
     return {"format": STATE_FORMAT, "connector": "odoo", "url": p.config.url, "db": p.config.db,
             "user": p.config.user, "company": p.config.company, "company_id": p.company_id,
             "company_name": p.company_name, "company_currency": p.currency, "version": p.client.version,
-            "uid": p.client.uid, "months": p.months, "accounts": list(p.accounts), "pulled_on": p.today.isoformat(), "mode": mode,
+            "uid": p.client.uid, "months": p.months, "pulled_on": p.today.isoformat(), "mode": mode,
             "partner_fields": partner_fields, "write_dates": stamps, "line_ids": sorted(line_ids),
             "kinds": {k: sorted(v) for k, v in by_kind.items()}, "round_trips": p.client.round_trips}

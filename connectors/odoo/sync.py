@@ -12,10 +12,11 @@ from .pull import (
     PARTIAL,
     PARTIAL_FIELDS,
     PARTNER,
+    SMALL_ROWS,
     Puller,
     assemble,
     build_records,
-    kind_domains,
+    kind_of_line,
     kind_of_move,
     line_fields,
     make_state,
@@ -32,21 +33,20 @@ def _line_id(record_id: str) -> int:
 
 
 def full_pull(p: Puller) -> tuple[Books, dict[str, Any]]:
-    """Read the whole scope: ids, their kinds, the items in batches, partial reconciliations, customers."""
+    """Read the whole scope: the items in keyset pages (with their kinds from 16 on), partial reconciliations
+    and customers in wide pages.
+
+    Round trips (16+): version, login, the user's company (none when ``[odoo] company`` is an id), one per page
+    of items (one more when the last page is exactly full), then usually one for partial reconciliations and one
+    for customers. Up to 15: plus one ``fields_get`` of partners and three id searches for the items' kinds.
+    """
     p.profile = profile_for(p.client.connect())
     p.client.login()
     p.resolve_company()
-    p.resolve_accounts()
     fields = p.partner_fields()
     scope = p.scope()
-    ids = p.search(AML, scope)
-    p.progress(0, len(ids))
-    kinds: dict[int, str] = {}
-    if ids:
-        for kind, extra in kind_domains(p.profile):
-            for lid in p.search(AML, [("id", "in", ids)] + extra):
-                kinds.setdefault(lid, kind)
-    rows = p.read(AML, ids, line_fields(p.profile), count_progress=True)
+    rows = p.search_read(AML, scope, line_fields(p.profile), count_progress=True)
+    kinds = p.kinds(rows, scope)
     present = {int(r["id"]) for r in rows}
     p.company_currency(rows)
     partials = []
@@ -54,7 +54,8 @@ def full_pull(p: Puller) -> tuple[Books, dict[str, Any]]:
         partials = p.search_read(PARTIAL, [("company_id", "=", p.company_id), "|", "|",
                                            ("max_date", ">=", p.cutoff.isoformat()),
                                            ("debit_move_id.reconciled", "=", False),
-                                           ("credit_move_id.reconciled", "=", False)], PARTIAL_FIELDS)
+                                           ("credit_move_id.reconciled", "=", False)], PARTIAL_FIELDS,
+                                 size=p.batch * SMALL_ROWS)
     items, payments, allocations = build_records(p, rows, kinds, partials)
     customers, partner_stamp = read_customers(p, partner_ids(items, payments), fields)
     books = assemble(p, items, payments, allocations, customers)
@@ -69,7 +70,6 @@ def incremental_pull(p: Puller, previous: Books, state: dict[str, Any]) -> tuple
     p.client.login()
     p.company_id, p.company_name = int(state["company_id"]), str(state.get("company_name") or "")
     p.currency = state.get("company_currency") or previous.company_currency or None
-    p.accounts = [int(a) for a in state["accounts"]]
     fields = list(state["partner_fields"])
     stamps = dict(state.get("write_dates") or {})
     known = set(state["line_ids"])
@@ -86,10 +86,12 @@ def incremental_pull(p: Puller, previous: Books, state: dict[str, Any]) -> tuple
     if missing:
         rows += p.read(AML, missing, fields_read)
     new = {int(r["id"]) for r in rows} - known
-    if new:
+    if new and p.profile.line_kind:
+        kinds.update({int(r["id"]): kind_of_line(r) for r in rows if int(r["id"]) in new})
+    elif new:
         by_line = {int(r["id"]): m.m2o_id(r["move_id"]) for r in rows if int(r["id"]) in new}
         moves = p.read("account.move", sorted(set(by_line.values())), ["move_type", p.profile.payment_field])
-        move_kind = {int(mv["id"]): kind_of_move(p.profile, mv) for mv in moves}
+        move_kind = {int(mv["id"]): kind_of_move(p.profile.payment_field, mv) for mv in moves}
         for lid, mid in by_line.items():
             kinds[lid] = move_kind.get(mid, m.OTHER)
     p.progress(len(current), len(current))
@@ -111,7 +113,7 @@ def incremental_pull(p: Puller, previous: Books, state: dict[str, Any]) -> tuple
     if dirty:
         wanted = sorted(dirty)
         partials = p.search_read(PARTIAL, ["|", ("debit_move_id", "in", wanted), ("credit_move_id", "in", wanted)],
-                                 PARTIAL_FIELDS)
+                                 PARTIAL_FIELDS, size=p.batch * SMALL_ROWS)
     fresh_items, fresh_payments, fresh_allocations = build_records(
         p, [r for r in rows if int(r["id"]) in dirty], kinds, partials)
 
@@ -159,7 +161,7 @@ def _customers(p: Puller, previous: Books, wanted: set[str], fields: list[str],
     domain = [("id", "in", ids)]
     changed = [("write_date", ">=", since(stamps.get(PARTNER, "")))]
     domain += (["|", ("id", "in", new)] + changed) if new else changed
-    rows = p.search_read(PARTNER, domain, fields)
+    rows = p.search_read(PARTNER, domain, fields, size=p.batch * SMALL_ROWS)
     for row in rows:
         out[str(row["id"])] = m.customer(row, p.currency)
     stamps[PARTNER] = max_stamp(rows, stamps.get(PARTNER, ""))

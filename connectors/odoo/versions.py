@@ -24,6 +24,11 @@ class Profile:
       (``payment_id`` up to 17, ``origin_payment_id`` from 18).
     - ``has_line_invoice_date``: journal items carry ``invoice_date`` (17+).
     - ``partner_fields``: the ``res.partner`` fields wanted when ``fields_get`` says they exist and are readable.
+    - ``line_kind``: journal items carry ``move_type`` and ``payment_id`` (related to their entry; 16+), so an
+      item's kind comes with the item.
+    - ``partner_fields_known``: ``partner_fields`` are all there and readable by any user who may read journal
+      items (16+: ``credit_limit`` lives in ``account`` with the same groups), so no ``fields_get`` is needed. Up
+      to 15 ``credit_limit`` is in ``base`` and the set depends on the modules installed: ask ``fields_get``.
     """
 
     major: int
@@ -33,6 +38,14 @@ class Profile:
     payment_field: str
     has_line_invoice_date: bool
     partner_fields: tuple[str, ...]
+    line_kind: bool = False
+    partner_fields_known: bool = False
+
+    @property
+    def line_receivable(self) -> tuple:
+        """The domain leaf on ``account.move.line`` selecting items of receivable accounts."""
+        field, op, value = self.receivable
+        return ("account_id." + field, op, value)
 
 
 _PARTNER_COMMON = ("name", "email", "phone", "lang", "commercial_partner_id", "credit_limit",
@@ -44,14 +57,14 @@ PROFILES: dict[int, Profile] = {
     15: Profile(15, ("internal_type", "=", "receivable"), "company_id", "blocked", "payment_id", False,
                 _PARTNER_COMMON + ("mobile",)),
     16: Profile(16, ("account_type", "=", "asset_receivable"), "company_id", "blocked", "payment_id", False,
-                _PARTNER_COMMON + ("mobile",)),
+                _PARTNER_COMMON + ("mobile",), True, True),
     17: Profile(17, ("account_type", "=", "asset_receivable"), "company_id", "blocked", "payment_id", True,
-                _PARTNER_COMMON + ("mobile",)),
+                _PARTNER_COMMON + ("mobile",), True, True),
     18: Profile(18, ("account_type", "=", "asset_receivable"), "company_ids", None, "origin_payment_id", True,
-                _PARTNER_COMMON + ("mobile",)),
+                _PARTNER_COMMON + ("mobile",), True, True),
     19: Profile(19, ("account_type", "=", "asset_receivable"), "company_ids", "no_followup", "origin_payment_id",
                 True,
-                _PARTNER_COMMON),
+                _PARTNER_COMMON, True, True),
 }
 
 _MAJOR = re.compile(r"^(?:saas~)?(\d+)")

@@ -110,6 +110,8 @@ def compile_leaf(store: Store, model: str, leaf: tuple) -> callable:
         roots = value if isinstance(value, (list, tuple)) else [value]
         ids = _hierarchy(store, target, roots, down=op == "child_of")
         return _member(store, model, name, fld, ids)
+    if fld.type in ("one2many", "many2many") and op in ("=", "!=", "<>", "in", "not in"):
+        return _x2many_leaf(store, model, name, fld, op, value, leaf)
     getter = _getter(store, model, name, fld)
     if (
         fld.type == "many2one"
@@ -145,6 +147,30 @@ def _member(store: Store, model: str, name: str, fld, ids: set, negate: bool = F
     if negate:
         return lambda row: row.get(name) not in ids
     return lambda row: row.get(name) in ids
+
+
+def _x2many_leaf(store: Store, model: str, name: str, fld, op: str, value, leaf):
+    """An x2many field compared with ids, as Odoo does: ``in``/``=`` hold when any related id is among them,
+    ``not in``/``!=`` when none is; ``= False`` means "no related record" and ``!= False`` "some"."""
+    getter = _getter(store, model, name, fld)
+    if value is False or value is None:
+        if op in ("=", "in"):
+            return lambda row: not getter(row)
+        return lambda row: bool(getter(row))
+    values = value if isinstance(value, (list, tuple)) else [value]
+    if any(isinstance(v, str) for v in values):
+        ids = {
+            rid
+            for rid in store.tables[fld.relation]
+            if any(_text_match("ilike", store.display_name(fld.relation, rid), v) for v in values if isinstance(v, str))
+        } | {v for v in values if isinstance(v, int) and not isinstance(v, bool)}
+    elif all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        ids = set(values)
+    else:
+        raise rpc_value_error(f"Invalid leaf {leaf!r}")
+    if op in ("=", "in"):
+        return lambda row: any(i in ids for i in getter(row))
+    return lambda row: not any(i in ids for i in getter(row))
 
 
 def _hierarchy(store: Store, model: str, roots, down: bool) -> set:

@@ -381,10 +381,19 @@ model(
     blocked=F("boolean", "No Follow-up", until=17),
     no_followup=F("boolean", "No Follow-up", since=19),
     invoice_date=F("date", "Invoice/Bill Date", since=17, related=("move_id", "invoice_date")),
+    move_type=F(
+        "selection", "Type", selection=MOVE_TYPES, store=False, related=("move_id", "move_type"), since=16
+    ),
+    payment_id=F(
+        "many2one", "Originator Payment", relation="account.payment", related=("move_id", "payment_id"), until=17
+    ),
     discount_date=F("date", "Discount Date", since=16),
     discount_amount_currency=F("monetary", "Discount amount in Currency", since=16),
 )
 _aml = MODELS["account.move.line"].fields
+_aml["payment_id_18"] = F(
+    "many2one", "Originator Payment", relation="account.payment", related=("move_id", "origin_payment_id"), since=18
+)
 _aml["display_type_16"] = F("selection", "Display Type", selection=DISPLAY_TYPES_16, since=16, until=16)
 _aml["display_type_17"] = F("selection", "Display Type", selection=DISPLAY_TYPES_17, since=17, until=18)
 _aml["display_type_19"] = F("selection", "Display Type", selection=DISPLAY_TYPES_19, since=19)
@@ -449,6 +458,7 @@ model(
 ALIASES = {
     "account_type_19": "account_type",
     "payment_state_18": "payment_state",
+    "payment_id_18": "payment_id",
     "display_type_16": "display_type",
     "display_type_17": "display_type",
     "display_type_19": "display_type",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import socket
+import sys
 import threading
 import time
 from collections import Counter
@@ -117,7 +118,7 @@ class StandIn:
         self._fault_base = 0
         self._faults = Faults.of(faults)
         self._counter_lock = threading.Lock()
-        self.httpd = ThreadingHTTPServer((host, port), _Handler)
+        self.httpd = _Server((host, port), _Handler)
         self.httpd.daemon_threads = True
         self.httpd.standin = self
         self.host, self.port = self.httpd.server_address[:2]
@@ -269,6 +270,15 @@ class StandIn:
 
 def _object_method(method: str, args: list) -> str:
     return str(args[4]) if len(args) > 4 else method
+
+
+class _Server(ThreadingHTTPServer):
+    """The HTTP server, quiet when a client goes away (a timeout, a dropped connection), as Odoo's is."""
+
+    def handle_error(self, request, client_address) -> None:
+        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError, socket.timeout)):
+            return
+        super().handle_error(request, client_address)
 
 
 class _Unauthorized(Exception):
