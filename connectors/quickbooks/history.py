@@ -12,6 +12,7 @@ entries) are skipped and counted in the notes.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from receivables.errors import InputError
@@ -70,8 +71,7 @@ def read_history(layout: Layout, company_currency: str) -> Books:
     ids, items, payments, allocations = Ids(), [], [], []
     skipped: Counter = Counter()
     customer_ids = set()
-    last_invoice: dict[str, int] = {}           # customer -> index in items of the invoice listed last
-    paid_dates: dict[int, list] = defaultdict(list)
+    unapplied: dict[str, Decimal] = {}          # payment id -> part left unapplied at the report date
     for k, (index, row, headings, values) in enumerate(details):
         customer = (row[cust_c].strip() if cust_c is not None else "") or customer_from(headings)
         if not customer:
@@ -91,17 +91,14 @@ def read_history(layout: Layout, company_currency: str) -> Books:
         ref = f"{file_name}:{index + 1}"
         if kind is ItemKind.PAYMENT:
             pay_id = ids.make("payment", number, customer, issued, abs(amount))
-            applied = ()
-            if linked and customer in last_invoice:
-                target = items[last_invoice[customer]]
-                applied = (target.id,)
-                allocations.append(Allocation(target.id, pay_id, abs(amount), issued,
-                                              abs(amount) if currency != company_currency else None))
-                paid_dates[last_invoice[customer]].append(issued)
-            payments.append(Payment(pay_id, customer, issued, abs(amount), currency, applied, number, ref))
-            if open_j is not None and values[open_j] != 0 and not linked:
-                items.append(Invoice(pay_id, number, customer, ItemKind.PAYMENT, issued, issued, currency,
-                                     -abs(amount), -abs(values[open_j]), None, ref, frozenset(), None, customer))
+            payments.append(Payment(pay_id, customer, issued, abs(amount), currency, (), number, ref))
+            if open_j is not None and values[open_j] != 0:
+                if linked:
+                    unapplied[pay_id] = abs(values[open_j])
+                else:
+                    items.append(Invoice(pay_id, number, customer, ItemKind.PAYMENT, issued, issued, currency,
+                                         -abs(amount), -abs(values[open_j]), None, ref, frozenset(), None,
+                                         customer))
             continue
         sign = 1 if kind is ItemKind.INVOICE else -1
         total = sign * abs(amount)
@@ -110,8 +107,6 @@ def read_history(layout: Layout, company_currency: str) -> Books:
         if due is None and kind is ItemKind.CREDIT_NOTE:
             due = issued
         item_id = ids.make(kind.value, number, customer, issued, abs(amount))
-        if kind is ItemKind.INVOICE:
-            last_invoice[customer] = len(items)
         items.append(Invoice(item_id, number, customer, kind, issued, due, currency, total, opened,
                              opened if currency == company_currency else None, ref, frozenset(), None, customer))
 
@@ -122,12 +117,9 @@ def read_history(layout: Layout, company_currency: str) -> Books:
         knows.add(OPEN_ITEMS)
         notes.append("open balances are as printed when the report was run")
         if linked:
-            for position, paid in paid_dates.items():
-                item = items[position]
-                if item.open_amount == 0:
-                    items[position] = _replace(item, paid_on=max(paid))
+            items, payments, allocations, linked_notes = link_payments(items, payments, unapplied, company_currency)
             knows |= {PAYMENT_DATES, ALLOCATIONS}
-            notes.append("payments are taken to settle the invoice they are listed under")
+            notes.extend(linked_notes)
         else:
             notes.append("the report does not say when settled invoices were paid")
     else:
@@ -141,11 +133,6 @@ def read_history(layout: Layout, company_currency: str) -> Books:
                  customers=customers_for(customer_ids), items=tuple(items), payments=tuple(payments),
                  allocations=tuple(allocations), knows=frozenset(knows), notes=tuple(notes), period=layout.period,
                  kinds=(layout.kind,))
-
-
-def _replace(item: Invoice, **changes) -> Invoice:
-    from dataclasses import replace
-    return replace(item, **changes)
 
 
 def derive_open(items: list[Invoice], payments: list[Payment], company_currency: str) -> list[Invoice]:
@@ -191,11 +178,121 @@ def derive_open(items: list[Invoice], payments: list[Payment], company_currency:
     for position, item in enumerate(items):
         if position in open_left:
             left = open_left[position]
-            item = _replace(item, open_amount=left, paid_on=paid_on.get(position),
+            item = replace(item, open_amount=left, paid_on=paid_on.get(position),
                             open_amount_company=left if item.currency == company_currency else None)
         elif position in credit_left:
             left = -credit_left[position]
-            item = _replace(item, open_amount=left,
+            item = replace(item, open_amount=left,
                             open_amount_company=left if item.currency == company_currency else None)
         out.append(item)
     return out + extra
+
+
+LINK_NOTE = ("the report lists payments beside invoices but not which invoice each settles: a payment is taken to "
+             "settle the oldest earlier invoice whose settled amount (total less open balance) it matches exactly, "
+             "alone or with one other payment, else the latest earlier invoice it fits")
+CREDIT_NOTE = ("{n} invoices were settled by more than the payments listed ({amount} in all): applied credit memos "
+               "appear in no export (Invoice List and Invoices and Received Payments list invoices and payments, the "
+               "open-item reports only what is still open), so each gap is an inferred credit memo of unknown date, "
+               "dated when the invoice was settled in full; before then the invoice's amount open may be overstated "
+               "by it: {ids}")
+
+
+def link_payments(items: list[Invoice], payments: list[Payment], unapplied: dict[str, Decimal],
+                  company_currency: str) -> tuple[list[Invoice], list[Payment], list[Allocation], list[str]]:
+    """Allocations for a report that lists invoices and payments per customer without saying what settled what.
+
+    Per customer and currency, each invoice's settled amount (total less open balance) is matched with the
+    payments' applied amounts (amount less the part still unapplied), payments dated on or after the invoice:
+    first one payment of exactly that amount, then two payments adding up to it, then the latest earlier invoice a
+    payment fits. What no payment explains is an inferred credit memo (an item flagged ``"inferred"``, open zero) dated
+    when the invoice was settled in full. ``paid_on`` of a settled invoice is its last allocation's date.
+    """
+    need: dict[int, Decimal] = {}
+    by_key: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
+    for position, item in enumerate(items):
+        if item.kind is ItemKind.INVOICE and item.total > item.open_amount:
+            need[position] = item.total - item.open_amount
+            by_key[(item.customer_id, item.currency)][0].append(position)
+    applied_amount: dict[int, Decimal] = {}
+    for k, pay in enumerate(payments):
+        rest = pay.amount - unapplied.get(pay.id, 0)
+        if rest > 0:
+            applied_amount[k] = rest
+            by_key[(pay.customer_id, pay.currency)][1].append(k)
+    links: dict[int, list[int]] = defaultdict(list)       # invoice position -> payment indexes
+    for invoices, pays in by_key.values():
+        invoices.sort(key=lambda p: (items[p].issued, items[p].number, p))
+        pays.sort(key=lambda k: (payments[k].date, payments[k].number, k))
+        _match(items, payments, invoices, pays, need, applied_amount, links)
+    allocations, extra, paid_on, gaps, rounding = [], [], {}, [], Decimal(0)
+    applied_to: dict[int, list[str]] = defaultdict(list)
+    for position in sorted(need):
+        item, dates, left = items[position], [], need[position]
+        foreign = item.currency != company_currency
+        for k in links.get(position, ()):
+            pay, amount = payments[k], applied_amount[k]
+            allocations.append(Allocation(item.id, pay.id, amount, pay.date, amount if foreign else None))
+            applied_to[k].append(item.id)
+            dates.append(pay.date)
+            left -= amount
+        if 0 < left <= Decimal("0.01") * len(links.get(position, ())):
+            rounding += left                                    # converted payments and total round apart
+        elif left > 0:
+            when = max(dates + [item.issued])
+            credit_id = f"credit_note:inferred:{item.id}"
+            extra.append(Invoice(credit_id, "", item.customer_id, ItemKind.CREDIT_NOTE, when, when, item.currency,
+                                 -left, left * 0, left * 0 if not foreign else None, item.source_ref,
+                                 frozenset({"inferred"}), when, item.customer_name))
+            allocations.append(Allocation(item.id, credit_id, left, when, left if foreign else None))
+            gaps.append((item.id, left))
+            dates.append(when)
+        if item.open_amount == 0 and dates:
+            paid_on[position] = max(dates)
+    items = [replace(item, paid_on=paid_on[p]) if p in paid_on else item for p, item in enumerate(items)]
+    payments = [replace(pay, applied_to=tuple(applied_to[k])) if k in applied_to else pay
+                for k, pay in enumerate(payments)]
+    notes = [LINK_NOTE]
+    stray = [payments[k].id for k in applied_amount if k not in applied_to]
+    if stray:
+        notes.append(f"{len(stray)} payments match no invoice and are not allocated: {', '.join(stray[:10])}")
+    if rounding:
+        notes.append(f"invoices settled by payments short of their total by a cent per payment ({rounding} in all) "
+                     "are taken as settled in full: amounts converted from another currency round apart")
+    if gaps:
+        notes.append(CREDIT_NOTE.format(n=len(gaps), amount=sum((g for _, g in gaps), Decimal(0)),
+                                        ids=", ".join(i for i, _ in gaps[:20]) + (" ..." if len(gaps) > 20 else "")))
+    return items + extra, payments, allocations, notes
+
+
+def _match(items, payments, invoices: list[int], pays: list[int], need: dict, amount: dict, links: dict) -> None:
+    """Fill ``links`` for one customer and currency (see :func:`link_payments`); all lists are in date order."""
+    free = list(pays)
+    left = {p: need[p] for p in invoices}
+
+    def take(position: int, chosen: list[int]) -> None:
+        for k in chosen:
+            free.remove(k)
+            links[position].append(k)
+            left[position] -= amount[k]
+
+    for position in invoices:                                   # one payment of exactly the settled amount
+        issued = items[position].issued
+        k = next((k for k in free if payments[k].date >= issued and amount[k] == left[position]), None)
+        if k is not None:
+            take(position, [k])
+    for position in invoices:                                   # two payments adding up to it
+        if left[position] != need[position]:
+            continue
+        issued, target = items[position].issued, left[position]
+        eligible = [k for k in free if payments[k].date >= issued and amount[k] < target]
+        pair = next(([a, b] for i, a in enumerate(eligible) for b in eligible[i + 1:]
+                     if amount[a] + amount[b] == target), None)
+        if pair:
+            take(position, pair)
+    for k in list(free):                                        # the latest earlier invoice it fits
+        day = payments[k].date
+        position = next((p for p in reversed(invoices) if items[p].issued <= day and 0 < amount[k] <= left[p]),
+                        None)
+        if position is not None:
+            take(position, [k])

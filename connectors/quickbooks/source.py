@@ -9,13 +9,12 @@ The merge rule:
 3. Open items come from the best open-item report: the one with the latest report date; on a tie the first of
    A/R Aging Detail, Open Invoices, Desktop Aging Detail, Desktop Open Invoices, Customer Open Balance, Aging
    Summary.
-4. History (issued invoices and credit notes, payments, allocations) comes from all the history reports; the
-   same item in several reports is taken from the first of Invoices and Received Payments, Customer Balance
-   Detail, Invoice List, Transaction List by Customer, IIF.
-5. A history item the open-item report lists takes its open balance and due date from it (and lends it its
-   total when the open report does not print one). A history item issued on or before the open report's date that
-   the open report does not list was settled by then: its open balance is zero. Items issued later keep the open
-   balance their history report gives.
+4. History (issued invoices and credit notes, payments, allocations) comes from all the history reports. One
+   item per document, its fields combined (:func:`combine`): document currency and total from the first report
+   stating them, due date from any report printing it; payments de-duplicated by id, allocations by debit,
+   credit, date and amount; ``paid_on`` from the allocations that settle the item in full.
+5. Open balances come from the open-item report; an item issued by its date that it does not list is settled.
+   ``ALLOCATIONS`` and ``PAYMENT_DATES`` are claimed only when the history reaches the open report's date.
 """
 from __future__ import annotations
 
@@ -24,7 +23,9 @@ from datetime import date
 from pathlib import Path
 
 from receivables.errors import InputError
-from receivables.records import DUE_DATES, OPEN_ITEMS, Books
+from decimal import Decimal
+
+from receivables.records import ALLOCATIONS, DUE_DATES, OPEN_ITEMS, PAYMENT_DATES, Books, Invoice, ItemKind
 
 from .kinds import HISTORY_KINDS, OPEN_ITEM_KINDS
 
@@ -61,7 +62,7 @@ def read_folder(folder: Path, *, company_currency: str, read) -> Books:
 
 
 def _merge(folder: Path, company_currency: str, base, histories, superseded) -> Books:
-    items: dict[str, object] = {}
+    records: dict[str, list] = {}
     payments: dict[str, object] = {}
     allocations: dict[tuple, object] = {}
     customers: dict[str, object] = {}
@@ -73,11 +74,12 @@ def _merge(folder: Path, company_currency: str, base, histories, superseded) -> 
     for _, path, books in histories:
         kinds.append(books.kinds[0])
         for item in books.items:
-            items.setdefault(item.id, item)
+            records.setdefault(item.id, []).append(item)
         for pay in books.payments:
-            payments.setdefault(pay.id, pay)
+            if pay.id not in payments or (pay.applied_to and not payments[pay.id].applied_to):
+                payments[pay.id] = pay
         for alloc in books.allocations:
-            allocations.setdefault((alloc.debit_item_id, alloc.credit_item_id, alloc.date), alloc)
+            allocations.setdefault((alloc.debit_item_id, alloc.credit_item_id, alloc.date, alloc.amount), alloc)
         for customer in books.customers:
             customers.setdefault(customer.id, customer)
         rates.update(books.rates)
@@ -86,35 +88,80 @@ def _merge(folder: Path, company_currency: str, base, histories, superseded) -> 
         if books.period:
             periods.append(books.period)
     report_date = max((b.report_date for _, _, b in histories if b.report_date), default=None)
+    history_end = report_date
+    listed: dict = {}
     if base is not None:
         _, path, books = base
         kinds.insert(0, books.kinds[0])
         report_date = books.report_date
         listed = {item.id: item for item in books.items}
-        merged = {}
-        for item_id, item in items.items():
-            current = listed.pop(item_id, None)
-            if current is not None:
-                if "total_unknown" in current.flags:
-                    current = replace(current, total=item.total, flags=current.flags - {"total_unknown"})
-                merged[item_id] = current
-            elif report_date is not None and item.issued <= report_date and item.open_amount != 0:
-                merged[item_id] = replace(item, open_amount=item.open_amount * 0,
-                                          open_amount_company=item.open_amount * 0)
-            else:
-                merged[item_id] = item
-        merged.update(listed)
-        items = merged
         for customer in books.customers:
             customers.setdefault(customer.id, customer)
         rates.update(books.rates)
-        knows = (knows - {DUE_DATES}) | books.knows | {OPEN_ITEMS}
+        knows |= books.knows | {OPEN_ITEMS}
         notes[:0] = [f"{path.name}: {note}" for note in books.notes]
         notes.insert(0, f"open items from {path.name}")
+    items = [combine(records.get(item_id, []), listed.get(item_id), report_date if base else None,
+                     company_currency) for item_id in dict.fromkeys([*records, *listed])]
+    items = settle_dates(items, allocations.values())
+    if not all(i.due is not None for i in items if i.kind is ItemKind.INVOICE):
+        knows.discard(DUE_DATES)
+    if ALLOCATIONS in knows and base is not None and (history_end is None or history_end < report_date):
+        knows -= {ALLOCATIONS, PAYMENT_DATES}
+        notes.append(f"the history reports end before {report_date.isoformat()}: settlements since are unknown, "
+                     "so the books are not rebuilt from allocations")
     if superseded:
         notes.append("older exports of the same report ignored: " + ", ".join(sorted(superseded)))
     period = (min(p[0] for p in periods), max(p[1] for p in periods)) if periods else None
+    if ALLOCATIONS in knows and period:
+        notes.append(f"history covers {period[0].isoformat()} to {period[1].isoformat()}: books rebuilt for a "
+                     "date before it lack the items settled before it")
     return Books(source=str(folder), company_currency=company_currency, report_date=report_date,
-                 customers=tuple(sorted(customers.values(), key=lambda c: c.id)), items=tuple(items.values()),
+                 customers=tuple(sorted(customers.values(), key=lambda c: c.id)), items=tuple(items),
                  payments=tuple(payments.values()), allocations=tuple(allocations.values()), rates=rates,
                  knows=frozenset(knows), notes=tuple(notes), period=period, kinds=tuple(kinds))
+
+
+def combine(history: list[Invoice], current: Invoice | None, report_date: date | None,
+            company_currency: str) -> Invoice:
+    """One item from every report that lists it: ``history`` in the history reports' order of precedence,
+    ``current`` from the open-item report standing at ``report_date`` (``None`` when it does not list the item).
+
+    Document currency and total come from the first report that states a foreign currency, else the first that
+    prints a total; the due date and ``paid_on`` from the first that states them; the open balance from the
+    open-item report, zero when it omits an item issued by its date, else as the history report printed it.
+    """
+    records = ([current] if current is not None else []) + history
+    priced = [r for r in records if "total_unknown" not in r.flags]
+    main = next((r for r in priced if r.currency != company_currency), priced[0] if priced else records[0])
+    due = next((r.due for r in records if r.due is not None), None)
+    paid_on = next((r.paid_on for r in records if r.paid_on is not None), None)
+    flags = frozenset().union(*(r.flags for r in records)) - ({"total_unknown"} if priced else set())
+    first = records[0]
+    if current is not None:
+        open_, open_co = current.open_amount, current.open_amount_company
+    elif report_date is not None and main.issued <= report_date:
+        open_, open_co = main.total * 0, main.total * 0
+    else:
+        open_, open_co = main.open_amount, main.open_amount_company
+    return replace(first, kind=main.kind, currency=main.currency, total=main.total, open_amount=open_,
+                   open_amount_company=open_co, due=due, flags=flags, paid_on=paid_on if open_ == 0 else None,
+                   customer_name=first.customer_name or main.customer_name)
+
+
+def settle_dates(items: list[Invoice], allocations) -> list[Invoice]:
+    """``paid_on`` of every item settled in full at the report date whose allocations add up to its total."""
+    settled: dict[str, list] = {}
+    for alloc in allocations:
+        for item_id in (alloc.debit_item_id, alloc.credit_item_id):
+            entry = settled.setdefault(item_id, [Decimal(0), Decimal(0), None])
+            entry[0] += alloc.amount
+            entry[1] += alloc.amount_currency if alloc.amount_currency is not None else alloc.amount
+            entry[2] = alloc.date if entry[2] is None else max(entry[2], alloc.date)
+    out = []
+    for item in items:
+        entry = settled.get(item.id)
+        if entry is not None and item.open_amount == 0 and abs(item.total) in entry[:2]:
+            item = replace(item, paid_on=entry[2])
+        out.append(item)
+    return out
