@@ -93,6 +93,7 @@ def _progress():
             state["bar"] = click.progressbar(length=total, label="pulling", file=sys.stderr)
             state["bar"].__enter__()
         bar = state["bar"]
+        bar.length = max(total, done)      # the total of a pull is an estimate that grows page by page
         bar.update(done - bar.pos)
         if done >= total:
             bar.__exit__(None, None, None)

@@ -38,6 +38,7 @@ from .money import fmt
 from .records import ISSUED_HISTORY, Books
 
 SALES_KINDS = ("invoice", "credit_note")
+TOTAL_COMPANY = "total_company_minor"
 TENTH = Decimal("0.1")
 
 
@@ -179,7 +180,9 @@ class _Books:
         self.has_sales = ISSUED_HISTORY in frames.knows
         issued = days(items["issued"])
         mask = items["kind"].isin(SALES_KINDS).to_numpy() & (issued <= day_number(as_of))
-        self.sales = items.loc[mask, ["customer_id", "currency", "issued", "total_minor"]]
+        columns = ["customer_id", "currency", "issued", "total_minor"]
+        # The source's own company-currency totals where it gives them (an ERP converts at each document's rate).
+        self.sales = items.loc[mask, columns + [c for c in (TOTAL_COMPANY,) if c in items]]
         start = frames.period[0] if frames.period else None
         if start is None and self.has_sales and len(self.sales):
             start = (np.datetime64(int(days(self.sales["issued"]).min()), "D")).astype(object)
@@ -195,7 +198,7 @@ class _Books:
         first = int(month.min())
         labels = np.array([str(k) for k in range(int(month.max()) - first + 1)], dtype=object)
         out: dict[date, Decimal] = {}
-        sums = company_totals_by(self.sales, self.frames, "issued", "total_minor", None,
+        sums = company_totals_by(self.sales, self.frames, "issued", "total_minor", TOTAL_COMPANY,
                                  codes=(month - first, labels))
         for k, (value, missing) in sums.items():
             m = first + int(k)
@@ -220,7 +223,7 @@ class _Books:
             return self.month_sales.get(first, Decimal(0)), None
         iss = days(self.sales["issued"])
         part = self.sales[(iss >= day_number(first)) & (iss <= day_number(last))]
-        value, missing = company_total(part, self.frames, "total_minor", None)
+        value, missing = company_total(part, self.frames, "total_minor", TOTAL_COMPANY)
         self._missing(missing)
         return value, None
 
@@ -349,7 +352,7 @@ def _per_customer(b: _Books, start: date, end: date, n_days: int) -> tuple[tuple
     if b.has_sales and b.history_start is not None and start >= b.history_start:
         iss = days(b.sales["issued"])
         part = b.sales[(iss >= day_number(start)) & (iss <= day_number(end))]
-        sales_by = company_totals_by(part, frames, "customer_id", "total_minor", None)
+        sales_by = company_totals_by(part, frames, "customer_id", "total_minor", TOTAL_COMPANY)
     else:
         _, sales_reason = b.sales_between(start, end)
     out = []

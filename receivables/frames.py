@@ -19,7 +19,7 @@ from .money import from_minor, precision, to_minor
 from .records import Books
 
 ITEM_COLUMNS = ("id", "number", "customer_id", "kind", "issued", "due", "currency", "total_minor", "open_minor",
-                "open_company_minor", "paid_on")
+                "open_company_minor", "paid_on", "total_company_minor")
 ALLOCATION_COLUMNS = ("debit_item_id", "credit_item_id", "amount_minor", "amount_currency_minor", "date")
 PAYMENT_COLUMNS = ("id", "customer_id", "date", "amount_minor", "currency")
 
@@ -97,10 +97,11 @@ def item_frame(books: Books) -> pd.DataFrame:
     """The items of ``books`` as a frame (columns :data:`ITEM_COLUMNS`)."""
     items = books.items
     cc = books.company_currency
-    total, open_, open_co = [], [], []
+    total, open_, open_co, total_co = [], [], [], []
     for it in items:
         where = it.source_ref or it.id
         total.append(_minor(it.total, it.currency, where, "total"))
+        total_co.append(None if it.total_company is None else _minor(it.total_company, cc, where, "total_company"))
         open_.append(_minor(it.open_amount, it.currency, where, "open_amount"))
         open_co.append(None if it.open_amount_company is None
                        else _minor(it.open_amount_company, cc, where, "open_amount_company"))
@@ -116,6 +117,7 @@ def item_frame(books: Books) -> pd.DataFrame:
         "open_minor": np.array(open_, dtype=np.int64),
         "open_company_minor": pd.array(open_co, dtype="Int64"),
         "paid_on": _dates(i.paid_on for i in items),
+        "total_company_minor": pd.array(total_co, dtype="Int64"),
     })
 
 

@@ -78,6 +78,10 @@ MIGRATIONS: tuple[str, ...] = (
         result TEXT NOT NULL, detail TEXT
     );
     """,
+    # 2: an item's total in the company currency (credit sales of foreign-currency invoices at their own rate)
+    """
+    ALTER TABLE items ADD COLUMN total_company TEXT;
+    """,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 
@@ -182,10 +186,13 @@ class Ledger:
                 [(sid, x.id, x.name, x.parent_id, x.email, x.phone, x.lang, x.terms_days, _m(x.credit_limit),
                   x.currency, json.dumps(list(x.tags))) for x in books.customers])
             c.executemany(
-                "INSERT INTO items VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO items (snapshot_id, id, number, customer_id, kind, issued, due, currency, total,"
+                " open_amount, open_amount_company, source_ref, flags, paid_on, customer_name, total_company)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 [(sid, i.id, i.number, i.customer_id, i.kind.value, _d(i.issued), _d(i.due), i.currency,
                   str(i.total), str(i.open_amount), _m(i.open_amount_company), i.source_ref,
-                  json.dumps(sorted(i.flags)), _d(i.paid_on), i.customer_name) for i in books.items])
+                  json.dumps(sorted(i.flags)), _d(i.paid_on), i.customer_name, _m(i.total_company))
+                 for i in books.items])
             c.executemany(
                 "INSERT INTO payments VALUES (?,?,?,?,?,?,?,?,?)",
                 [(sid, p.id, p.customer_id, _d(p.date), str(p.amount), p.currency, json.dumps(list(p.applied_to)),
@@ -227,9 +234,10 @@ class Ledger:
             Invoice(id=r[0], number=r[1] or "", customer_id=r[2], kind=ItemKind(r[3]), issued=_pd(r[4]),
                     due=_pd(r[5]), currency=r[6], total=Decimal(r[7]), open_amount=Decimal(r[8]),
                     open_amount_company=_pm(r[9]), source_ref=r[10] or "", flags=frozenset(json.loads(r[11] or "[]")),
-                    paid_on=_pd(r[12]), customer_name=r[13] or "")
+                    paid_on=_pd(r[12]), customer_name=r[13] or "", total_company=_pm(r[14]))
             for r in c.execute("SELECT id, number, customer_id, kind, issued, due, currency, total, open_amount,"
-                               " open_amount_company, source_ref, flags, paid_on, customer_name FROM items"
+                               " open_amount_company, source_ref, flags, paid_on, customer_name, total_company"
+                               " FROM items"
                                " WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)))
         payments = tuple(
             Payment(id=r[0], customer_id=r[1], date=_pd(r[2]), amount=Decimal(r[3]), currency=r[4],

@@ -51,6 +51,8 @@ class Invoice:
     - ``source_ref``: where it came from ("file.csv:12", "account.move.line,4711").
     - ``flags``: markers such as ``"disputed"`` or ``"no_followup"``.
     - ``customer_name``: denormalised display name, so reports need no join.
+    - ``total_company``: ``total`` in the company currency at the document's own rate, when the source tells (an
+      ERP does; an export of a foreign-currency invoice may not). Credit sales in the company currency use it.
     """
 
     id: str
@@ -67,6 +69,7 @@ class Invoice:
     flags: frozenset[str] = frozenset()
     paid_on: date | None = None
     customer_name: str = ""
+    total_company: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)

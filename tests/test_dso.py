@@ -1,6 +1,7 @@
 """DSO family: metrics.md's worked examples exactly, then a small ledger checked by hand for every option."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -95,3 +96,17 @@ def test_open_items_only_books_give_ar_and_absent_metrics_with_reasons():
     assert "only open items" in out["reasons"]["dso"]
     feb = out["months"][0]
     assert feb["ar"] is None and "Aging Detail" not in feb["reasons"]["dso"] and "2026-02-28" in feb["reasons"]["dso"]
+
+
+def test_foreign_sales_count_at_the_sources_own_company_amount():
+    base = ledger()
+    eur = Invoice(id="e1", number="e1", customer_id="B", kind=ItemKind.INVOICE, issued=date(2026, 3, 12),
+                  due=date(2026, 4, 11), currency="EUR", total=D("500.00"), open_amount=D("500.00"),
+                  open_amount_company=D("540.00"), total_company=D("540.00"))
+    with_company = Books(**{**base.__dict__, "items": base.items + (eur,)})
+    out = dso(with_company, AS_OF, months=3).to_json_dict()
+    assert (out["ar"], out["credit_sales"]) == ("6040.00", "7040.00")
+    assert not any("rate" in w for w in out["warnings"])
+    unknown = Books(**{**base.__dict__, "items": base.items + (replace(eur, total_company=None),)})
+    out = dso(unknown, AS_OF, months=3).to_json_dict()
+    assert out["credit_sales"] == "6500.00" and any("no rate to USD for EUR" in w for w in out["warnings"])

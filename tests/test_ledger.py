@@ -94,3 +94,22 @@ def test_audit_trail_appends(tmp_path):
         trail = ledger.audit_trail()
     assert [t["action"] for t in trail] == ["refresh", "pull"]
     assert trail[0]["result"] == "deferred: workbook open" and trail[1]["actor"]
+
+
+def test_a_version_1_ledger_is_brought_forward_with_its_snapshots(tmp_path):
+    path = tmp_path / "v1.db"
+    conn = sqlite3.connect(path)
+    for statement in MIGRATIONS[0].split(";"):
+        if statement.strip():
+            conn.execute(statement)
+    conn.execute("INSERT INTO snapshots VALUES (1,'f.csv','qb:f','2026-10-31T10:00:00+00:00','2026-10-31','USD',"
+                 "'[\"open_items\"]','[]','{}',NULL,NULL,'[]','{}')")
+    conn.execute("INSERT INTO items VALUES (1,'i1','1001','Acme','invoice','2026-09-01','2026-10-01','EUR',"
+                 "'100.00','100.00','108.25','f.csv:5','[]',NULL,'Acme')")
+    conn.execute("PRAGMA user_version = 1")
+    conn.commit()
+    conn.close()
+    with Ledger(path) as ledger:
+        assert ledger.schema_version == SCHEMA_VERSION
+        (item,) = ledger.load(1).items
+    assert item.open_amount_company == Decimal("108.25") and item.total_company is None

@@ -126,7 +126,7 @@ def line_records(row: dict, kind: str, followup_flag: str | None, cutoff: date,
                    open_amount_company=residual if is_open else quantize(Decimal(0), company_cur),
                    source_ref=f"account.move.line,{lid}", flags=frozenset(flags),
                    paid_on=paid_on if row.get("reconciled") else None,
-                   customer_name=m2o_name(row.get("partner_id")))
+                   customer_name=m2o_name(row.get("partner_id")), total_company=balance)
     payment = None
     if kind == PAYMENT and line_date >= cutoff and balance < 0:
         payment = Payment(id=line_ref(lid), customer_id=customer, date=line_date, amount=-total_cur,
