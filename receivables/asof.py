@@ -26,7 +26,7 @@ from .frames import NO_DAY, Frames, day_number, days, frames_of, sum_by
 from .money import precision
 from .records import ALLOCATIONS, ISSUED_HISTORY, PAYMENT_DATES, Books
 
-HISTORY_HINT = ("run QuickBooks' A/R Aging Detail report as of {d}, or export Customer Balance Detail, "
+HISTORY_HINT = ("run QuickBooks' A/R Aging Detail report as of {d}, or export "
                 "Transaction List by Customer or Invoices and Received Payments covering that date so ardesk "
                 "can rebuild it")
 
@@ -122,6 +122,11 @@ def _with_allocations(frames: Frames, items: pd.DataFrame, d: int, warnings: lis
     df["open_company_minor"] = df["open_company_minor"] + pd.array(co_add, dtype="Int64")
     if approx:
         warnings.append(f"{approx} allocations give no amount in the item's currency: converted at the rate")
+    if "inferred" in items:
+        guessed = later["debit_item_id"][later["credit_item_id"].isin(items["id"][items["inferred"]])].nunique()
+        if guessed:
+            warnings.append(f"{guessed} invoices open at the as-of date may be overstated by credits applied to "
+                            "them on dates no export shows (the source lists no such credit memo)")
     unknown = int((debit_cur.isna()).sum())
     if unknown:
         warnings.append(f"{unknown} allocations after the as-of date settle items not in the books "

@@ -19,7 +19,7 @@ from .money import from_minor, precision, to_minor
 from .records import Books
 
 ITEM_COLUMNS = ("id", "number", "customer_id", "kind", "issued", "due", "currency", "total_minor", "open_minor",
-                "open_company_minor", "paid_on", "total_company_minor")
+                "open_company_minor", "paid_on", "total_company_minor", "inferred")
 ALLOCATION_COLUMNS = ("debit_item_id", "credit_item_id", "amount_minor", "amount_currency_minor", "date")
 PAYMENT_COLUMNS = ("id", "customer_id", "date", "amount_minor", "currency")
 
@@ -118,6 +118,8 @@ def item_frame(books: Books) -> pd.DataFrame:
         "open_company_minor": pd.array(open_co, dtype="Int64"),
         "paid_on": _dates(i.paid_on for i in items),
         "total_company_minor": pd.array(total_co, dtype="Int64"),
+        # A credit the source does not list but whose effect it shows (date unknown): see receivables.asof.
+        "inferred": np.array(["inferred" in i.flags for i in items], dtype=bool),
     })
 
 

@@ -60,7 +60,8 @@ def test_open_items_only_refuse_past_dates_naming_the_reports_and_warn_for_futur
         books_as_of(b, date(2025, 11, 30))
     text = str(exc.value)
     assert text.startswith("Acme_A_R Aging Detail Report.csv: the books stand at 2025-12-31")
-    assert "A/R Aging Detail report as of 2025-11-30" in text and "Customer Balance Detail" in text
+    assert "A/R Aging Detail report as of 2025-11-30" in text and "Invoices and Received Payments" in text
+    assert "Customer Balance Detail" not in text  # it lists open items only: it cannot rebuild a past date
     got, at = opens(b, date(2026, 1, 15))
     assert got == {"I": D("10.00")} and not at.exact
     assert "payments since the export are unknown" in at.warnings[0]
@@ -108,3 +109,18 @@ def test_month_end_series_agrees_with_item_by_item_rebuild():
             assert ar[c, 1] == rows.loc[known, "open_company_minor"].sum(), (d, cur)
             due_ok = rows["due"].dt.date >= d
             assert current[c, 0] == rows.loc[~known & due_ok, "open_minor"].sum(), (d, cur)
+
+
+def test_credits_of_unknown_date_make_past_amounts_an_upper_bound_and_say_so():
+    from dataclasses import replace
+
+    inferred = replace(it("CR?", date(2025, 12, 10), "-100.00", "0", kind=ItemKind.CREDIT_NOTE),
+                       flags=frozenset({"inferred"}))
+    books = Books(source="x", company_currency="USD", report_date=REPORT, knows=frozenset({ALLOCATIONS}),
+                  items=(it("INV", date(2025, 10, 1), "100.00", "0"), inferred),
+                  allocations=(Allocation("INV", "CR?", D("100.00"), date(2025, 12, 10), D("100.00")),))
+    before, at = opens(books, date(2025, 11, 30))
+    assert before == {"INV": D("100.00")}
+    assert any("may be overstated by credits" in w for w in at.warnings)
+    after, at = opens(books, date(2025, 12, 10))
+    assert after == {} and not any("overstated" in w for w in at.warnings)

@@ -162,6 +162,7 @@ def date_columns(layout, body, keys: list, notes: list[str]) -> list[list]:
 
 _FIELDS = [f.name for f in dataclasses.fields(Invoice)]
 _SLOTS = [Invoice.__dict__.get(name) for name in _FIELDS]
+_DEFAULTS = [f.default for f in dataclasses.fields(Invoice)]
 _FAST = all(type(slot).__name__ == "member_descriptor" for slot in _SLOTS)
 
 
@@ -171,10 +172,12 @@ def make_invoices(*columns) -> list[Invoice]:
     ``Invoice`` is a frozen slotted dataclass with no ``__post_init__``; for large exports its instances are filled
     slot by slot, column by column, which costs a third of calling ``__init__`` per row.
     """
-    if not _FAST or len(columns) != len(_FIELDS):
+    if not _FAST or len(columns) > len(_FIELDS):
         return list(map(Invoice, *columns))
     count = len(columns[0])
     items = list(map(object.__new__, repeat(Invoice, count)))
     for slot, values in zip(_SLOTS, columns):
         deque(map(slot.__set__, items, values), maxlen=0)
+    for slot, default in zip(_SLOTS[len(columns):], _DEFAULTS[len(columns):]):   # trailing fields left out
+        deque(map(slot.__set__, items, repeat(default, count)), maxlen=0)
     return items
