@@ -80,6 +80,8 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Customer", "customer", TEXT, 32),
         Column("Currency", "currency", TEXT, 8),
         Column("Total", "total", MONEY, 14),
+        Column("As of", "as_of", DATE, 11),             # every aging row says its date and its books' date
+        Column("Books as of", "source_date", DATE, 11),
     )),
     Sheet(DSO, table="tblDso", columns=(
         Column("Month", "month", TEXT, 9),

@@ -43,10 +43,12 @@ def render(kind: str, data: dict, fmt: str) -> str:
         return json.dumps(data, indent=2, ensure_ascii=False)
     headers, rows, head = TABULATORS[kind](data)
     if fmt == "csv":
+        # Every row says the date it is as of and the date of the books it was computed from.
+        dates = [data.get("as_of") or "", data.get("source_date") or ""]
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(headers)
-        writer.writerows([_csv_safe(c) for c in row] for row in rows)
+        writer.writerow([*headers, "As of", "Books as of"])
+        writer.writerows([*(_csv_safe(c) for c in row), *dates] for row in rows)
         return out.getvalue()
     lines = list(head)
     for w in data.get("warnings", []) or []:

@@ -96,8 +96,9 @@ def build_panel_data(books: Books, as_of: date, *, edges: tuple[int, ...] = (30,
             "flags": ", ".join(sorted(it.flags)), "source_ref": it.source_ref})
     invoices.sort(key=lambda r: (r["customer"].casefold(), r["due"] or r["issued"], r["number"]))
 
-    aging_rows = [_aging_row(r, labels) for r in report.rows]
-    aging_rows += [_aging_row(r, labels) for r in report.currency_rows if r.currency != report.currency]
+    dates = {"as_of": as_of, "source_date": books.report_date}
+    aging_rows = [_aging_row(r, labels, dates) for r in report.rows]
+    aging_rows += [_aging_row(r, labels, dates) for r in report.currency_rows if r.currency != report.currency]
     figures = [{"bucket": lb, "amount": amount} for lb, amount in zip(labels, report.totals)]
 
     d = dso(books, as_of, period_days=period_days, months=months, cei_sales=cei_sales)
@@ -130,8 +131,8 @@ def build_panel_data(books: Books, as_of: date, *, edges: tuple[int, ...] = (30,
                        bucket_labels=labels, cells=cells)
 
 
-def _aging_row(r, labels) -> dict:
-    row = {"customer": r.customer, "currency": r.currency, "total": r.total}
+def _aging_row(r, labels, dates: dict) -> dict:
+    row = {"customer": r.customer, "currency": r.currency, "total": r.total, **dates}
     row.update({"bucket:" + lb: a for lb, a in zip(labels, r.amounts)})
     return row
 

@@ -97,10 +97,10 @@ def test_refresh_writes_every_program_sheet_and_leaves_notes_alone(panel, jobs, 
                                  first["days_past_due"], first["bucket"], "USD", 1000.25, 500, 500]
     assert len(invoices) == 1 + len(jobs.result.rows[layout.INVOICES])
     aging = sheet_values(after, layout.AGING)
-    assert aging[0] == ["Customer", "Currency", *six, "Total"]
-    assert [Decimal(str(v)) for v in aging[1][2:]] == [Decimal("100.05")] * 2 + [0] * 4 + [Decimal("300.10")]
+    assert aging[0] == ["Customer", "Currency", *six, "Total", "As of", "Books as of"]
+    assert [Decimal(str(v)) for v in aging[1][2:9]] == [Decimal("100.05")] * 2 + [0] * 4 + [Decimal("300.10")]
     table = next(s for s in after["sheets"] if s["name"] == layout.AGING)["tables"][0]
-    assert table["range_address"] == "A1:I4"
+    assert table["range_address"] == "A1:K4"
     control = sheet_values(after, layout.CONTROL)
     assert control[10][2] == (f"Refreshed {len(invoices) - 1} invoices as of 2026-10-31. "
                               "1 issue(s): see the Issues sheet.")
@@ -120,8 +120,8 @@ def test_a_smaller_refresh_clears_what_the_bigger_one_wrote(panel, jobs):
     invoices = sheet_values(smaller, layout.INVOICES)
     assert len(invoices) == 3 and all(v in (None, "") for row in invoices for v in row[13:])
     aging = sheet_values(smaller, layout.AGING)
-    assert aging[0][:6] == ["Customer", "Currency", "Current", "1-60", "61+", "Total"]
-    assert all(v in (None, "") for row in aging for v in row[6:])
+    assert aging[0][:8] == ["Customer", "Currency", "Current", "1-60", "61+", "Total", "As of", "Books as of"]
+    assert all(v in (None, "") for row in aging for v in row[8:])
 
 
 def test_aging_and_dso_buttons_write_only_their_sheets(panel, jobs):

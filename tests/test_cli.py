@@ -63,10 +63,11 @@ def test_aging_custom_buckets_and_csv_keeps_formulas_as_text(workdir):
     result = run("aging", "open.csv", "--as-of", "2026-10-31", "--buckets", "15,90", "--format", "csv")
     assert result.exit_code == 0, result.output
     rows = list(csv.reader(io.StringIO(result.stdout)))
-    assert rows[0] == ["Customer", "Current", "1-15", "16-90", "91+", "Total"]
-    assert rows[1] == ["'=HYPERLINK(\"http://x\")", "0.00", "0.00", "0.00", "99.99", "99.99"]  # stays text
-    assert rows[2] == ["Acme Ltd", "300.00", "-50.00", "1200.50", "0.00", "1450.50"]  # the credit in its own bucket
-    assert rows[-1] == ["TOTAL", "300.00", "-50.00", "1200.50", "99.99", "1550.49"]
+    dates = ["2026-10-31", "2026-10-31"]
+    assert rows[0] == ["Customer", "Current", "1-15", "16-90", "91+", "Total", "As of", "Books as of"]
+    assert rows[1] == ["'=HYPERLINK(\"http://x\")", "0.00", "0.00", "0.00", "99.99", "99.99", *dates]  # text
+    assert rows[2] == ["Acme Ltd", "300.00", "-50.00", "1200.50", "0.00", "1450.50", *dates]  # credit in its bucket
+    assert rows[-1] == ["TOTAL", "300.00", "-50.00", "1200.50", "99.99", "1550.49", *dates]
 
 
 def test_pull_then_ledger_gives_the_same_aging(workdir):

@@ -327,20 +327,20 @@ def test_aging_columns_follow_bucket_labels(workdir, built):
     import openpyxl
 
     ws = openpyxl.load_workbook(path)["Aging"]
-    headers = ["Customer", "Currency", *labels, "Total"]
+    headers = ["Customer", "Currency", *labels, "Total", "As of", "Books as of"]
     assert [c.value for c in ws[1]] == headers
     assert [c.name for c in ws.tables["tblAging"].tableColumns] == headers
-    assert ws.tables["tblAging"].ref == "A1:I3"
-    assert [c.value for c in ws[2]][2:] == [100, 200, 300, 400, 500, 600, 600]
+    assert ws.tables["tblAging"].ref == "A1:K3"
+    assert [c.value for c in ws[2]][2:9] == [100, 200, 300, 400, 500, 600, 600]
     assert ws["G2"].number_format == ws["C2"].number_format != "General"  # new column styled like the others
     short = ("Current", "1-45", "46+")
     write_panel_data(path, PanelData(rows={"Aging": aging_rows(short)}, bucket_labels=short))
     ws = openpyxl.load_workbook(path)["Aging"]
-    assert [c.value for c in ws[1]] == ["Customer", "Currency", *short, "Total"]
+    assert [c.value for c in ws[1]] == ["Customer", "Currency", *short, "Total", "As of", "Books as of"]
     table = ws.tables["tblAging"]
-    assert table.ref == "A1:F3" and len(table.tableColumns) == 6
+    assert table.ref == "A1:H3" and len(table.tableColumns) == 8
     ids = [c.id for c in table.tableColumns]
-    assert len(set(ids)) == 6 and ids[:3] == [1, 2, 3]
+    assert len(set(ids)) == 8 and ids[:3] == [1, 2, 3]
 
 
 @settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -487,7 +487,8 @@ def test_libreoffice_opens_refreshed_file(libreoffice_csv, name):
     assert invoices[1][3] == "2026-09-01" and invoices[1][8] == "1000.25"
     assert [r[0] for r in invoices[1:]] == [r["customer"] for r in invoice_rows(5)]
     aging = sheet("Aging")
-    assert aging[0] == ["Customer", "Currency", "Current", "1-30", "31-60", "61-90", "91+", "Total"]
+    assert aging[0] == ["Customer", "Currency", "Current", "1-30", "31-60", "61-90", "91+", "Total", "As of",
+                        "Books as of"]
     assert aging[2][0] == HOSTILE[2]
     notes = sheet("Notes")
     if name == "resaved":
