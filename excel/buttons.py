@@ -11,7 +11,7 @@ import datetime as dt
 from pathlib import Path
 
 from excel import layout
-from receivables.errors import ArdeskError, InputError
+from receivables.errors import ArdeskError
 
 LOG_NAME = "ardesk.log"
 
@@ -72,60 +72,9 @@ _VERBS = {"refresh": "refresh", "aging": "run the aging", "dso": "compute DSO"}
 
 def read_inputs(book) -> dict:
     """The Control inputs as ``compute_panel`` takes them, checked; a bad input raises InputError naming its cell."""
-    raw = {c.name: book.names[c.name].refers_to_range.value for c in layout.NAMED_CELLS if c.is_input}
-    return {
-        "AsOfDate": _date(raw.get("AsOfDate"), "AsOfDate"),
-        "BucketEdges": _text(raw.get("BucketEdges")) or str(layout.named_cell("BucketEdges").default),
-        "AgeBy": _age_by(raw.get("AgeBy")),
-        "DsoPeriodDays": _whole(raw.get("DsoPeriodDays"), "DsoPeriodDays"),
-        "Source": _text(raw.get("Source")),
-    }
+    from jobs.inputs import typed_inputs
 
-
-def _bad(name: str, expected: str, found) -> InputError:
-    cell = layout.named_cell(name)
-    return InputError(f"{cell.label}: expected {expected}, found {found!r}", source=f"{cell.sheet}!{cell.cell}",
-                      hint=f"fix the yellow cell {name} on {cell.sheet}")
-
-
-def _text(value) -> str | None:
-    if value is None:
-        return None
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value).strip()
-    return text or None
-
-
-def _date(value, name: str) -> dt.date | None:
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        try:
-            return dt.date.fromisoformat(value.strip()[:10])
-        except ValueError:
-            pass
-    raise _bad(name, "a date such as 2026-10-31, or blank for today", value)
-
-
-def _whole(value, name: str) -> int | None:
-    text = _text(value)
-    if text is None:
-        return None
-    if text.isdigit() and int(text) > 0:
-        return int(text)
-    raise _bad(name, "a whole number of days, or blank", value)
-
-
-def _age_by(value) -> str:
-    text = (_text(value) or "due").lower()
-    if text not in ("due", "issued"):
-        raise _bad("AgeBy", "due or issued", value)
-    return text
+    return typed_inputs({c.name: book.names[c.name].refers_to_range.value for c in layout.NAMED_CELLS if c.is_input})
 
 
 def _workbook_path(book) -> str | None:

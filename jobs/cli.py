@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from receivables.errors import ArdeskError, InputError
+from receivables.errors import ArdeskError
 
 from . import output
 

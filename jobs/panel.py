@@ -16,49 +16,12 @@ import numpy as np
 import pandas as pd
 
 from excel import layout as L
-from receivables.config import Config, find_config, load_config, validate_edges
+from jobs.inputs import settings_of
+from receivables.config import Config, find_config, load_config
 from receivables.errors import InputError
 from receivables.records import Books
 
 DEFERRED = "refresh deferred: workbook open"
-
-
-def parse_inputs(raw: dict) -> dict:
-    """Control-sheet inputs (as read from named cells) → typed settings; a bad value is a clear InputError."""
-    out: dict = {}
-    as_of = raw.get("AsOfDate")
-    if isinstance(as_of, datetime):
-        as_of = as_of.date()
-    if isinstance(as_of, str) and as_of.strip():
-        try:
-            as_of = date.fromisoformat(as_of.strip())
-        except ValueError:
-            raise InputError(f"As-of date {as_of!r} is not a date", source="Control", column="AsOfDate",
-                             hint="type a date like 2026-10-31, or leave it blank for today") from None
-    out["as_of"] = as_of if isinstance(as_of, date) else None
-    edges = raw.get("BucketEdges")
-    if edges in (None, ""):
-        out["edges"] = None
-    else:
-        try:
-            out["edges"] = tuple(int(float(e)) for e in str(edges).replace(";", ",").split(",") if e.strip())
-        except ValueError:
-            raise InputError(f"Bucket edges {edges!r} are not whole numbers", source="Control",
-                             column="BucketEdges", hint="type days separated by commas, e.g. 30,60,90") from None
-        validate_edges(out["edges"], "Control sheet, BucketEdges")
-    by = str(raw.get("AgeBy") or "").strip().lower() or None
-    if by not in (None, "due", "issued"):
-        raise InputError(f"Age by {by!r} is neither 'due' nor 'issued'", source="Control", column="AgeBy")
-    out["by"] = by
-    period = raw.get("DsoPeriodDays")
-    try:
-        out["period_days"] = int(float(period)) if period not in (None, "") else None
-    except ValueError:
-        raise InputError(f"DSO period days {period!r} is not a number", source="Control", column="DsoPeriodDays",
-                         hint="type 365, 360 or 90, or leave it blank for calendar days") from None
-    source = raw.get("Source")
-    out["source"] = str(source).strip() if source not in (None, "") else None
-    return out
 
 
 def build_panel_data(books: Books, as_of: date, *, edges: tuple[int, ...] = (30, 60, 90), by: str = "due",
@@ -161,7 +124,7 @@ def _compute(settings: Settings, inputs: dict, *, today: date, source_override: 
     from .sources import open_books
 
     cfg = settings.config
-    opts = parse_inputs(inputs)
+    opts = settings_of(inputs)
     if snapshot_id is not None:
         with Ledger(settings.ledger) as ledger:
             books = ledger.load(snapshot_id)
@@ -173,7 +136,7 @@ def _compute(settings: Settings, inputs: dict, *, today: date, source_override: 
                             period_days=opts["period_days"] or cfg.dso.period_days, months=cfg.dso.months,
                             cei_sales=cfg.dso.cei_sales,
                             refreshed_at=datetime.now().astimezone().isoformat(timespec="seconds"))
-    return books, data
+    return books, data, as_of
 
 
 def compute_panel(workbook_path: str | None, inputs: dict, *, today: date | None = None) -> L.PanelData:
@@ -184,10 +147,10 @@ def compute_panel(workbook_path: str | None, inputs: dict, *, today: date | None
     settings = settings_for(workbook_path)
     today = today or date.today()
     pending = None
-    if not parse_inputs(inputs)["source"] and settings.ledger.exists():
+    if not settings_of(inputs)["source"] and settings.ledger.exists():
         with Ledger(settings.ledger) as ledger:
             pending = _pending_snapshot(ledger, workbook_path)
-    _, data = _compute(settings, inputs, today=today, snapshot_id=pending)
+    _, data, _ = _compute(settings, inputs, today=today, snapshot_id=pending)
     if pending is not None:
         with Ledger(settings.ledger) as ledger:
             ledger.audit("refresh loaded", target=str(workbook_path), detail={"snapshot": pending})
@@ -230,7 +193,7 @@ def refresh_workbook(workbook: str | Path, source: str | None, settings: Setting
         raise InputError("no such workbook", source=str(path), hint="create one with `ardesk workbook new PATH`")
     inputs = package.read_inputs(path)
     notes = package.read_notes(path)
-    books, data = _compute(settings, inputs, today=today, source_override=source)
+    _, data, as_of = _compute(settings, inputs, today=today, source_override=source)
     target = str(path.resolve())
     with Ledger(settings.ledger) as ledger:
         kept = ledger.keep_notes(notes, origin=target)
@@ -246,5 +209,5 @@ def refresh_workbook(workbook: str | Path, source: str | None, settings: Setting
         ledger.audit("refresh", target=target, detail={"snapshot": sid, "open_items": len(data.rows[L.INVOICES])})
     return RefreshResult(path, True, sid, len(data.rows[L.INVOICES]), kept,
                          f"refreshed {path}: {len(data.rows[L.INVOICES]):,} open items as of "
-                         f"{(parse_inputs(inputs)['as_of'] or today).isoformat()}"
+                         f"{as_of.isoformat()}"
                          + (f", {kept} new note(s) kept in the ledger" if kept else ""))
