@@ -100,6 +100,15 @@ def _progress():
     return update
 
 
+def _report(obj: dict, source: str | None, kind: str, fmt: str, build) -> None:
+    """Open the books of SOURCE, build the report ``build(books, config)`` and print it as ``fmt``."""
+    from .sources import open_books
+
+    config, ledger = _settings(obj)
+    opened = open_books(source, config, today=date.today(), ledger_path=ledger, progress=_progress())
+    click.echo(output.render(kind, build(opened.books, config).to_json_dict(), fmt), nl=False)
+
+
 @cli.command()
 @click.argument("source", required=False)
 @pass_settings
@@ -128,13 +137,9 @@ def pull(obj, source):
 def aging(obj, source, as_of, by, buckets, fmt):
     """Open items by customer and days past due."""
     from .reports import aging_report
-    from .sources import open_books
 
-    config, ledger = _settings(obj)
-    opened = open_books(source, config, today=date.today(), ledger_path=ledger, progress=_progress())
-    report = aging_report(opened.books, _as_of(as_of), edges=_edges(buckets) or config.aging.edges,
-                          by=by or config.aging.by)
-    click.echo(output.render("aging", report.to_json_dict(), fmt), nl=False)
+    _report(obj, source, "aging", fmt, lambda books, config: aging_report(
+        books, _as_of(as_of), edges=_edges(buckets) or config.aging.edges, by=by or config.aging.by))
 
 
 @cli.command()
@@ -150,13 +155,10 @@ def aging(obj, source, as_of, by, buckets, fmt):
 def dso(obj, source, as_of, period_days, months, cei_sales, fmt):
     """Days sales outstanding and its family: countback, best possible, days delinquent, CEI."""
     from .reports import dso_report
-    from .sources import open_books
 
-    config, ledger = _settings(obj)
-    opened = open_books(source, config, today=date.today(), ledger_path=ledger, progress=_progress())
-    report = dso_report(opened.books, _as_of(as_of), period_days=period_days or config.dso.period_days,
-                        months=months or config.dso.months, cei_sales=cei_sales or config.dso.cei_sales)
-    click.echo(output.render("dso", report.to_json_dict(), fmt), nl=False)
+    _report(obj, source, "dso", fmt, lambda books, config: dso_report(
+        books, _as_of(as_of), period_days=period_days or config.dso.period_days,
+        months=months or config.dso.months, cei_sales=cei_sales or config.dso.cei_sales))
 
 
 @cli.command()
@@ -167,12 +169,8 @@ def dso(obj, source, as_of, period_days, months, cei_sales, fmt):
 def customers(obj, source, as_of, fmt):
     """Customer payment behaviour, segment and risk."""
     from .reports import customers_report
-    from .sources import open_books
 
-    config, ledger = _settings(obj)
-    opened = open_books(source, config, today=date.today(), ledger_path=ledger, progress=_progress())
-    report = customers_report(opened.books, _as_of(as_of))
-    click.echo(output.render("customers", report.to_json_dict(), fmt), nl=False)
+    _report(obj, source, "customers", fmt, lambda books, _: customers_report(books, _as_of(as_of)))
 
 
 @cli.command()
@@ -183,12 +181,8 @@ def customers(obj, source, as_of, fmt):
 def forecast(obj, source, as_of, fmt):
     """Expected receipts by week for the next 13 weeks."""
     from .reports import forecast_report
-    from .sources import open_books
 
-    config, ledger = _settings(obj)
-    opened = open_books(source, config, today=date.today(), ledger_path=ledger, progress=_progress())
-    report = forecast_report(opened.books, _as_of(as_of))
-    click.echo(output.render("forecast", report.to_json_dict(), fmt), nl=False)
+    _report(obj, source, "forecast", fmt, lambda books, _: forecast_report(books, _as_of(as_of)))
 
 
 def main(argv: list[str] | None = None) -> None:
