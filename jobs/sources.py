@@ -66,7 +66,7 @@ def open_books(source: str | None, config: Config, *, today: date, ledger_path: 
             prev_books = ledger.load(previous.id) if previous else None
             books, state = odoo_pull(config.odoo, password=config.odoo.password(), today=today,
                                      previous=prev_books, state=previous.state if previous else None,
-                                     progress=progress)
+                                     months=config.odoo.history_months, progress=progress)
             sid = ledger.store(books, source_key=key, state=state)
             ledger.audit("pull", target=key, detail={"snapshot": sid, "items": len(books.items)})
             return Opened(books, key, sid)

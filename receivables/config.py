@@ -27,6 +27,7 @@ class OdooConfig:
     timeout: float = 120.0
     retries: int = 4
     backoff: float = 0.5                   # seconds before the first retry; doubles each time
+    history_months: int = 24               # how far back settled items are pulled (past agings, DSO history)
 
     def password(self) -> str:
         value = os.environ.get(PASSWORD_ENV)
@@ -128,11 +129,12 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
         odoo = OdooConfig(url=str(o.get("url", "")), db=str(o.get("db", "")), user=str(o.get("user", "")),
                           company=o.get("company"), batch_size=int(o.get("batch_size", 2000)),
                           timeout=float(o.get("timeout", 120.0)), retries=int(o.get("retries", 4)),
-                          backoff=float(o.get("backoff", 0.5)))
+                          backoff=float(o.get("backoff", 0.5)),
+                          history_months=int(o.get("history_months", 24)))
     except (TypeError, ValueError) as exc:
         raise ConfigError(f"[odoo] has a bad value: {exc}", source=str(path)) from None
-    if odoo.batch_size <= 0:
-        raise ConfigError("[odoo] batch_size must be positive", source=str(path))
+    if odoo.batch_size <= 0 or odoo.history_months <= 0:
+        raise ConfigError("[odoo] batch_size and history_months must be positive", source=str(path))
     a = data.get("aging", {})
     by = a.get("by", "due")
     if by not in ("due", "issued"):
@@ -176,6 +178,7 @@ workbook = "collections.xlsm"
 # user = "collections@example.com"
 # company = "My Company"      # name or id; default: the user's current company
 # batch_size = 2000
+# history_months = 24         # settled items this far back: agings at past dates and DSO history need them
 
 [aging]
 edges = [30, 60, 90]
