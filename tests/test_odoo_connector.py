@@ -40,6 +40,12 @@ def strip(books):
 
 # -- the independent reference: OCA's aged partner balance computed from the stand-in's rows -------------------
 
+def nonzero(cells: Counter) -> Counter:
+    """The cells that are not zero, negative ones included (open credits, unapplied payments); unary ``+`` on a
+    Counter would drop those."""
+    return Counter({k: v for k, v in cells.items() if v})
+
+
 def oca_aged_balance(store, company_id: int, date_at: date) -> Counter:
     """Cents per (partner id, bucket) by the OCA account_financial_report rules, from the raw store rows."""
     receivable = {aid for aid, acc in store.tables["account.account"].items() if acc.get("receivable")}
@@ -63,7 +69,7 @@ def oca_aged_balance(store, company_id: int, date_at: date) -> Counter:
         else:
             bucket = "older"
         out[(str(line["partner_id"] or 0), bucket)] += line["amount_residual"]
-    return +out
+    return nonzero(out)
 
 
 def connector_aged_balance(books) -> Counter:
@@ -74,7 +80,7 @@ def connector_aged_balance(books) -> Counter:
         bucket = ("current" if days <= 0 else "30" if days <= 30 else "60" if days <= 60 else "90" if days <= 90
                   else "120" if days <= 120 else "older")
         out[(it.customer_id, bucket)] += to_minor(it.open_amount_company, books.company_currency)
-    return +out
+    return nonzero(out)
 
 
 def store_aged_balance_at(store, company_id: int, at: date) -> Counter:
@@ -101,7 +107,7 @@ def store_aged_balance_at(store, company_id: int, at: date) -> Counter:
         label = ("Current" if late <= 0 else "1-30" if late <= 30 else "31-60" if late <= 60 else "61-90"
                  if late <= 90 else "91-120" if late <= 120 else "121+")
         out[(str(line["partner_id"] or 0), label)] += open_cents
-    return +out
+    return nonzero(out)
 
 
 @pytest.mark.parametrize("version", ["16.0", "19.0"])
@@ -118,7 +124,7 @@ def test_books_rebuilt_at_past_dates_age_like_the_raw_ledger(version):
             for row in report.rows:
                 for label, value in zip(report.labels, row.amounts):
                     got[(row.customer_id, label)] += to_minor(value, books.company_currency)
-            assert +got == store_aged_balance_at(s.store, 1, at), at
+            assert nonzero(got) == store_aged_balance_at(s.store, 1, at), at
 
 
 @pytest.mark.parametrize("version", ["17.0", "19.0"])

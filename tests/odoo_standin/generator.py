@@ -2,9 +2,10 @@
 
 Two companies (USD and EUR), customers with child invoice contacts, invoices in the company currency and in the
 other one, payment terms with several instalments, partial and full payments matched as
-``account.partial.reconcile`` (some dated after past dates, so aging at past dates differs), credit notes applied
-and open, unapplied payments, cancelled and draft moves, and a manual journal entry receivable line without due
-date. ``seed`` is ``"demo"`` or an integer; ``size`` is roughly the number of open receivable items.
+``account.partial.reconcile`` (some dated after past dates, so aging at past dates differs; at each of the last
+12 month ends a credit note and a payment received before it are matched after it), credit notes applied and
+open, unapplied payments, cancelled and draft moves, and a manual journal entry receivable line without due date.
+``seed`` is ``"demo"`` or an integer; ``size`` is roughly the number of open receivable items.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ def generate(store: Store, seed="demo", size: int | None = None, today: date = T
     )
     while opened < min(size, STORY_ITEMS):
         opened += _one_invoice(store, rng, customers, today)
+    _settled_after_month_ends(store, customers, today)
     if opened < size:
         _bulk_open(store, rng, customers, today, size - opened)
     store.frozen_stamp = None
@@ -172,6 +174,44 @@ def _special_cases(store: Store, customers, today: date) -> None:
             {"balance": -12345, "amount_currency": -12345, "name": "Opening balance"},
         ],
     )
+
+
+def month_ends(today: date, count: int) -> list[date]:
+    """The last ``count`` month ends on or before ``today``, oldest first."""
+    out, day = [], today
+    if (day + timedelta(days=1)).month == day.month:
+        day = day.replace(day=1) - timedelta(days=1)
+    while len(out) < count:
+        out.append(day)
+        day = day.replace(day=1) - timedelta(days=1)
+    return out[::-1]
+
+
+def _settled_after_month_ends(store: Store, customers, today: date) -> None:
+    """Matches that straddle each of the last 12 month ends, whatever the seed.
+
+    Per month end E: an invoice credited after E by a credit note issued before E (open at E, so the aging at E
+    shows the invoice in full and the credit note on its own), and an older invoice partly settled after E by a
+    payment received before E (unapplied at E).
+    """
+    ones = [c for c in customers if c[0] == 1]
+    for k, end in enumerate(month_ends(today, 12)):
+        if end + timedelta(days=9) > today:
+            continue
+        cid, commercial, target = ones[k % len(ones)]
+        cur = store.charts[cid]["currency_id"]
+        store.frozen_stamp = f"{(end - timedelta(days=20)).isoformat()} 10:00:00"
+        inv = biz.add_invoice(store, target, Decimal(600 + 37 * k), end - timedelta(days=20), company_id=cid)
+        old = biz.add_invoice(store, commercial, Decimal(900 + 11 * k), end - timedelta(days=45),
+                              [end - timedelta(days=15)], company_id=cid)
+        store.frozen_stamp = f"{(end - timedelta(days=3)).isoformat()} 10:00:00"
+        refund = biz.add_invoice(store, commercial, "150.00", end - timedelta(days=3), company_id=cid, refund=True)
+        received = biz.payment_move(store, cid, commercial, (end - timedelta(days=2)).isoformat(), 50000, 50000, cur)
+        store.frozen_stamp = f"{(end + timedelta(days=9)).isoformat()} 10:00:00"
+        biz.reconcile(store, biz.receivable_lines(store, inv)[0], biz.receivable_lines(store, refund)[0], 15000,
+                      (end + timedelta(days=7)).isoformat())
+        biz.reconcile(store, biz.receivable_lines(store, old)[0], biz.receivable_lines(store, received)[0], 50000,
+                      (end + timedelta(days=9)).isoformat())
 
 
 def _one_invoice(store: Store, rng: random.Random, customers, today: date) -> int:
