@@ -120,7 +120,8 @@ def line_records(row: dict, kind: str, followup_flag: str | None, cutoff: date,
         flags.add("journal_entry")
     item = Invoice(id=line_ref(lid), number=str(row.get("move_name") or m2o_name(row.get("move_id"))),
                    customer_id=customer, kind=item_kind(kind, balance),
-                   issued=day(row.get("invoice_date"), where) or line_date,
+                   # The accounting date: what the books (and OCA's aged balance) date the item by.
+                   issued=line_date,
                    due=day(row.get("date_maturity"), where), currency=currency, total=total_cur,
                    open_amount=residual_cur if is_open else quantize(Decimal(0), currency),
                    open_amount_company=residual if is_open else quantize(Decimal(0), company_cur),
