@@ -49,7 +49,15 @@ def books_as_of(books: Books, as_of: date) -> AsOf:
 
 
 def open_at(frames: Frames, as_of: date) -> AsOf:
-    """The open items of ``frames`` as they stood at the end of ``as_of`` (see the module's rules)."""
+    """The open items of ``frames`` as they stood at the end of ``as_of`` (see the module's rules). The answer is
+    kept with the frames, so the reports built from the same frames share it (treat it as read-only)."""
+    key = ("open_at", as_of)
+    if key not in frames.cache:
+        frames.cache[key] = _open_at(frames, as_of)
+    return frames.cache[key]
+
+
+def _open_at(frames: Frames, as_of: date) -> AsOf:
     items = frames.items
     d = day_number(as_of)
     rd = frames.report_date

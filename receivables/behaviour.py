@@ -20,12 +20,24 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from .asof import open_at
-from .frames import NO_DAY, Frames, codes_of, company_totals_by, day_number, days, frames_of, sum_by
+from .frames import (
+    NO_DAY,
+    CompanySums,
+    Frames,
+    codes_in,
+    codes_of,
+    company_sums_by,
+    day_number,
+    days,
+    frames_of,
+    sum_by,
+)
 from .money import fmt
 from .records import Books, Customer
 
@@ -92,12 +104,67 @@ class CustomerRow:
 
 
 @dataclass(frozen=True)
+class CustomerTable:
+    """Per-customer sums behind a customers report, as arrays indexed like ``ids`` (integers until asked for).
+
+    ``chosen``: the indices reported; ``open``/``overdue``/``old``: company-currency sums of open AR, overdue AR
+    and AR over 90 days past due; ``history[i, window, (w, late, dtp, n)]``: :func:`payment_history`'s sums with
+    windows in ascending length; ``first_day``: the day of each customer's first invoice.
+    """
+
+    ids: np.ndarray
+    chosen: np.ndarray
+    open: CompanySums
+    overdue: CompanySums
+    old: CompanySums
+    history: np.ndarray
+    first_day: np.ndarray
+    day: int
+    names: dict[str, str]
+    customers: dict[str, Customer]
+    credit_limits: dict[str, Decimal]
+
+    def row(self, i: int) -> CustomerRow:
+        """Customer ``i``'s row, computed in exact ``Decimal``."""
+        cid = str(self.ids[i])
+        customers = self.customers
+        c = customers.get(cid)
+        open_ar, overdue, old = self.open.value(i), self.overdue.value(i), self.old.value(i)
+        h = self.history[i]
+        late = {k: _ratio(h[j, 1], h[j, 0]) for k, j in _WINDOW_INDEX.items()}
+        dtp = {k: _ratio(h[j, 2], h[j, 0]) for k, j in _WINDOW_INDEX.items()}
+        n3, n12 = int(h[_WINDOW_INDEX["3m"], 3]), int(h[_WINDOW_INDEX["12m"], 3])
+        pct_current = (open_ar - overdue) / open_ar * 100 if open_ar > 0 else None
+        limit = c.credit_limit if c and c.credit_limit is not None else self.credit_limits.get(cid)
+        used = open_ar / limit * 100 if limit else None
+        over = None if limit is None else open_ar > limit
+        trend = _trend(late["3m"], late["12m"], n3, n12)
+        segment = _segment(late["12m"], n12, int(self.first_day[i]), self.day)
+        score, factors = _risk(open_ar, overdue, old, late["12m"], over, trend, used)
+        return CustomerRow(
+            customer_id=cid, customer=(c.name if c else self.names.get(cid, cid)),
+            parent=(customers[c.parent_id].name if c and c.parent_id in customers else (c.parent_id or "") if c
+                    else ""),
+            email=c.email if c else "", open_ar=open_ar, overdue=overdue, percent_current=pct_current,
+            credit_limit=limit, limit_used=used, over_limit=over, days_late=late, days_to_pay=dtp,
+            paid_count_12m=n12, trend=trend, segment=segment, risk_score=score, risk_factors=factors)
+
+
+@dataclass(frozen=True)
 class CustomersReport:
+    """Customer behaviour at ``as_of``; ``rows`` become ``Decimal`` records on first use."""
+
     as_of: date
     source_date: date | None
     currency: str
-    rows: tuple[CustomerRow, ...]
+    table: CustomerTable
     warnings: tuple[str, ...]
+
+    @cached_property
+    def rows(self) -> tuple[CustomerRow, ...]:
+        rows = [self.table.row(int(i)) for i in self.table.chosen]
+        rows.sort(key=lambda r: (r.customer.casefold(), r.customer_id))
+        return tuple(rows)
 
     def panel_rows(self) -> list[dict]:
         """Rows for the Customers sheet (fields of ``excel.layout``)."""
@@ -118,15 +185,14 @@ def customers_report(books: Books, as_of: date) -> CustomersReport:
 
 
 _HISTORY_CACHE: dict = {}
+_LIMITS = np.array(sorted(WINDOWS.values()), dtype=np.int64)
+_WINDOW_INDEX = {win: int(np.searchsorted(_LIMITS, n)) for win, n in WINDOWS.items()}
 
 
-def payment_history(frames: Frames, as_of: date) -> pd.DataFrame:
-    """Per customer and window: weight and weighted sums of days late and days to pay (int64), paid count.
-
-    Columns ``w_<win>``, ``late_<win>``, ``dtp_<win>``, ``n_<win>`` for each window of :data:`WINDOWS`, indexed by
-    customer id. Only invoices paid in full on or before ``as_of`` with a due date count. The last answer is kept,
-    so the customers report and the forecast of one refresh share it.
-    """
+def _history(frames: Frames, as_of: date) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Customer ids (the distinct values of the items' column), whether each paid an invoice in the widest
+    window, the sums ``[customer, window, (w, late, dtp, n)]`` and each customer's first issue day. The last
+    answer is kept, so the customers report and the forecast of one refresh share it."""
     items = frames.items
     cached = _HISTORY_CACHE.get("last")
     if cached is not None and cached[0] is items and cached[1] == as_of:
@@ -141,25 +207,37 @@ def payment_history(frames: Frames, as_of: date) -> pd.DataFrame:
     has_due = due != NO_DAY
     idx, paid, due = idx[has_due], paid[has_due], due[has_due]
     w = np.abs(items["total_minor"].to_numpy(np.int64)[idx])
-    issued = days(items["issued"].iloc[idx])
-    limits = np.array(sorted(WINDOWS.values()), dtype=np.int64)
-    window = np.searchsorted(limits, d - paid, side="right")     # 0: newest window ... len-1: the widest
-    codes, uniques = codes_of(items["customer_id"])
-    codes = codes[idx]
-    nw = len(limits)
+    issued_all = days(items["issued"])
+    issued = issued_all[idx]
+    window = np.searchsorted(_LIMITS, d - paid, side="right")     # 0: newest window ... len-1: the widest
+    all_codes, uniques = codes_of(items["customer_id"])
+    codes = all_codes[idx]
+    nw = len(_LIMITS)
     sums = sum_by(codes * nw + window, len(uniques) * nw, w, w * (paid - due), w * (paid - issued),
                   np.ones(len(idx), dtype=np.int64)).reshape(len(uniques), nw, 4).cumsum(axis=1)
     seen = np.zeros(len(uniques), dtype=bool)
     seen[codes[codes >= 0]] = True
+    first_day = np.full(len(uniques), np.iinfo(np.int64).max)
+    known = all_codes >= 0
+    np.minimum.at(first_day, all_codes[known], issued_all[known])
+    out = (np.array([str(u) for u in uniques], dtype=object), seen, sums, first_day)
+    _HISTORY_CACHE["last"] = (items, as_of, out)
+    return out
+
+
+def payment_history(frames: Frames, as_of: date) -> pd.DataFrame:
+    """Per customer and window: weight and weighted sums of days late and days to pay (int64), paid count.
+
+    Columns ``w_<win>``, ``late_<win>``, ``dtp_<win>``, ``n_<win>`` for each window of :data:`WINDOWS`, indexed by
+    customer id. Only invoices paid in full on or before ``as_of`` with a due date count.
+    """
+    ids, seen, sums, _ = _history(frames, as_of)
     cols, data = [], []
-    for win, n in WINDOWS.items():
-        j = int(np.searchsorted(limits, n))
+    for win, j in _WINDOW_INDEX.items():
         for name, c in (("w", 0), ("late", 1), ("dtp", 2), ("n", 3)):
             cols.append(f"{name}_{win}")
             data.append(sums[seen, j, c])
-    out = pd.DataFrame(dict(zip(cols, data)), index=pd.Index([str(u) for u in uniques[seen]], dtype=object))
-    _HISTORY_CACHE["last"] = (items, as_of, out)
-    return out
+    return pd.DataFrame(dict(zip(cols, data)), index=pd.Index(ids[seen], dtype=object))
 
 
 def _ratio(num, den) -> Decimal | None:
@@ -169,58 +247,28 @@ def _ratio(num, den) -> Decimal | None:
 def customers_frames(frames: Frames, as_of: date, customers: dict[str, Customer] | None = None
                      ) -> CustomersReport:
     """:func:`customers_report` over pre-built frames (``customers`` adds parent, email and credit limits)."""
-    customers = customers or {}
     at = open_at(frames, as_of)
     items = at.items
     d = day_number(as_of)
+    ids, _, sums, first_day = _history(frames, as_of)
+    codes = codes_in(items["customer_id"], ids)
     due = days(items["due"])
-    open_by = company_totals_by(items, frames, "customer_id")
-    overdue_by = company_totals_by(items[(due != NO_DAY) & (due < d)], frames, "customer_id")
-    old_by = company_totals_by(items[(due != NO_DAY) & (d - due > 90)], frames, "customer_id")
-    hist = payment_history(frames, as_of)
-    codes, uniques = codes_of(frames.items["customer_id"])
-    first_day = np.full(len(uniques), np.iinfo(np.int64).max)
-    np.minimum.at(first_day, codes, days(frames.items["issued"]))
-    first = {str(k): int(v) for k, v in zip(uniques, first_day)}
-    col = {c: i for i, c in enumerate(hist.columns)}
-    where = [(k, col[f"late_{k}"], col[f"dtp_{k}"], col[f"w_{k}"]) for k in WINDOWS]
-    hist_rows = {str(k): v for k, v in zip(hist.index, hist.to_numpy(np.int64))}
+    has_due = due != NO_DAY
+    overdue, old = has_due & (due < d), has_due & (d - due > 90)
+    open_s = company_sums_by(items, frames, codes, ids)
+    overdue_s = company_sums_by(items[overdue], frames, codes[overdue], ids)
+    old_s = company_sums_by(items[old], frames, codes[old], ids)
+    chosen = np.flatnonzero(open_s.present | (sums[:, _WINDOW_INDEX["12m"], 3] > 0))
     warnings = list(at.warnings)
-    rows = []
-    ids = set(open_by) | {str(k) for k in hist.index[hist["n_12m"].to_numpy() > 0]}
-    for cid in ids:
-        c = customers.get(cid)
-        open_ar, missing = open_by.get(cid, (Decimal(0), ()))
-        overdue = overdue_by.get(cid, (Decimal(0), ()))[0]
-        old = old_by.get(cid, (Decimal(0), ()))[0]
-        if missing:
-            warnings.append(f"{frames.names.get(cid, cid)}: no rate for {', '.join(missing)}; left out of open AR")
-        h = hist_rows.get(cid)
-        if h is None:
-            late = dict.fromkeys(WINDOWS)
-            dtp = dict.fromkeys(WINDOWS)
-        else:
-            late = {k: _ratio(h[i_late], h[i_w]) for k, i_late, _, i_w in where}
-            dtp = {k: _ratio(h[i_dtp], h[i_w]) for k, _, i_dtp, i_w in where}
-        n3 = 0 if h is None else int(h[col["n_3m"]])
-        n12 = 0 if h is None else int(h[col["n_12m"]])
-        pct_current = (open_ar - overdue) / open_ar * 100 if open_ar > 0 else None
-        limit = c.credit_limit if c and c.credit_limit is not None else frames.credit_limits.get(cid)
-        used = open_ar / limit * 100 if limit else None
-        over = None if limit is None else open_ar > limit
-        trend = _trend(late["3m"], late["12m"], n3, n12)
-        segment = _segment(late["12m"], n12, first.get(cid), d)
-        score, factors = _risk(open_ar, overdue, old, late["12m"], over, trend, used)
-        rows.append(CustomerRow(
-            customer_id=cid, customer=(c.name if c else frames.names.get(cid, cid)),
-            parent=(customers[c.parent_id].name if c and c.parent_id in customers else (c.parent_id or "") if c
-                    else ""),
-            email=c.email if c else "", open_ar=open_ar, overdue=overdue, percent_current=pct_current,
-            credit_limit=limit, limit_used=used, over_limit=over, days_late=late, days_to_pay=dtp,
-            paid_count_12m=n12, trend=trend, segment=segment, risk_score=score, risk_factors=factors))
-    rows.sort(key=lambda r: (r.customer.casefold(), r.customer_id))
+    for i in sorted(open_s.missing):
+        cid = str(ids[i])
+        warnings.append(f"{frames.names.get(cid, cid)}: no rate for {', '.join(open_s.missing[i])}; "
+                        "left out of open AR")
+    table = CustomerTable(ids=ids, chosen=chosen, open=open_s, overdue=overdue_s, old=old_s, history=sums,
+                          first_day=first_day, day=d, names=frames.names, customers=customers or {},
+                          credit_limits=frames.credit_limits)
     return CustomersReport(as_of=as_of, source_date=frames.report_date, currency=frames.company_currency,
-                           rows=tuple(rows), warnings=tuple(warnings))
+                           table=table, warnings=tuple(warnings))
 
 
 def _trend(late3: Decimal | None, late12: Decimal | None, n3: int, n12: int) -> str:

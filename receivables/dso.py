@@ -19,6 +19,7 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 
 import numpy as np
 
@@ -26,13 +27,18 @@ from .asof import ar_series, currencies_of, open_at
 from .errors import InputError
 from .frames import (
     NO_DAY,
+    CompanySums,
     Frames,
+    codes_in,
+    codes_of,
+    company_sums_by,
     company_total,
     company_totals_by,
     company_value,
     day_number,
     days,
     frames_of,
+    month_numbers,
 )
 from .money import fmt
 from .records import ISSUED_HISTORY, Books
@@ -137,7 +143,7 @@ class Figures:
 @dataclass(frozen=True)
 class DsoReport:
     """DSO figures for the company (``figures``), per month (``months``: ``(label, Figures)``, oldest first) and
-    per customer (``customers``: ``(customer id, name, Figures)``)."""
+    per customer (``customers``: ``(customer id, name, Figures)``, from ``table``)."""
 
     as_of: date
     source_date: date | None
@@ -148,8 +154,13 @@ class DsoReport:
     cei_sales: str
     figures: Figures
     months: tuple[tuple[str, Figures], ...]
-    customers: tuple[tuple[str, str, Figures], ...]
+    table: CustomerDso
     warnings: tuple[str, ...]
+
+    @cached_property
+    def customers(self) -> tuple[tuple[str, str, Figures], ...]:
+        """``(customer id, name, Figures)`` per customer with AR or sales, by name; built on first use."""
+        return self.table.rows()
 
     def to_json_dict(self) -> dict:
         """DESIGN.md's ``ardesk dso --format json`` object, plus reasons, labels, customers and warnings."""
@@ -194,7 +205,7 @@ class _Books:
     def _monthly(self) -> dict[date, Decimal]:
         if not self.has_sales or self.sales.empty:
             return {}
-        month = self.sales["issued"].to_numpy().astype("datetime64[M]").astype(np.int64)
+        month = month_numbers(days(self.sales["issued"]))
         first = int(month.min())
         labels = np.array([str(k) for k in range(int(month.max()) - first + 1)], dtype=object)
         out: dict[date, Decimal] = {}
@@ -334,44 +345,67 @@ def dso_frames(frames: Frames, as_of: date, *, period_days: int | None = None, m
     customers = _per_customer(b, start, as_of, n_days)
     return DsoReport(as_of=as_of, source_date=frames.report_date, currency=frames.company_currency,
                      period_start=start, period_days=n_days, day_count=day_count, cei_sales=label,
-                     figures=figures, months=tuple(rows), customers=customers, warnings=tuple(b.warnings))
+                     figures=figures, months=tuple(rows), table=customers, warnings=tuple(b.warnings))
 
 
-def _per_customer(b: _Books, start: date, end: date, n_days: int) -> tuple[tuple[str, str, Figures], ...]:
-    frames = b.frames
-    try:
-        at = open_at(frames, end)
-    except InputError:
-        return ()
-    items = at.items
-    ar_by = company_totals_by(items, frames, "customer_id")
-    due = days(items["due"])
-    cur_by = company_totals_by(items[(due == NO_DAY) | (due >= day_number(end))], frames, "customer_id")
-    sales_by: dict[str, tuple[Decimal, tuple]] = {}
-    sales_reason = None
-    if b.has_sales and b.history_start is not None and start >= b.history_start:
-        iss = days(b.sales["issued"])
-        part = b.sales[(iss >= day_number(start)) & (iss <= day_number(end))]
-        sales_by = company_totals_by(part, frames, "customer_id", "total_minor", TOTAL_COMPANY)
-    else:
-        _, sales_reason = b.sales_between(start, end)
-    out = []
-    for cid in set(ar_by) | set(sales_by):
-        c_ar = ar_by.get(cid, (Decimal(0), ()))[0]
-        c_cur = cur_by.get(cid, (Decimal(0), ()))[0]
-        c_sales = sales_by.get(cid, (Decimal(0), ()))[0] if sales_reason is None else None
+@dataclass(frozen=True)
+class CustomerDso:
+    """Per-customer AR, current AR and credit sales as integer sums (``None`` sums: the books cannot tell), turned
+    into ``Figures`` on demand; ``sales_reason`` says why sales are unknown."""
+
+    ar: CompanySums | None = None
+    current: CompanySums | None = None
+    sales: CompanySums | None = None
+    sales_reason: str | None = None
+    days: int = 0
+    names: dict[str, str] = field(default_factory=dict)
+
+    def rows(self) -> tuple[tuple[str, str, Figures], ...]:
+        if self.ar is None:
+            return ()
+        present = self.ar.present | (self.sales.present if self.sales is not None else False)
+        out = [(str(self.ar.keys[i]), self._figures(int(i))) for i in np.flatnonzero(present)]
+        rows = [(cid, self.names.get(cid, cid), f) for cid, f in out]
+        rows.sort(key=lambda t: (t[1].casefold(), t[0]))
+        return tuple(rows)
+
+    def _figures(self, i: int) -> Figures:
+        n_days = self.days
+        c_ar, c_cur = self.ar.value(i), self.current.value(i)
+        c_sales = self.sales.value(i) if self.sales is not None else None
         reasons: dict[str, str] = {}
         if c_sales is None:
             d_, bp = None, None
-            reasons["dso"] = reasons["best_possible_dso"] = reasons["average_days_delinquent"] = sales_reason
+            reasons["dso"] = reasons["best_possible_dso"] = reasons["average_days_delinquent"] = self.sales_reason
         else:
             d_, r = standard_dso(c_ar, c_sales, n_days)
             bp, _ = standard_dso(c_cur, c_sales, n_days)
             if r:
                 reasons["dso"] = reasons["best_possible_dso"] = reasons["average_days_delinquent"] = r
-        out.append((cid, frames.names.get(cid, cid),
-                    Figures(ar=c_ar, current_ar=c_cur, credit_sales=c_sales, days=n_days, dso=d_,
-                            best_possible_dso=bp, average_days_delinquent=average_days_delinquent(d_, bp),
-                            reasons=reasons)))
-    out.sort(key=lambda t: (t[1].casefold(), t[0]))
-    return tuple(out)
+        return Figures(ar=c_ar, current_ar=c_cur, credit_sales=c_sales, days=n_days, dso=d_, best_possible_dso=bp,
+                       average_days_delinquent=average_days_delinquent(d_, bp), reasons=reasons)
+
+
+def _per_customer(b: _Books, start: date, end: date, n_days: int) -> CustomerDso:
+    frames = b.frames
+    try:
+        at = open_at(frames, end)
+    except InputError:
+        return CustomerDso()
+    items = at.items
+    ids = codes_of(frames.items["customer_id"])[1]
+    codes = codes_in(items["customer_id"], ids)
+    ar_by = company_sums_by(items, frames, codes, ids)
+    due = days(items["due"])
+    current = (due == NO_DAY) | (due >= day_number(end))
+    cur_by = company_sums_by(items[current], frames, codes[current], ids)
+    if b.has_sales and b.history_start is not None and start >= b.history_start:
+        iss = days(b.sales["issued"])
+        inside = (iss >= day_number(start)) & (iss <= day_number(end))
+        part = b.sales[inside]
+        sales_codes = codes_in(part["customer_id"], ids)
+        return CustomerDso(ar_by, cur_by, company_sums_by(part, frames, sales_codes, ids, "total_minor",
+                                                          TOTAL_COMPANY), None, n_days, frames.names)
+    _, sales_reason = b.sales_between(start, end)
+    return CustomerDso(ar_by, cur_by, None, sales_reason, n_days, frames.names)
+

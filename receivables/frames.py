@@ -49,6 +49,8 @@ class Frames:
     terms: dict[str, int] = field(default_factory=dict)
     period: tuple[date, date] | None = None
     source: str = ""
+    # Results derived from these frames (e.g. the open items at a date), shared by the reports built from them.
+    cache: dict = field(default_factory=dict, compare=False, repr=False)
 
 
 def day_number(d: date) -> int:
@@ -64,6 +66,19 @@ def days(column: pd.Series | np.ndarray) -> np.ndarray:
     """Day numbers (int64) of a datetime column; :data:`NO_DAY` where the date is missing."""
     values = column.to_numpy() if isinstance(column, pd.Series) else column
     return values.astype("datetime64[D]").astype(np.int64)
+
+
+def month_numbers(day_numbers: np.ndarray) -> np.ndarray:
+    """Months since 1970-01 (int64) of day numbers, through a lookup table over their span; :data:`NO_DAY`
+    stays :data:`NO_DAY`."""
+    ok = day_numbers != NO_DAY
+    if not ok.any():
+        return np.full(len(day_numbers), NO_DAY, dtype=np.int64)
+    lo, hi = int(day_numbers[ok].min()), int(day_numbers[ok].max())
+    table = np.arange(lo, hi + 1, dtype=np.int64).astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    if ok.all():
+        return table[day_numbers - lo]
+    return np.where(ok, table[np.where(ok, day_numbers, lo) - lo], NO_DAY)
 
 
 def _dates(values) -> np.ndarray:
@@ -227,6 +242,84 @@ def sum_by(codes: np.ndarray, groups: int, *columns: np.ndarray) -> np.ndarray:
     return out
 
 
+def codes_in(values: pd.Series, uniques: np.ndarray) -> np.ndarray:
+    """Integer codes of ``values`` into ``uniques`` (the distinct values of a whole column, see :func:`codes_of`);
+    ``-1`` where a value is missing or not among them. Cheap for a categorical sharing the column's categories."""
+    codes, vals = codes_of(values)
+    if len(vals) == len(uniques) and (vals is uniques or np.array_equal(vals, uniques)):
+        return codes
+    where = pd.Index(uniques).get_indexer(pd.Index(vals)).astype(np.int64)
+    return np.where(codes >= 0, where[codes], -1) if len(where) else codes
+
+
+@dataclass(frozen=True)
+class CompanySums:
+    """Sums in the company currency per key, kept as integers until a value is asked for (:meth:`value`).
+
+    ``exact[i]``: company minor units (the amounts the source converted, plus company-currency documents);
+    ``extra[i]``: the amounts converted at a rate, in the order they are added; ``missing[i]``: currencies left
+    out for want of a rate; ``present[i]``: whether any row had key ``i``.
+    """
+
+    keys: np.ndarray
+    present: np.ndarray
+    exact: np.ndarray
+    places: int
+    extra: dict[int, list[Decimal]]
+    missing: dict[int, tuple[str, ...]]
+
+    def value(self, i: int) -> Decimal:
+        """The (unrounded) company-currency sum of key ``i``; ``Decimal(0)`` for a key no row had."""
+        if not self.present[i]:
+            return Decimal(0)
+        v = Decimal(int(self.exact[i])).scaleb(-self.places)
+        for x in self.extra.get(i, ()):
+            v = v + x
+        return v
+
+    def values(self) -> dict[str, tuple[Decimal, tuple[str, ...]]]:
+        """``{key: (sum, unconverted currencies)}`` for the keys present."""
+        return {str(self.keys[i]): (self.value(i), self.missing.get(i, ())) for i in np.flatnonzero(self.present)}
+
+
+def company_sums_by(df: pd.DataFrame, frames: Frames, codes: np.ndarray, keys: np.ndarray,
+                    amount: str = "open_minor", company: str | None = "open_company_minor") -> CompanySums:
+    """:func:`company_total` per key code (``codes[row]`` indexes ``keys``; ``-1`` rows are skipped), as arrays."""
+    n = len(keys)
+    cc = frames.company_currency
+    if df.empty:
+        return CompanySums(keys, np.zeros(n, dtype=bool), np.zeros(n, dtype=np.int64), precision(cc), {}, {})
+    doc = df[amount].to_numpy(np.int64)
+    if company is not None and company in df:
+        col = df[company]
+        known = col.notna().to_numpy()
+        co_vals = col.to_numpy(dtype=np.int64, na_value=0)
+    else:
+        known = np.zeros(len(df), dtype=bool)
+        co_vals = np.zeros(len(df), dtype=np.int64)
+    c_codes, c_vals = codes_of(df["currency"])
+    ncur = len(c_vals)
+    rest = doc if not known.any() else np.where(known, 0, doc)
+    ok = codes >= 0
+    flat = np.where(ok, codes * ncur + c_codes, -1) if ncur > 1 else codes
+    sums = sum_by(flat, n * ncur, rest, co_vals).reshape(n, ncur, 2)
+    is_company = np.array([str(c) == cc for c in c_vals], dtype=bool)
+    exact = sums[:, :, 1].sum(axis=1) + sums[:, is_company, 0].sum(axis=1)
+    present = np.zeros(n, dtype=bool)
+    present[codes[ok]] = True
+    extra: dict[int, list[Decimal]] = {}
+    missing: dict[int, tuple[str, ...]] = {}
+    for c in np.flatnonzero(~is_company):
+        cur = str(c_vals[c])
+        for i in np.flatnonzero(sums[:, c, 0] != 0):
+            value = company_value(int(sums[i, c, 0]), 0, cur, cc, frames.rates)
+            if value is None:
+                missing[int(i)] = missing.get(int(i), ()) + (cur,)
+            else:
+                extra.setdefault(int(i), []).append(value)
+    return CompanySums(keys, present, exact, precision(cc), extra, missing)
+
+
 def company_totals_by(df: pd.DataFrame, frames: Frames, key: str, amount: str = "open_minor",
                       company: str | None = "open_company_minor",
                       codes: tuple[np.ndarray, np.ndarray] | None = None
@@ -236,31 +329,5 @@ def company_totals_by(df: pd.DataFrame, frames: Frames, key: str, amount: str = 
     ``codes`` may give the key's integer codes and distinct values already (see :func:`codes_of`)."""
     if df.empty:
         return {}
-    doc = df[amount].to_numpy(np.int64)
-    if company is not None and company in df:
-        known = df[company].notna().to_numpy()
-        co_vals = df[company].fillna(0).to_numpy(np.int64)
-    else:
-        known = np.zeros(len(df), dtype=bool)
-        co_vals = np.zeros(len(df), dtype=np.int64)
     k_codes, k_vals = codes if codes is not None else codes_of(df[key])
-    c_codes, c_vals = codes_of(df["currency"])
-    ncur = len(c_vals)
-    sums = sum_by(k_codes * ncur + c_codes, len(k_vals) * ncur, np.where(known, 0, doc), co_vals)
-    sums = sums.reshape(len(k_vals), ncur, 2)
-    cc = frames.company_currency
-    is_company = np.array([str(c) == cc for c in c_vals], dtype=bool)
-    exact = sums[:, :, 1].sum(axis=1) + sums[:, is_company, 0].sum(axis=1)
-    present = np.zeros(len(k_vals), dtype=bool)
-    present[k_codes[k_codes >= 0]] = True
-    p = -precision(cc)
-    out: dict[str, tuple[Decimal, tuple[str, ...]]] = {
-        str(k_vals[i]): (Decimal(int(exact[i])).scaleb(p), ()) for i in np.flatnonzero(present)}
-    for c in np.flatnonzero(~is_company):
-        cur = str(c_vals[c])
-        for i in np.flatnonzero(sums[:, c, 0] != 0):
-            k = str(k_vals[i])
-            value = company_value(int(sums[i, c, 0]), 0, cur, cc, frames.rates)
-            prev, missing = out[k]
-            out[k] = (prev, missing + (cur,)) if value is None else (prev + value, missing)
-    return out
+    return company_sums_by(df, frames, k_codes, k_vals, amount, company).values()
