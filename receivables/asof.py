@@ -64,6 +64,13 @@ def _open_at(frames: Frames, as_of: date) -> AsOf:
     warnings: list[str] = []
     issued = days(items["issued"])
     in_scope = issued <= d
+    if _before_history(frames, as_of):
+        start = frames.period[0].isoformat()
+        raise InputError(f"the books hold settled items from {start} on only, so they cannot show what was "
+                         f"open at {as_of.isoformat()} (items settled in between would be missing)",
+                         source=frames.source or None,
+                         hint="for Odoo raise [odoo] history_months in ardesk.toml and pull again; for "
+                              f"QuickBooks export the history reports from before {as_of.isoformat()}")
     if ALLOCATIONS in frames.knows and (rd is None or as_of <= rd):
         df, exact = _with_allocations(frames, items, d, warnings), True
     elif rd is None:
@@ -166,9 +173,16 @@ def _from_paid_on(items: pd.DataFrame, d: int, as_of: date, warnings: list[str])
 _FAR = np.iinfo(np.int64).max
 
 
+def _before_history(frames: Frames, d: date) -> bool:
+    """Whether ``d`` lies before the history the books were rebuilt from (their ``period`` start)."""
+    return ALLOCATIONS in frames.knows and frames.period is not None and d < frames.period[0]
+
+
 def _mode(frames: Frames, d: date) -> str:
     """Which rule of the module applies at ``d``: alloc, open, paid, or refuse."""
     rd = frames.report_date
+    if _before_history(frames, d):
+        return "refuse"
     if ALLOCATIONS in frames.knows and (rd is None or d <= rd):
         return "alloc"
     if rd is None or d >= rd:

@@ -124,3 +124,17 @@ def test_credits_of_unknown_date_make_past_amounts_an_upper_bound_and_say_so():
     assert any("may be overstated by credits" in w for w in at.warnings)
     after, at = opens(books, date(2025, 12, 10))
     assert after == {} and not any("overstated" in w for w in at.warnings)
+
+
+def test_a_date_before_the_history_the_books_hold_is_refused():
+    books = Books(source="odoo", company_currency="USD", report_date=REPORT, knows=frozenset({ALLOCATIONS}),
+                  items=(it("INV", date(2025, 10, 1), "100.00", "100.00"),), period=(date(2025, 6, 1), REPORT))
+    assert opens(books, date(2025, 6, 1))[0] == {}
+    with pytest.raises(InputError, match="settled items from 2025-06-01 on only") as err:
+        books_as_of(books, date(2025, 5, 31))
+    assert "history_months" in str(err.value)
+    from receivables.dso import dso
+
+    out = dso(books, REPORT, months=12).to_json_dict()
+    early = {m["month"]: m for m in out["months"]}["2025-01"]
+    assert early["ar"] is None and "settled items from 2025-06-01" in " ".join(early["reasons"].values())
