@@ -73,7 +73,7 @@ def read_open_items(layout: Layout, company_currency: str) -> Books:
 
     types = body.cells(cols[TYPE])
     kind_map = {t: known_kind(t) for t in set(types)}
-    kinds = [kind_map[t] for t in types]
+    kinds = list(map(kind_map.__getitem__, types))
     invoice, credit_note = ItemKind.INVOICE, ItemKind.CREDIT_NOTE      # enum attribute access is slow
     if None in kind_map.values():
         kinds = [k if k is not None else (invoice if o >= 0 else credit_note) for k, o in zip(kinds, opens)]
@@ -87,13 +87,14 @@ def read_open_items(layout: Layout, company_currency: str) -> Books:
     currencies, companies, rates = [company_currency] * n, opens, {}
     if CURRENCY in cols:
         opens, totals, currencies, rates = _foreign(layout, body, company_currency, opens, totals)
-    ids = [k + ":" + number for k, number in zip(kinds, numbers)]          # ItemKind is a str
+    prefixes = {k: k.value + ":" for k in set(kinds)}
+    ids = list(map(str.__add__, map(prefixes.__getitem__, kinds), numbers))
     if "" in numbers or len(set(ids)) != n:
         maker = Ids()
         ids = [maker.make(k.value, number, c, day, o)
                for k, number, c, day, o in zip(kinds, numbers, customers, issued, opens)]
     file_name = source.replace("\\", "/").rsplit("/", 1)[-1]
-    refs = [f"{file_name}:{i + 1}" for i in index]
+    refs = list(map(f"{file_name}:".__add__, map(str, map((1).__add__, index))))
     items = make_invoices(ids, numbers, customers, kinds, issued, dues, currencies, totals, opens, companies,
                           refs, repeat(flags), repeat(None), customers)
     knows = {OPEN_ITEMS}

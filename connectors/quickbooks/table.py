@@ -10,8 +10,10 @@ looked at one by one), so that a 100,000-row export costs little more than readi
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, Inexact, InvalidOperation, localcontext
+from itertools import accumulate, compress
 from operator import itemgetter
 
 from receivables.errors import InputError
@@ -31,14 +33,15 @@ from .kinds import (
 )
 
 CHECKED = (OPEN, AMOUNT, FOPEN, FAMOUNT)
+_NOT_AMOUNT_CHAR = re.compile(r"[^0-9.,\n-]")
 _DIGITS = frozenset("0123456789")
-_AMOUNT_CHARS = frozenset("0123456789-.,\n")
 @dataclass
 class Body:
     """The detail rows of a report, by column.
 
     ``index[k]`` is the 0-based sheet index of the k-th detail row (file row ``index[k] + 1``), ``paths[k]`` the
-    group headings above it, ``values[j][k]`` its ``Decimal`` in the checked column ``keys[j]``.
+    group headings above it, ``values[j][k]`` its ``Decimal`` in the checked column ``keys[j]``. Columns of text are
+    cut from the detail rows once, when first asked for, and kept.
     """
 
     keys: tuple
@@ -48,10 +51,14 @@ class Body:
     has_total: bool
     rows: list
     picked: list                     # the detail rows themselves, for reading further columns
+    texts: dict = field(default_factory=dict, repr=False)
 
     def cells(self, col: int) -> list[str]:
         """Column ``col`` of the detail rows."""
-        return column(self.picked, None, col)
+        texts = self.texts.get(col)
+        if texts is None:
+            texts = self.texts[col] = column(self.picked, None, col)
+        return texts
 
     @property
     def details(self) -> list[tuple]:
@@ -76,7 +83,7 @@ def amounts(texts: list[str]) -> tuple[list, int]:
     (currency symbols, parentheses, blanks) goes through :func:`parse_amount` one cell at a time.
     """
     joined = "\n".join(texts)
-    if texts and _AMOUNT_CHARS.issuperset(joined) and not BAD_COMMA.search(joined):
+    if texts and not _NOT_AMOUNT_CHAR.search(joined) and not BAD_COMMA.search(joined):
         try:
             return list(map(Decimal, joined.replace(",", "").split("\n"))), -1
         except InvalidOperation:
@@ -98,14 +105,16 @@ def walk(layout: Layout, *, require_total: bool) -> Body:
     start = layout.header_index + 1
     body = range(start, len(rows))
     width = max([len(rows[layout.header_index])] + [c + 1 for c in cols])
-    for row in [r for r in rows[start:] if len(r) < width]:     # short rows (blank lines) padded once
-        row.extend([""] * (width - len(row)))
+    tail = rows[start:]
+    if tail and min(map(len, tail)) < width:
+        for row in list(compress(tail, map(width.__gt__, map(len, tail)))):    # short rows (blank lines) padded
+            row.extend([""] * (width - len(row)))
     if date_col is not None:
-        dates = column(rows[start:], None, date_col)
+        dates = column(tail, None, date_col)
         title = rows[layout.header_index][date_col]
-        others = [k for k, c in enumerate(dates)
-                  if not c or (c[0] not in _DIGITS and (not c.strip() or c == title
-                                                       or c.strip().lower().startswith("total")))]
+        # Rows whose date starts with a digit are detail rows; only the others are looked at one by one.
+        others = [k for k, c in enumerate(dates) if c[:1] not in _DIGITS
+                  and (not c.strip() or c == title or c.strip().lower().startswith("total"))]
     else:
         others = list(range(len(body)))
     header = rows[layout.header_index]
@@ -171,7 +180,7 @@ def walk(layout: Layout, *, require_total: bool) -> Body:
                          hint="export the whole report again; the file may still be downloading")
 
     picked = list(map(rows.__getitem__, index))
-    values = []
+    values, sums = [], []
     for j, c in enumerate(cols):
         parsed, bad = amounts(column(picked, None, c))
         if bad >= 0:
@@ -179,9 +188,41 @@ def walk(layout: Layout, *, require_total: bool) -> Body:
             raise InputError(f"not an amount: {rows[i][c][:40]!r}", source=source, row=i + 1, column=names[j],
                              hint="amounts look like 1,234.56, -$1,234.56 or (1,234.56)")
         values.append(parsed)
-    for label, i, first, end in spans:
+        sums.append(_running_sums(parsed) if spans else None)
+    with localcontext() as ctx:
+        ctx.traps[Inexact] = True
+        doubtful = [span for span in spans if not _agrees(rows[span[1]], cols, sums, summary, span[2], span[3])]
+    for label, i, first, end in doubtful:         # checked again row by row, which words the error
         _check(source, rows, index, values, label, i, cols, names, summary, first, end)
     return Body(tuple(keys), index, paths, values, has_total, rows, picked)
+
+
+def _running_sums(values: list) -> list | None:
+    """``sums[k]`` = the sum of ``values[:k]``, exactly; ``None`` when a sum would need rounding."""
+    with localcontext() as ctx:
+        ctx.traps[Inexact] = True
+        try:
+            return list(accumulate(values, initial=Decimal(0)))
+        except Inexact:
+            return None
+
+
+def _agrees(row, cols, sums, summary, first, end) -> bool:
+    """Whether a subtotal row's printed amounts equal the sums of its rows, from the running sums; ``False`` when
+    they differ or that cannot be decided so. Called with ``Inexact`` trapped, so no difference is rounded."""
+    for c, running in zip(cols, sums):
+        text = row[c] if c < len(row) else ""
+        if not text.strip() and not summary:
+            continue
+        if running is None:
+            return False
+        printed = parse_amount(text)
+        try:
+            if printed is None or printed != running[end] - running[first]:
+                return False
+        except Inexact:
+            return False
+    return True
 
 
 def _closing(label: str, stack: list) -> int | None:
