@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import shutil
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -42,7 +42,8 @@ def demo(out_dir):
     report = aging_report(opened.books, SAMPLE_AS_OF, edges=config.aging.edges, by=config.aging.by)
     click.echo(output.render("aging", report.to_json_dict(), "table"), nl=False)
     data = build_panel_data(opened.books, SAMPLE_AS_OF, edges=config.aging.edges, by=config.aging.by,
-                            months=config.dso.months, cei_sales=config.dso.cei_sales)
+                            months=config.dso.months, cei_sales=config.dso.cei_sales,
+                            refreshed_at=datetime.now().astimezone().isoformat(timespec="seconds"))
     data.cells["AsOfDate"] = SAMPLE_AS_OF
     workbook = build_panel(config.workbook, data)
     click.echo(f"\nstored snapshot {opened.snapshot_id} in {config.ledger}")

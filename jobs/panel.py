@@ -86,8 +86,8 @@ def build_panel_data(books: Books, as_of: date, *, edges: tuple[int, ...] = (30,
         "DataAsOf": f"{as_of.isoformat()} (books as of {books.report_date.isoformat() if books.report_date else '?'}"
                     f", {books.source})",
         "TotalAR": report.total, "OverdueAR": overdue, "DsoValue": _r1(d.figures.dso), "CeiValue": _r1(d.figures.cei),
-        "Status": f"Refreshed {len(invoices):,} open items as of {as_of.isoformat()}."
-                  + (f" {len(issues)} note(s) on the Issues sheet." if issues else ""),
+        "Status": f"{len(invoices):,} open items as of {as_of.isoformat()}"
+                  + (f"; {len(issues)} notes on Issues." if issues else "."),
     }
     return L.PanelData(rows={L.INVOICES: invoices, L.AGING: aging_rows, L.FIGURES: figures, L.DSO: dso_rows,
                              L.CUSTOMERS: customer_rows, L.REMINDERS: [], L.ISSUES: issues},
@@ -154,7 +154,7 @@ def compute_panel(workbook_path: str | None, inputs: dict, *, today: date | None
     if pending is not None:
         with Ledger(settings.ledger) as ledger:
             ledger.audit("refresh loaded", target=str(workbook_path), detail={"snapshot": pending})
-        data.cells["Status"] = f"Loaded the snapshot stored by the last scheduled refresh. {data.cells['Status']}"
+        data.cells["Status"] = f"Stored snapshot loaded: {data.cells['Status']}"
     return data
 
 

@@ -86,7 +86,7 @@ def test_busy_workbook_is_left_alone_and_refresh_button_loads_the_snapshot(desk)
     # The exports go away: the button must load the stored snapshot rather than pull again.
     shutil.rmtree(desk / "exports")
     data = compute_panel(str(book), {"AsOfDate": date(2026, 10, 31), "Source": None}, today=date(2026, 11, 23))
-    assert data.cells["Status"].startswith("Loaded the snapshot stored by the last scheduled refresh")
+    assert data.cells["Status"].startswith("Stored snapshot loaded: ")
     assert len(data.rows["Invoices"]) > 100
     with Ledger(desk / "ardesk.db") as ledger:
         assert ledger.audit_trail()[0]["action"] == "refresh loaded"
