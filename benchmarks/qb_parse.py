@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from connectors.quickbooks import read_export  # noqa: E402
-from connectors.quickbooks.render import QBO_OPEN_INVOICES, render  # noqa: E402
-from receivables.samplebooks import generate_open  # noqa: E402
+from connectors.quickbooks import read_export
+from connectors.quickbooks.render import QBO_OPEN_INVOICES, render
+from receivables.samplebooks import generate_open
 
 TARGET = 3.0
 

@@ -158,11 +158,11 @@ def _bound_macros(parts: dict[str, bytes], control_part: str | None) -> dict[str
             continue
         text = parts[target].decode("utf-8", "replace")
         if target.endswith(".vml"):
-            for shape in re.findall(r"<v:shape\b.*?</v:shape>", text, re.S):
-                macro = re.search(r"<x:FmlaMacro>(.*?)</x:FmlaMacro>", shape, re.S)
+            for shape in re.findall(r"<v:shape\b.*?</v:shape>", text, re.DOTALL):
+                macro = re.search(r"<x:FmlaMacro>(.*?)</x:FmlaMacro>", shape, re.DOTALL)
                 if not macro or not macro.group(1).strip():
                     continue
-                caption = re.sub(r"<[^>]+>", "", "".join(re.findall(r"<v:textbox\b.*?</v:textbox>", shape, re.S)))
+                caption = re.sub(r"<[^>]+>", "", "".join(re.findall(r"<v:textbox\b.*?</v:textbox>", shape, re.DOTALL)))
                 bound[macro_name(macro.group(1))] = caption.strip()
         elif "ctrlProp" in target:
             macro = re.search(r'\bfmlaMacro="([^"]+)"', text)

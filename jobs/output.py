@@ -8,7 +8,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from typing import Callable
+from collections.abc import Callable
 
 FORMATS = ("table", "json", "csv")
 
@@ -95,8 +95,8 @@ def _dso_rows(d: dict):
     rows = [[_cell(m.get(f)) for _, f in cols] for m in d["months"]]
     period = f"{d.get('period_start', '?')}..{d['as_of']}"
     rows.append([f"period {period}"] + [_cell(d.get(f)) for _, f in cols[1:]])
-    head = [f"DSO as of {d['as_of']}, {d.get('currency', '')}: period of {d['period_days']} days "
-            f"({d.get('day_count', '')}); CEI credit sales: {d.get('cei_sales', '')}"]
+    head = [(f"DSO as of {d['as_of']}, {d.get('currency', '')}: period of {d['period_days']} days "
+             f"({d.get('day_count', '')}); CEI credit sales: {d.get('cei_sales', '')}")]
     return [h for h, _ in cols], rows, head
 
 

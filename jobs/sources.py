@@ -7,10 +7,10 @@ by ``ardesk pull``.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from receivables.config import Config
 from receivables.errors import InputError

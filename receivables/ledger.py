@@ -12,12 +12,12 @@ from __future__ import annotations
 import getpass
 import json
 import sqlite3
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
-from typing import Iterator
 
 from .errors import InputError
 from .records import Allocation, Books, Customer, Invoice, ItemKind, Payment
@@ -87,7 +87,7 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def _d(value: date | None) -> str | None:
@@ -158,7 +158,7 @@ class Ledger:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> "Ledger":
+    def __enter__(self) -> Ledger:
         return self
 
     def __exit__(self, *exc) -> None:

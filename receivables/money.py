@@ -25,7 +25,7 @@ def money(value: Decimal | int | str, currency: str | None = None) -> Decimal:
 
     The value is not rounded (rounding happens once, on output), but it must be finite.
     """
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise TypeError(f"money() refuses {type(value).__name__} {value!r}: pass a Decimal, an int or a string")
     if isinstance(value, Decimal):
         result = value

@@ -11,12 +11,17 @@ from pathlib import Path
 
 import pytest
 
-import excel.buttons as buttons
-from excel import layout
+from excel import buttons, layout
 from excel.panel import build_panel
 from receivables.errors import RemoteError
-from tests.xlwings_book import (HOSTILE, apply_actions, payload_from_file, remote_book, sample_data,
-                                 sheet_values)
+from tests.xlwings_book import (
+    HOSTILE,
+    apply_actions,
+    payload_from_file,
+    remote_book,
+    sample_data,
+    sheet_values,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -9,7 +9,16 @@ import pytest
 
 from receivables.errors import InputError
 from receivables.ledger import MIGRATIONS, SCHEMA_VERSION, Ledger
-from receivables.records import ALLOCATIONS, OPEN_ITEMS, Allocation, Books, Customer, Invoice, ItemKind, Payment
+from receivables.records import (
+    ALLOCATIONS,
+    OPEN_ITEMS,
+    Allocation,
+    Books,
+    Customer,
+    Invoice,
+    ItemKind,
+    Payment,
+)
 
 
 def _books() -> Books:
@@ -20,7 +29,7 @@ def _books() -> Books:
         Invoice("i1", "1001", "Acme", ItemKind.INVOICE, date(2026, 9, 1), date(2026, 10, 1), "USD",
                 Decimal("1200.50"), Decimal("200.50"), Decimal("200.50"), "f.csv:5", frozenset({"disputed"})),
         Invoice("i2", "1002", "Acme:Plant 2", ItemKind.INVOICE, date(2026, 9, 5), None, "EUR",
-                Decimal("99.99"), Decimal("0"), None, "f.csv:6", paid_on=date(2026, 10, 3)),
+                Decimal("99.99"), Decimal(0), None, "f.csv:6", paid_on=date(2026, 10, 3)),
         Invoice("c1", "CM7", "=HYPERLINK(\"x\")", ItemKind.CREDIT_NOTE, date(2026, 10, 2), date(2026, 10, 2), "USD",
                 Decimal("-10.01"), Decimal("-10.01"), Decimal("-10.01")),
     )

@@ -105,7 +105,7 @@ def test_panel_round_trips_through_openpyxl(panel):
 def test_hostile_text_is_stored_as_text_never_a_formula(panel):
     xml = _part(panel, _sheet_part(panel, layout.INVOICES))
     assert "<f>" not in xml and "<f " not in xml
-    shared = re.findall(r"<si><t[^>]*>(.*?)</t></si>", _part(panel, "xl/sharedStrings.xml"), re.S)
+    shared = re.findall(r"<si><t[^>]*>(.*?)</t></si>", _part(panel, "xl/sharedStrings.xml"), re.DOTALL)
     unescape = {"&amp;": "&", "&lt;": "<", "&gt;": ">", "&quot;": '"'}
     shared = [re.sub("|".join(unescape), lambda m: unescape[m.group(0)], s) for s in shared]
     for r, name in enumerate(HOSTILE, start=2):
@@ -122,7 +122,7 @@ def test_libreoffice_opens_it_sees_values_buttons_and_modules(panel, office):
         rows = list(csv.reader(handle))
     assert [r[0] for r in rows[1:len(HOSTILE) + 1]] == list(HOSTILE)
     content = _part(office / "collections.ods", "content.xml")
-    bound = re.findall(r'form:label="([^"]+)".*?VBAProject\.(\w+)\.(\w+)\?language=Basic', content, re.S)
+    bound = re.findall(r'form:label="([^"]+)".*?VBAProject\.(\w+)\.(\w+)\?language=Basic', content, re.DOTALL)
     assert bound == [(b.caption, layout.VBA_MODULE, b.macro) for b in layout.BUTTONS]
     with zipfile.ZipFile(office / "collections.ods") as ods:
         assert f"Basic/VBAProject/{layout.VBA_MODULE}.xml" in ods.namelist()

@@ -141,8 +141,8 @@ def test_without_history_a_past_date_is_refused(tmp_path, folder):
 def test_history_ending_before_the_open_report_claims_no_allocations(tmp_path):
     """An Invoices and Received Payments export that stops before the open-item report's date cannot rebuild
     the books: settlements after it are unknown."""
-    from connectors.quickbooks.render import render
     from connectors.quickbooks.kinds import QBO_INVOICES_AND_PAYMENTS
+    from connectors.quickbooks.render import render
     books = generate(invoices=120, customers=8, months=4)
     out = tmp_path / "exports"
     out.mkdir()

@@ -136,7 +136,7 @@ def _aging_summary(books: Books, day: date, o: Options) -> Report:
         sums.setdefault(i.customer_id, [Decimal(0)] * 7)[col] += _home(books, i, i.open_amount)
     customers = books.customer_map()
     children: dict[str | None, list[str]] = {}
-    for cid in set(sums) | {p for cid in sums for p in _ancestors(customers, cid)}:
+    for cid in set(sums) | {p for c in sums for p in _ancestors(customers, c)}:
         children.setdefault(customers[cid].parent_id if cid in customers else None, []).append(cid)
 
     def cells(values, total=False, level=0, label=""):

@@ -20,11 +20,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import date
+from decimal import Decimal
 from pathlib import Path
 
 from receivables.errors import InputError
-from decimal import Decimal
-
 from receivables.records import ALLOCATIONS, DUE_DATES, OPEN_ITEMS, PAYMENT_DATES, Books, Invoice, ItemKind
 
 from .kinds import HISTORY_KINDS, OPEN_ITEM_KINDS

@@ -123,7 +123,7 @@ def _calc_chain(
 _CHART_REF = re.compile(
     rb"(<(?:\w+:)?f>)('?)([^<!']+)\2!(\$[A-Z]+\$)(\d+):(\$[A-Z]+\$)(\d+)(</(?:\w+:)?f>)"
 )
-_CACHE = re.compile(rb"<(?:\w+:)?(?:numCache|strCache)>.*?</(?:\w+:)?(?:numCache|strCache)>", re.S)
+_CACHE = re.compile(rb"<(?:\w+:)?(?:numCache|strCache)>.*?</(?:\w+:)?(?:numCache|strCache)>", re.DOTALL)
 
 
 def _chart_ranges(pkg: Package, data: PanelData, program: dict, replaced: dict[str, bytes]) -> None:

@@ -18,10 +18,10 @@ from excel import layout
 from receivables.errors import ConfigError
 
 BAS_FILE = "ArdeskButtons.bas"
-_SUB = re.compile(r"^\s*(?:Public\s+)?Sub\s+(\w+)\s*\(\s*\)", re.I | re.M)
-_RUNPYTHON = re.compile(r'^\s*RunPython\s+"import\s+excel\.buttons\s+as\s+b\s*;\s*b\.(\w+)\(\)"\s*$', re.I)
-_VERSION_LINE = re.compile(r"^'Version:\s*(\S+)", re.M)
-_DLL = re.compile(r'xlwings(?:32|64)-([0-9][\w.]*)\.dll', re.I)
+_SUB = re.compile(r"^\s*(?:Public\s+)?Sub\s+(\w+)\s*\(\s*\)", re.IGNORECASE | re.MULTILINE)
+_RUNPYTHON = re.compile(r'^\s*RunPython\s+"import\s+excel\.buttons\s+as\s+b\s*;\s*b\.(\w+)\(\)"\s*$', re.IGNORECASE)
+_VERSION_LINE = re.compile(r"^'Version:\s*(\S+)", re.MULTILINE)
+_DLL = re.compile(r'xlwings(?:32|64)-([0-9][\w.]*)\.dll', re.IGNORECASE)
 
 
 def module_source() -> str:
@@ -41,7 +41,7 @@ def macro_calls(source: str) -> dict[str, str | None]:
             continue
         body = []
         for following in lines[i + 1:]:
-            if re.match(r"^\s*End\s+Sub\b", following, re.I):
+            if re.match(r"^\s*End\s+Sub\b", following, re.IGNORECASE):
                 break
             if following.strip() and not following.strip().startswith("'"):
                 body.append(following)
