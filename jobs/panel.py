@@ -87,7 +87,7 @@ def build_panel_data(books: Books, as_of: date, *, edges: tuple[int, ...] = (30,
                     f", {books.source})",
         "TotalAR": report.total, "OverdueAR": overdue, "DsoValue": _r1(d.figures.dso), "CeiValue": _r1(d.figures.cei),
         "Status": f"{len(invoices):,} open items as of {as_of.isoformat()}"
-                  + (f"; {len(issues)} notes on Issues." if issues else "."),
+                  + (f"; {len(issues)} on the Issues sheet." if issues else "."),
     }
     return L.PanelData(rows={L.INVOICES: invoices, L.AGING: aging_rows, L.FIGURES: figures, L.DSO: dso_rows,
                              L.CUSTOMERS: customer_rows, L.REMINDERS: [], L.ISSUES: issues},
