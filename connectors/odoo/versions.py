@@ -17,7 +17,6 @@ class Profile:
     """Field names of one Odoo major version.
 
     - ``receivable``: the domain leaf on ``account.account`` that selects receivable accounts.
-    - ``account_company``: the ``account.account`` field naming its company (``company_ids`` from 18).
     - ``followup_flag``: the journal-item boolean meaning "no follow-up" (``blocked`` up to 17, gone in 18,
       ``no_followup`` from 19).
     - ``payment_field``: the ``account.move`` field pointing at the originating ``account.payment``
@@ -33,7 +32,6 @@ class Profile:
 
     major: int
     receivable: tuple
-    account_company: str
     followup_flag: str | None
     payment_field: str
     has_line_invoice_date: bool
@@ -52,17 +50,17 @@ _PARTNER_COMMON = ("name", "email", "phone", "lang", "commercial_partner_id", "c
                    "property_payment_term_id", "write_date")
 
 PROFILES: dict[int, Profile] = {
-    14: Profile(14, ("internal_type", "=", "receivable"), "company_id", "blocked", "payment_id", False,
+    14: Profile(14, ("internal_type", "=", "receivable"), "blocked", "payment_id", False,
                 _PARTNER_COMMON + ("mobile",)),
-    15: Profile(15, ("internal_type", "=", "receivable"), "company_id", "blocked", "payment_id", False,
+    15: Profile(15, ("internal_type", "=", "receivable"), "blocked", "payment_id", False,
                 _PARTNER_COMMON + ("mobile",)),
-    16: Profile(16, ("account_type", "=", "asset_receivable"), "company_id", "blocked", "payment_id", False,
+    16: Profile(16, ("account_type", "=", "asset_receivable"), "blocked", "payment_id", False,
                 _PARTNER_COMMON + ("mobile",), True, True),
-    17: Profile(17, ("account_type", "=", "asset_receivable"), "company_id", "blocked", "payment_id", True,
+    17: Profile(17, ("account_type", "=", "asset_receivable"), "blocked", "payment_id", True,
                 _PARTNER_COMMON + ("mobile",), True, True),
-    18: Profile(18, ("account_type", "=", "asset_receivable"), "company_ids", None, "origin_payment_id", True,
+    18: Profile(18, ("account_type", "=", "asset_receivable"), None, "origin_payment_id", True,
                 _PARTNER_COMMON + ("mobile",), True, True),
-    19: Profile(19, ("account_type", "=", "asset_receivable"), "company_ids", "no_followup", "origin_payment_id",
+    19: Profile(19, ("account_type", "=", "asset_receivable"), "no_followup", "origin_payment_id",
                 True,
                 _PARTNER_COMMON, True, True),
 }
