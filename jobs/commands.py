@@ -64,7 +64,9 @@ def init(directory):
         click.echo(f"kept the existing {config}")
     else:
         config.write_text(SAMPLE_CONFIG, encoding="utf-8")
-        click.echo(f"wrote {config}: set [source] default to your exports folder or to \"odoo\"")
+        (d / "exports").mkdir(exist_ok=True)
+        click.echo(f"wrote {config}: its source is the folder {d / 'exports'}; put your QuickBooks exports "
+                   "there, or set [source] default to \"odoo\" and fill in [odoo]")
     workbook = d / "collections.xlsm"
     if workbook.exists():
         click.echo(f"kept the existing {workbook}")
