@@ -114,3 +114,19 @@ def test_every_command_has_help():
                 yield from walk(cmd, prefix + (name,))
     for path, cmd in walk(commands.cli):
         assert cmd.help and cmd.help.strip(), f"ardesk {' '.join(path)} has no help text"
+
+
+def test_init_writes_a_config_a_panel_and_the_exports_folder_once(tmp_path):
+    target = tmp_path / "desk"
+    first = CliRunner().invoke(commands.cli, ["init", str(target)])
+    assert first.exit_code == 0, first.output
+    assert {p.name for p in target.iterdir()} == {"ardesk.toml", "collections.xlsm", "exports"}
+    (target / "ardesk.toml").write_text("[source]\ndefault = \"exports\"\n")
+    again = CliRunner().invoke(commands.cli, ["init", str(target)])
+    assert "kept the existing" in again.output
+    assert (target / "ardesk.toml").read_text() == "[source]\ndefault = \"exports\"\n"
+    (target / "exports" / "open.csv").write_bytes(OPEN_INVOICES.encode())
+    refreshed = CliRunner().invoke(commands.cli, ["--config", str(target / "ardesk.toml"), "refresh",
+                                                  "--workbook", str(target / "collections.xlsm")])
+    assert refreshed.exit_code == 0, refreshed.output
+    assert "4 open items" in refreshed.output
