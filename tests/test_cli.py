@@ -4,6 +4,8 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from decimal import Decimal
 
 import pytest
 from click.testing import CliRunner
@@ -130,3 +132,31 @@ def test_init_writes_a_config_a_panel_and_the_exports_folder_once(tmp_path):
                                                   "--workbook", str(target / "collections.xlsm")])
     assert refreshed.exit_code == 0, refreshed.output
     assert "4 open items" in refreshed.output
+
+
+def test_dso_customers_and_forecast_in_every_format_on_the_sample_books(tmp_path, monkeypatch):
+    from connectors.quickbooks.sample import SAMPLE_DIR
+
+    monkeypatch.chdir(tmp_path)
+    src = str(SAMPLE_DIR)
+    dso = json.loads(run("dso", src, "--as-of", "2026-10-31", "--months", "6", "--format", "json").stdout)
+    assert {"as_of", "period_days", "ar", "credit_sales", "dso", "countback_dso", "best_possible_dso",
+            "average_days_delinquent", "cei", "months"} <= set(dso)
+    assert dso["as_of"] == "2026-10-31" and [m["month"] for m in dso["months"]][-1] == "2026-10"
+    assert len(dso["months"]) == 6 and dso["ar"] == "162211.16"
+    for key in ("dso", "countback_dso", "best_possible_dso", "average_days_delinquent", "cei"):
+        assert dso[key] is None or re.fullmatch(r"-?\d+\.\d", dso[key]), (key, dso[key])
+    assert dso["cei_sales"]                      # the CEI convention is labelled in every output
+    customers = json.loads(run("customers", src, "--as-of", "2026-10-31", "--format", "json").stdout)
+    rows = customers["customers"]
+    assert len(rows) > 40 and all(0 <= r["risk_score"] <= 100 for r in rows)
+    assert {r["segment"] for r in rows} >= {"prompt", "slow"}
+    forecast = json.loads(run("forecast", src, "--as-of", "2026-10-31", "--format", "json").stdout)
+    assert len(forecast["weeks"]) == 13 and forecast["weeks"][0]["start"] == "2026-11-01"
+    expected = sum(Decimal(w["amount"]) for w in [*forecast["weeks"], forecast["later"]])
+    assert expected + Decimal(forecast["excluded_credits"]) == Decimal(dso["ar"])   # every open cent, once
+    for kind in ("dso", "customers", "forecast"):
+        table = run(kind, src, "--as-of", "2026-10-31")
+        lines = run(kind, src, "--as-of", "2026-10-31", "--format", "csv").stdout.splitlines()
+        assert table.exit_code == 0 and "2026-10-31" in table.stdout.splitlines()[0]
+        assert lines[0].endswith("As of,Books as of") and lines[1].endswith("2026-10-31,2026-10-31")
