@@ -20,7 +20,7 @@ from .asof import open_at
 from .config import validate_edges
 from .frames import NO_DAY, Frames, company_value, day_number, days, frames_of
 from .money import fmt, precision
-from .records import Books
+from .records import DUE_DATES, OPEN_ITEMS, Books
 
 
 @dataclass(frozen=True)
@@ -214,6 +214,10 @@ def aging_frame(items: pd.DataFrame, as_of: date, frames: Frames, *, edges: tupl
     doc_m[g_of, b] = sums["doc"].to_numpy(np.int64)
     doc_table = BucketTable(tuple(cust_ids[cust_i]), tuple(curs[cur_i]), doc_m)
     warns = list(warnings)
+    if len(items) and OPEN_ITEMS in frames.knows and DUE_DATES not in frames.knows:
+        warns.append("the source gives no due date for every item (an A/R Aging Summary gives bucket totals "
+                     "only): such amounts are aged from the first day of their printed bucket, so other bucket "
+                     "edges or dates are approximate")
     unconverted: set[tuple[str, str]] = set()
     if currency:
         return _report(frames, as_of, by, buckets, currency, doc_table, doc_table, (), warns)

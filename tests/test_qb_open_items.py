@@ -231,10 +231,17 @@ def test_aging_summary_becomes_bucket_items(tmp_path):
     books = read_export(write(tmp_path, "sum.csv", to_csv(rows)))
     assert books.kinds == (QBO_AR_AGING_SUMMARY,) and DUE_DATES not in books.knows
     got = {(i.customer_id, i.issued, i.open_amount, i.due) for i in books.items}
-    assert got == {("Amy's Bird Sanctuary", date(2025, 12, 21), Decimal("239.00"), None),
-                   ("Freeman Sporting Goods:0969 Ocean View Road", date(2025, 12, 20), Decimal("477.50"), None),
-                   ("Freeman Sporting Goods:55 Twin Lane", date(2025, 9, 21), Decimal("85.00"), None),
-                   ("Kookies by Kathy", date(2025, 12, 21), Decimal("-10.00"), None)}
+    assert got == {("Amy's Bird Sanctuary", date(2025, 12, 21), Decimal("239.00"), date(2025, 12, 21)),
+                   ("Freeman Sporting Goods:0969 Ocean View Road", date(2025, 12, 20), Decimal("477.50"),
+                    date(2025, 12, 20)),
+                   ("Freeman Sporting Goods:55 Twin Lane", date(2025, 9, 21), Decimal("85.00"), date(2025, 9, 21)),
+                   ("Kookies by Kathy", date(2025, 12, 21), Decimal("-10.00"), date(2025, 12, 21))}
+    from receivables.aging import aging
+
+    report = aging(books, date(2025, 12, 21)).to_json_dict()       # the printed buckets, and a caveat
+    assert report["totals"] == {"Current": "229.00", "1-30": "477.50", "31-60": "0.00", "61-90": "0.00",
+                                "91+": "85.00", "total": "791.50"}
+    assert any("A/R Aging Summary gives bucket totals only" in w for w in report["warnings"])
     flags = {i.customer_id: i.flags for i in books.items}
     assert flags["Freeman Sporting Goods:55 Twin Lane"] == {"aging_summary", "days_past_due:91-"}
     bad = [r[:] for r in rows]

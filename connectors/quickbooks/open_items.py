@@ -7,8 +7,9 @@ exported days-past-due column (Desktop ``Aging``) is ignored: aging is recompute
 not print the original amount set ``total`` to the open balance and flag the item ``"total_unknown"``.
 
 An A/R Aging Summary has no items, only per-customer bucket totals. Each non-zero bucket of a customer becomes one
-item: ``id`` ``"summary:<customer>:<bucket>"``, no number, ``due=None``, ``issued`` = report date minus the
-bucket's first day past due (so aging by issue date at the report date lands in the same bucket), and the flags
+item: ``id`` ``"summary:<customer>:<bucket>"``, no number, ``due`` and ``issued`` = report date minus the
+bucket's first day past due (so aging at the report date, by due or by issue date, lands in the same bucket with
+the report's own edges; other edges or dates are approximate, which the aging says), and the flags
 ``"aging_summary"`` and ``"days_past_due:<low>-<high>"`` (``"days_past_due:-0"`` for Current, ``"days_past_due:91-"``
 for the last bucket). Its books do not claim ``DUE_DATES``: the bucket is fixed at the report date.
 """
@@ -183,7 +184,7 @@ def read_aging_summary(layout: Layout, company_currency: str) -> Books:
             issued = layout.report_date - timedelta(days=max(low or 0, 0))
             tag = f"days_past_due:{'' if low is None else low}-{'' if high is None else high}"
             kind = ItemKind.INVOICE if amount > 0 else ItemKind.CREDIT_NOTE
-            items.append(Invoice(f"summary:{customer}:{bucket.label}", "", customer, kind, issued, None,
+            items.append(Invoice(f"summary:{customer}:{bucket.label}", "", customer, kind, issued, issued,
                                  company_currency, amount, amount, amount, f"{file_name}:{index + 1}",
                                  frozenset({"aging_summary", tag}), None, customer))
     notes = (SUMMARY_NOTE,)
