@@ -107,6 +107,13 @@ def _report(obj: dict, source: str | None, kind: str, fmt: str, build) -> None:
     config, ledger = _settings(obj)
     opened = open_books(source, config, today=date.today(), ledger_path=ledger, progress=_progress())
     click.echo(output.render(kind, build(opened.books, config).to_json_dict(), fmt), nl=False)
+    _notes(opened.books)
+
+
+def _notes(books) -> None:
+    """What the source cannot tell, on stderr (the report on stdout stays clean for programs)."""
+    for note in books.notes:
+        click.echo(f"note: {note}", err=True)
 
 
 @cli.command()
@@ -122,8 +129,7 @@ def pull(obj, source):
     click.echo(f"stored snapshot {opened.snapshot_id} in {ledger}: {len(b.customers)} customers, "
                f"{len(b.items)} items ({len(b.open_items())} open), {len(b.payments)} payments"
                + (f", books as of {b.report_date}" if b.report_date else ""))
-    for note in b.notes:
-        click.echo(f"note: {note}", err=True)
+    _notes(b)
 
 
 @cli.command()

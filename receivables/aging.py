@@ -215,9 +215,11 @@ def aging_frame(items: pd.DataFrame, as_of: date, frames: Frames, *, edges: tupl
     doc_table = BucketTable(tuple(cust_ids[cust_i]), tuple(curs[cur_i]), doc_m)
     warns = list(warnings)
     if len(items) and OPEN_ITEMS in frames.knows and DUE_DATES not in frames.knows:
-        warns.append("the source gives no due date for every item (an A/R Aging Summary gives bucket totals "
-                     "only): such amounts are aged from the first day of their printed bucket, so other bucket "
-                     "edges or dates are approximate")
+        undated = int(np.count_nonzero(days(items["due"]) == NO_DAY))
+        warns.append("the source does not give every item's due date: "
+                     + (f"{undated} items without one count as Current" if undated else
+                        "its amounts are aged from the first day of the bucket it printed them in")
+                     + ", so the buckets are approximate")
     unconverted: set[tuple[str, str]] = set()
     if currency:
         return _report(frames, as_of, by, buckets, currency, doc_table, doc_table, (), warns)

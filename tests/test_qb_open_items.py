@@ -241,7 +241,7 @@ def test_aging_summary_becomes_bucket_items(tmp_path):
     report = aging(books, date(2025, 12, 21)).to_json_dict()       # the printed buckets, and a caveat
     assert report["totals"] == {"Current": "229.00", "1-30": "477.50", "31-60": "0.00", "61-90": "0.00",
                                 "91+": "85.00", "total": "791.50"}
-    assert any("A/R Aging Summary gives bucket totals only" in w for w in report["warnings"])
+    assert any("aged from the first day of the bucket" in w for w in report["warnings"])
     flags = {i.customer_id: i.flags for i in books.items}
     assert flags["Freeman Sporting Goods:55 Twin Lane"] == {"aging_summary", "days_past_due:91-"}
     bad = [r[:] for r in rows]

@@ -40,6 +40,7 @@ from .kinds import (
     FAMOUNT,
     NUM,
     OPEN,
+    QBO_INVOICE_LIST,
     QBO_INVOICES_AND_PAYMENTS,
     TYPE,
     Layout,
@@ -116,6 +117,9 @@ def read_history(layout: Layout, company_currency: str) -> Books:
     if open_j is not None:
         knows.add(OPEN_ITEMS)
         notes.append("open balances are as printed when the report was run")
+        if layout.kind in (QBO_INVOICE_LIST, QBO_INVOICES_AND_PAYMENTS):
+            notes.append("the report lists invoices (and payments) only: open credit memos and unapplied payments "
+                         "are not among its open balances; add an Open Invoices or A/R Aging Detail export for them")
         if linked:
             items, payments, allocations, linked_notes = link_payments(items, payments, unapplied, company_currency)
             knows |= {PAYMENT_DATES, ALLOCATIONS}
