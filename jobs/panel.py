@@ -30,8 +30,8 @@ def build_panel_data(books: Books, as_of: date, *, edges: tuple[int, ...] = (30,
     """Everything the panel shows for ``books`` at ``as_of``."""
     from receivables.aging import age_days, aging_frame, bucket_index, buckets_from_edges
     from receivables.asof import open_at
-    from receivables.behaviour import customers_report
-    from receivables.dso import dso
+    from receivables.behaviour import customers_frames
+    from receivables.dso import dso_frames
     from receivables.frames import decimal_of, frames_of
 
     frames = frames_of(books)
@@ -64,15 +64,14 @@ def build_panel_data(books: Books, as_of: date, *, edges: tuple[int, ...] = (30,
     aging_rows += [_aging_row(r, labels, dates) for r in report.currency_rows if r.currency != report.currency]
     figures = [{"bucket": lb, "amount": amount} for lb, amount in zip(labels, report.totals)]
 
-    d = dso(books, as_of, period_days=period_days, months=months, cei_sales=cei_sales)
+    d = dso_frames(frames, as_of, period_days=period_days, months=months, cei_sales=cei_sales)
     dso_rows = []
     for label, f in d.months:
         dso_rows.append({"month": label, "ar": f.ar, "credit_sales": f.credit_sales, "dso": _r1(f.dso),
                          "countback_dso": _r1(f.countback_dso), "best_possible_dso": _r1(f.best_possible_dso),
                          "average_days_delinquent": _r1(f.average_days_delinquent), "cei": _r1(f.cei)})
 
-    cust = customers_report(books, as_of)
-    customer_rows = cust.panel_rows() if hasattr(cust, "panel_rows") else []
+    customer_rows = customers_frames(frames, as_of, books.customer_map()).panel_rows()
 
     issues = [{"severity": "warning", "source": books.source, "row": None, "message": w}
               for w in (*report.warnings, *d.warnings)]
