@@ -1,8 +1,9 @@
 """Benchmark: parsing a 100,000-row QuickBooks Online Open Invoices CSV, against a bare ``csv.reader`` pass.
 
-Renders the export from the sample generator's scale knob, then times ``read_export`` and a plain
-``csv.reader`` loop over the same file in the same run (median of 3 each) and prints both and their ratio.
-Target: ``read_export`` within 3x the bare pass.  Run: ``python benchmarks/qb_parse.py [--rows N]``.
+Renders the export with the test fixtures (``tests.fixtures.samplebooks``' scale knob, ``tests.fixtures.qbrender``),
+then times ``read_export`` and a plain ``csv.reader`` loop over the same file in the same run (median of 3 each) and
+prints both and their ratio. Target: ``read_export`` within 3x the bare pass.  Run from the repository root:
+``python -m benchmarks.qb_parse [--rows N]`` (or ``python benchmarks/qb_parse.py``).
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from connectors.quickbooks import read_export
-from connectors.quickbooks.render import QBO_OPEN_INVOICES, render
-from receivables.samplebooks import generate_open
+from connectors.quickbooks.kinds import QBO_OPEN_INVOICES
+from tests.fixtures.qbrender import render
+from tests.fixtures.samplebooks import generate_open
 
 TARGET = 3.0
 

@@ -6,9 +6,9 @@ from datetime import date
 import pytest
 
 from connectors.quickbooks import read_export
-from connectors.quickbooks.render import render
 from receivables.aging import aging
-from receivables.samplebooks import generate
+from tests.fixtures.qbrender import render
+from tests.fixtures.samplebooks import generate
 
 AS_OF = date(2026, 10, 31)
 OPEN_BALANCE_KINDS = ("qbo_open_invoices", "qbo_ar_aging_detail", "qbo_ar_aging_summary",

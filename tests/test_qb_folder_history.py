@@ -14,7 +14,7 @@ from receivables.aging import aging
 from receivables.dso import dso, month_end, months_back
 from receivables.errors import InputError
 from receivables.records import ALLOCATIONS, PAYMENT_DATES, ItemKind
-from receivables.samplebooks import SAMPLE_END, generate
+from tests.fixtures.samplebooks import SAMPLE_END, generate
 
 MONTH_ENDS = [month_end(months_back(SAMPLE_END, k)) for k in range(12, 0, -1)]
 
@@ -142,7 +142,7 @@ def test_history_ending_before_the_open_report_claims_no_allocations(tmp_path):
     """An Invoices and Received Payments export that stops before the open-item report's date cannot rebuild
     the books: settlements after it are unknown."""
     from connectors.quickbooks.kinds import QBO_INVOICES_AND_PAYMENTS
-    from connectors.quickbooks.render import render
+    from tests.fixtures.qbrender import render
     books = generate(invoices=120, customers=8, months=4)
     out = tmp_path / "exports"
     out.mkdir()

@@ -1,6 +1,6 @@
 """Round trip: books rendered into every QuickBooks layout read back unchanged.
 
-Random books (hypothesis) are written by ``connectors.quickbooks.render`` in each layout and option
+Random books (hypothesis) are written by the fixture ``tests.fixtures.qbrender`` in each layout and option
 combination (date order, encoding, header case, parentheses, title order, XLSX formula strings) and parsed by
 ``connectors.quickbooks.read_export``. What each layout carries must come back to the cent: customers, open
 items with kinds and dates, issued history, payments.
@@ -17,8 +17,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from connectors.quickbooks import read_export
-from connectors.quickbooks import render as R
-from connectors.quickbooks.render_options import _section
+from connectors.quickbooks.kinds import ALIASES, ALL_KINDS, TITLES, bucket_of, norm, title_kind
 from receivables.errors import InputError
 from receivables.money import from_minor
 from receivables.records import (
@@ -33,7 +32,9 @@ from receivables.records import (
     ItemKind,
     Payment,
 )
-from receivables.samplebooks import as_of, generate
+from tests.fixtures import qbrender as R
+from tests.fixtures.qbrender.options import _section
+from tests.fixtures.samplebooks import as_of, generate
 
 AS_OF = date(2026, 10, 31)
 START = date(2025, 1, 1)
@@ -204,8 +205,8 @@ def test_aging_summary_round_trip(tmp_path, suffix, books, options):
 HISTORY_LAYOUTS = [
     (R.QBO_INVOICE_LIST, ".csv"),
     (R.QBO_INVOICE_LIST, ".xlsx"),
-    (R.QBO_TRANSACTION_LIST, ".csv"),
-    (R.QBO_TRANSACTION_LIST, ".xlsx"),
+    (R.QBO_TRANSACTION_LIST_BY_CUSTOMER, ".csv"),
+    (R.QBO_TRANSACTION_LIST_BY_CUSTOMER, ".xlsx"),
     (R.QBO_INVOICES_AND_PAYMENTS, ".csv"),
     (R.QBO_INVOICES_AND_PAYMENTS, ".xlsx"),
     (R.IIF, ".iif"),
@@ -244,7 +245,7 @@ def test_history_layouts_round_trip(tmp_path, kind, suffix, books, options):
         assert sorted((p.customer_id, p.date, p.amount) for p in got.payments) == sorted(
             (p.customer_id, p.date, p.amount) for p in books.payments
         )
-    if kind in (R.QBO_TRANSACTION_LIST, R.IIF):  # no open balances printed: derived per customer, FIFO
+    if kind in (R.QBO_TRANSACTION_LIST_BY_CUSTOMER, R.IIF):  # no open balances printed: derived per customer, FIFO
         want = defaultdict(Decimal)
         for i in books.items:
             if i.kind is not ItemKind.PAYMENT:
@@ -362,3 +363,22 @@ def test_invoices_and_received_payments_groups_are_not_nested(tmp_path):
         ("Anna E Yount", "1001"),
         ("Freeman Sporting Goods", "1002"),
     ]
+
+
+#: Columns the renderer writes because QuickBooks prints them, and the reader has no use for.
+IGNORED_COLUMNS = {"", "p. o. #", "class", "posting", "account", "payment method", "location full name"}
+
+
+@pytest.mark.parametrize("header_case", ["sentence", "title"])
+def test_renderer_uses_the_readers_kinds_titles_and_column_names(header_case):
+    """The fixture renders exactly the reader's kinds under the reader's titles, and every column it writes is one
+    the reader maps (``kinds.ALIASES``, an aging bucket) or one it ignores on purpose."""
+    assert set(R.KINDS) == set(ALL_KINDS) and R.TITLES is TITLES
+    books = generate(seed=11, invoices=60, customers=8)
+    opts = R.Options(header_case=header_case, locations=True, multicurrency=True)
+    for kind, build in R._BUILDERS.items():
+        report = build(books, AS_OF, opts)
+        assert report.title == TITLES[kind] and title_kind(report.title) is not None
+        unknown = [h for h in report.header if norm(h) not in ALIASES and norm(h) not in IGNORED_COLUMNS
+                   and bucket_of(h) is None]
+        assert not unknown, (kind, unknown)

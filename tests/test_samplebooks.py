@@ -7,10 +7,10 @@ from datetime import date
 from decimal import Decimal
 
 from connectors.quickbooks import read_export
-from connectors.quickbooks import render as R
 from connectors.quickbooks.sample import SAMPLE_DIR
 from receivables.records import ItemKind
-from receivables.samplebooks import COMPANY, SAMPLE_END, as_of, generate, generate_open
+from tests.fixtures import qbrender as R
+from tests.fixtures.samplebooks import COMPANY, SAMPLE_END, as_of, generate, generate_open
 
 
 def _moved(books, day=None):
@@ -96,7 +96,8 @@ def test_scale_knob_gives_the_open_rows_asked_for():
 
 
 def test_bundled_sample_is_the_generated_books():
-    """The committed files are what the renderer makes of ``generate()``: regenerate them if this fails."""
+    """The committed files are what the renderer makes of ``generate()``: regenerate them
+    (``python -m tests.fixtures.make_sample``) if this fails."""
     books = generate()
     names = {R.default_filename(COMPANY, kind, suffix) for kind, suffix in R.SAMPLE_KINDS}
     files = {p.name for p in SAMPLE_DIR.iterdir() if p.suffix in (".csv", ".xlsx")}
@@ -111,8 +112,17 @@ def test_bundled_sample_is_the_generated_books():
     assert sorted(i.number for i in aging.open_items()) == sorted(i.number for i in books.open_items())
 
 
+def test_bundled_sample_is_byte_for_byte_what_make_sample_writes():
+    """Every bundled file is what ``python -m tests.fixtures.make_sample`` writes today (XLSX apart from its write
+    time): run that to regenerate them if this fails."""
+    from tests.fixtures.make_sample import out_of_date
+
+    assert out_of_date(SAMPLE_DIR) == []
+
+
 def test_records_rebuild_agrees_with_the_engine_rebuild():
-    """``samplebooks.as_of`` (records, for the renderer) and ``receivables.asof`` (frames) agree per item."""
+    """``samplebooks.as_of`` (records, for the renderer) and ``receivables.asof`` (frames) agree per item: the
+    fixture's rebuild is independent of the engine's on purpose, so this checks the engine."""
     from receivables.asof import books_as_of
     from receivables.money import to_minor
 

@@ -31,6 +31,22 @@ HISTORY_KINDS = (QBO_INVOICES_AND_PAYMENTS, QBO_CUSTOMER_BALANCE_DETAIL, QBO_INV
                  QBO_TRANSACTION_LIST_BY_CUSTOMER, IIF)
 ALL_KINDS = OPEN_ITEM_KINDS + HISTORY_KINDS
 
+#: Each report's title as QuickBooks prints it in the title block (Online appends "Report" to most; Desktop prints
+#: the bare name). :func:`title_kind` recognises every one (a Desktop title as its Online twin, until the header row
+#: tells them apart); an IIF file has no title.
+TITLES = {
+    QBO_OPEN_INVOICES: "Open Invoices Report",
+    QBO_AR_AGING_DETAIL: "A/R Aging Detail Report",
+    QBO_AR_AGING_SUMMARY: "A/R Aging Summary Report",
+    QBO_INVOICE_LIST: "Invoice List by Date",
+    QBO_CUSTOMER_BALANCE_DETAIL: "Customer Balance Detail Report",
+    QBO_TRANSACTION_LIST_BY_CUSTOMER: "Transaction List by Customer",
+    QBO_INVOICES_AND_PAYMENTS: "Invoices and Received Payments",
+    QBD_OPEN_INVOICES: "Open Invoices",
+    QBD_AR_AGING_DETAIL: "A/R Aging Detail",
+    QBD_CUSTOMER_OPEN_BALANCE: "Customer Open Balance",
+}
+
 # Canonical column keys.
 DATE, TYPE, NUM, CUSTOMER, DUE, AMOUNT, OPEN, BALANCE, MEMO, TERMS, AGING = (
     "date", "type", "num", "customer", "due", "amount", "open", "balance", "memo", "terms", "aging")
