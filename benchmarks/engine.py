@@ -47,8 +47,10 @@ def synthetic(n: int, customers: int, paid: bool, seed: int) -> pd.DataFrame:
     else:
         paid_on = np.full(n, np.iinfo(np.int64).min)
         open_ = total
-    to_dt = (lambda a: np.where(a == np.iinfo(np.int64).min, np.datetime64("NaT"),
-                                a.astype("datetime64[D]")).astype("datetime64[s]"))
+    def to_dt(a):
+        return np.where(a == np.iinfo(np.int64).min, np.datetime64("NaT"),
+                        a.astype("datetime64[D]")).astype("datetime64[s]")
+
     return pd.DataFrame({
         "id": ids.astype(str).astype(object), "number": ids.astype(str).astype(object), "customer_id": cust,
         "kind": pd.Categorical(kind, categories=["invoice", "credit_note", "payment"]),

@@ -22,6 +22,7 @@ import xlsxwriter
 from excel.layout import DATE, INVOICES, MONEY, NUMBER_FORMATS, PanelData, sheet
 from excel.package import write_panel_data
 from excel.panel import build_panel
+from receivables.panel import InvoiceLine
 
 
 def rows(n: int) -> list[dict]:
@@ -75,7 +76,7 @@ def main() -> None:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     records = rows(n)
-    data = PanelData(rows={INVOICES: records})
+    data = PanelData(rows={INVOICES: [InvoiceLine(**r) for r in records]})   # the engine's typed lines
     with tempfile.TemporaryDirectory() as tmp:
         panel = build_panel(Path(tmp) / "collections.xlsm")
         ours, theirs = [], []

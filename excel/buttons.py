@@ -1,6 +1,6 @@
 """The panel's button entry points, called from Excel by xlwings ``RunPython`` (one VBA macro per button).
 
-Each is thin: read the inputs from Control's named cells, call the use case in ``jobs.panel``, write the results
+Each is thin: read the inputs from Control's named cells, call the job in ``jobs.refresh``, write the results
 through :mod:`excel.live`, and put one plain sentence in the Status cell: what happened, or what went wrong and
 what to do. No traceback ever reaches the sheet; unexpected errors are logged to ``ardesk.log`` beside the
 workbook. Imports are lazy so that Excel's click starts Python fast (this module must not import pandas).
@@ -49,14 +49,14 @@ def run_button(book, action: str) -> str:
     """Run ``action`` ("refresh", "aging", "dso") against the xlwings ``book``; return the Status sentence set."""
     try:
         inputs = read_inputs(book)
-        from jobs.panel import compute_panel
+        from jobs.refresh import compute_panel
 
         data = compute_panel(_workbook_path(book), inputs)
         from excel.live import write_live
 
         sheets, cells = _WRITES[action]
         write_live(book, data, sheets=sheets, cells=cells)
-        message = str(data.cells.get("Status") or "") or _done(action, data, inputs)
+        message = _done(action, data, inputs)
     except ArdeskError as exc:
         message = f"Could not {_VERBS[action]}: {exc}"
     except Exception as exc:  # noqa: BLE001 - the one place any failure becomes words for the user
@@ -84,9 +84,8 @@ def _workbook_path(book) -> str | None:
 
 
 def _done(action: str, data, inputs: dict) -> str:
-    as_of = data.cells.get("DataAsOf") or inputs.get("AsOfDate") or "today"
-    if isinstance(as_of, dt.date):
-        as_of = as_of.isoformat()
+    """The Status sentence after ``action``: what was done, as of when, and where to look next."""
+    as_of = (inputs.get("AsOfDate") or dt.date.today()).isoformat()
     n = len(data.rows.get(layout.INVOICES, []))
     issues = len(data.rows.get(layout.ISSUES, []))
     tail = f" {issues:,} issue(s): see the Issues sheet." if issues else ""
@@ -98,7 +97,10 @@ def _done(action: str, data, inputs: dict) -> str:
         head = f"DSO as of {as_of}: {dso} days." if dso is not None else f"DSO computed as of {as_of}."
     else:
         head = f"Refreshed {n:,} invoices as of {as_of}."
-    return head + tail
+    from jobs.refresh import LOADED
+
+    loaded = str(data.cells.get("Status") or "").startswith(LOADED)
+    return (LOADED if loaded else "") + head + tail
 
 
 def _set_status(book, message: str) -> None:

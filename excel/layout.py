@@ -5,7 +5,12 @@ these declarations; no cell address or sheet name is written anywhere else.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from receivables.panel import Panel
 
 # Cell kinds: how a value is written and formatted.
 TEXT, MONEY, DATE, INT, DAYS, PERCENT, NUMBER = "text", "money", "date", "int", "days", "percent", "number"
@@ -172,16 +177,33 @@ def named_cell(name: str) -> NamedCell:
 
 @dataclass
 class PanelData:
-    """What a refresh writes: rows per program-owned sheet, the aging bucket labels, and output named cells.
+    """What a refresh writes: lines per program-owned sheet, the aging bucket labels, and output named cells.
 
-    ``rows[sheet_name]`` is a list of dicts keyed by :attr:`Column.field` (the Aging sheet's bucket columns are keyed
-    ``"bucket:<label>"``). Values are ``str``, ``int``, ``Decimal``, ``datetime.date`` or ``None``; text is always
-    written as text, never as a formula.
+    ``rows[sheet_name]`` is a sequence of lines: objects whose attributes are the sheet's :attr:`Column.field`
+    names (the engine's typed lines of :mod:`receivables.panel`, or :class:`~receivables.errors.Issue` on the
+    Issues sheet; the Aging sheet's bucket columns read ``line.buckets`` in the order of ``bucket_labels``), or
+    dicts keyed by the fields (``"bucket:<label>"`` for a bucket).
+    Values are ``str``, ``int``, ``Decimal``, ``datetime.date`` or ``None`` (see :mod:`excel.values`); text is
+    always written as text, never as a formula.
     """
 
-    rows: dict[str, list[dict]] = field(default_factory=dict)
+    rows: dict[str, Sequence[object]] = field(default_factory=dict)
     bucket_labels: tuple[str, ...] = ("Current", "1-30", "31-60", "61-90", "91+")
     cells: dict[str, object] = field(default_factory=dict)
+
+
+def panel_data(panel: Panel, refreshed_at: str = "") -> PanelData:
+    """Where each part of the engine's :class:`~receivables.panel.Panel` goes on the workbook."""
+    source_date = panel.source_date.isoformat() if panel.source_date else "?"
+    cells = {
+        "LastRefresh": refreshed_at,
+        "DataAsOf": f"{panel.as_of.isoformat()} (books as of {source_date}, {panel.source})",
+        "TotalAR": panel.total_ar, "OverdueAR": panel.overdue_ar, "DsoValue": panel.dso_value,
+        "CeiValue": panel.cei_value, "Status": panel.status,
+    }
+    return PanelData(rows={INVOICES: panel.invoices, AGING: panel.aging, FIGURES: panel.figures, DSO: panel.dso,
+                           CUSTOMERS: panel.customers, REMINDERS: (), ISSUES: panel.issues},
+                     bucket_labels=panel.bucket_labels, cells=cells)
 
 
 def columns_of(sheet_: Sheet, bucket_labels: tuple[str, ...]) -> tuple[Column, ...]:

@@ -18,7 +18,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
 from excel import layout
 from excel.layout import PanelData
-from excel.live import excel_number
+from excel.values import named_value, row_reader, to_double
 from receivables.errors import InputError
 
 FILE_NAME = "collections.xlsm"
@@ -94,14 +94,16 @@ class _PanelWriter:
     # -- data sheets ------------------------------------------------------------------------------------------------
     def write_sheet(self, sheet: layout.Sheet) -> None:
         ws = self.book.add_worksheet(sheet.name)
-        columns = layout.columns_of(sheet, self.data.bucket_labels)
+        columns, values = row_reader(sheet, self.data.bucket_labels)
         rows = [] if sheet.owner == layout.PEOPLE else self.data.rows.get(sheet.name, [])
         top = sheet.header_row - 1
+        formats = [self.fmt(column.kind) for column in columns]
         for c, column in enumerate(columns):
-            ws.set_column(c, c, column.width, self.fmt(column.kind))
-        for r, row in enumerate(rows, start=top + 1):
-            for c, column in enumerate(columns):
-                self.write_cell(ws, r, c, column, row.get(column.field), sheet.name)
+            ws.set_column(c, c, column.width, formats[c])
+        for r, line in enumerate(rows, start=top + 1):
+            for c, value in enumerate(values(line, r + 1)):
+                if value is not None and value != "":         # a blank takes the column's format
+                    self.write_value(ws, r, c, value, formats[c])
         last = top + max(len(rows), 1)   # a table needs one data row: an empty one is ready for typing
         ws.add_table(top, 0, last, len(columns) - 1, {
             "name": sheet.table, "autofilter": True, "style": "Table Style Light 9",
@@ -120,19 +122,17 @@ class _PanelWriter:
             ws.hide()
         self.row_counts[sheet.name] = len(rows)
 
-    def write_cell(self, ws, r: int, c: int, column: layout.Column, value, sheet_name: str) -> None:
-        cell_format = self.fmt(column.kind)
+    @staticmethod
+    def write_value(ws, r: int, c: int, value, cell_format) -> None:
+        """Write one cell value (:mod:`excel.values`): text as text, dates as dates, numbers as numbers."""
         if value is None or value == "":
-            return
-        if column.kind == layout.TEXT:
-            ws.write_string(r, c, str(value), cell_format)
-        elif column.kind == layout.DATE:
-            if not isinstance(value, dt.date):
-                raise InputError(f"expected a date, found {value!r}", source=sheet_name, row=r + 1,
-                                 column=column.header, hint="the job must pass datetime.date values")
+            ws.write_blank(r, c, None, cell_format)
+        elif type(value) is str:
+            ws.write_string(r, c, value, cell_format)
+        elif isinstance(value, dt.date):
             ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), cell_format)
         else:
-            ws.write_number(r, c, excel_number(value, sheet_name, r + 1, column.header), cell_format)
+            ws.write_number(r, c, to_double(value), cell_format)
 
     # -- Control ----------------------------------------------------------------------------------------------------
     def write_control(self, ws) -> None:
@@ -149,14 +149,8 @@ class _PanelWriter:
             ws.write_string(row, col - 1, named.label, self.fmt(role="label"))
             role = "input" if named.is_input else ("status" if named.name == "Status" else "output")
             kind = None if named.kind == layout.TEXT and not named.is_input else named.kind
-            value = self.data.cells.get(named.name, named.default)
-            column = layout.Column(named.label, named.name, named.kind)
-            if value is None or value == "":
-                ws.write_blank(row, col, None, self.fmt(kind, role))
-            elif named.kind == layout.TEXT or isinstance(value, str):
-                ws.write_string(row, col, str(value), self.fmt(kind, role))
-            else:
-                self.write_cell_formatted(ws, row, col, column, value, self.fmt(kind, role))
+            value = named_value(named.name, self.data.cells.get(named.name, named.default))
+            self.write_value(ws, row, col, value, self.fmt(kind, role))
             self.book.define_name(named.name, f"='{named.sheet}'!${xl_col_to_name(col)}${row + 1}")
             if named.name in layout.VALIDATIONS:
                 ws.data_validation(row, col, row, col, dict(layout.VALIDATIONS[named.name]))
@@ -167,12 +161,6 @@ class _PanelWriter:
         for chart in layout.CHARTS:
             self.insert_chart(ws, chart)
         ws.hide_gridlines(2)
-
-    def write_cell_formatted(self, ws, row, col, column, value, cell_format) -> None:
-        if column.kind == layout.DATE and isinstance(value, dt.date):
-            ws.write_datetime(row, col, dt.datetime(value.year, value.month, value.day), cell_format)
-        else:
-            ws.write_number(row, col, excel_number(value, layout.CONTROL, row + 1, column.header), cell_format)
 
     def insert_chart(self, ws, chart: layout.Chart) -> None:
         source = layout.sheet(chart.sheet)

@@ -1,34 +1,70 @@
-"""Report use cases: the engine's reports for one set of books at one as-of date.
+"""The report jobs: aging, DSO, customers and forecast of one source at one as-of date.
 
-Thin on purpose: the CLI, the buttons and the scheduler all call these, so they decide nothing the engine should.
+Each opens the books of a source, fills what the caller left out from the configuration, and returns the engine's
+report (every report has ``to_json_dict()``) with the source's own notes; printing is the caller's business.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 
-from receivables.records import Books
+from receivables.errors import Issue
+
+from .settings import Settings
+from .sources import open_books
+
+Progress = Callable[[int, int], None]
 
 
-def aging_report(books: Books, as_of: date, *, edges: tuple[int, ...] = (30, 60, 90), by: str = "due"):
-    from receivables.aging import aging
+@dataclass(frozen=True)
+class ReportResult:
+    kind: str                      # "aging", "dso", "customers", "forecast"
+    report: object                 # the engine's report
+    notes: tuple[Issue, ...]       # what the source cannot tell
 
-    return aging(books, as_of, edges=edges, by=by)
-
-
-def dso_report(books: Books, as_of: date, *, period_days: int | None = None, months: int = 12,
-               cei_sales: str = "total"):
-    from receivables.dso import dso
-
-    return dso(books, as_of, period_days=period_days, months=months, cei_sales=cei_sales)
+    def to_json_dict(self) -> dict:
+        return self.report.to_json_dict()
 
 
-def customers_report(books: Books, as_of: date):
-    from receivables.behaviour import customers_report as build
+def aging(source: str | None, settings: Settings, *, today: date, as_of: date | None = None,
+          edges: tuple[int, ...] | None = None, by: str | None = None,
+          progress: Progress | None = None) -> ReportResult:
+    from receivables.aging import aging as build
 
-    return build(books, as_of)
+    cfg = settings.config
+    books = _books(source, settings, today, progress)
+    report = build(books, as_of or today, edges=edges or cfg.aging.edges, by=by or cfg.aging.by)
+    return ReportResult("aging", report, books.notes)
 
 
-def forecast_report(books: Books, as_of: date):
-    from receivables.forecast import forecast
+def dso(source: str | None, settings: Settings, *, today: date, as_of: date | None = None,
+        period_days: int | None = None, months: int | None = None, cei_sales: str | None = None,
+        progress: Progress | None = None) -> ReportResult:
+    from receivables.dso import dso as build
 
-    return forecast(books, as_of)
+    cfg = settings.config
+    books = _books(source, settings, today, progress)
+    report = build(books, as_of or today, period_days=period_days or cfg.dso.period_days,
+                   months=months or cfg.dso.months, cei_sales=cei_sales or cfg.dso.cei_sales)
+    return ReportResult("dso", report, books.notes)
+
+
+def customers(source: str | None, settings: Settings, *, today: date, as_of: date | None = None,
+              progress: Progress | None = None) -> ReportResult:
+    from receivables.behaviour import customers_report
+
+    books = _books(source, settings, today, progress)
+    return ReportResult("customers", customers_report(books, as_of or today), books.notes)
+
+
+def forecast(source: str | None, settings: Settings, *, today: date, as_of: date | None = None,
+             progress: Progress | None = None) -> ReportResult:
+    from receivables.forecast import forecast as build
+
+    books = _books(source, settings, today, progress)
+    return ReportResult("forecast", build(books, as_of or today), books.notes)
+
+
+def _books(source, settings: Settings, today: date, progress):
+    return open_books(source, settings.config, today=today, ledger_path=settings.ledger, progress=progress).books

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .asof import open_at
 from .config import validate_edges
+from .errors import Issue, issues_of
 from .frames import NO_DAY, Frames, company_value, day_number, days, frames_of
 from .money import fmt, precision
 from .records import DUE_DATES, OPEN_ITEMS, Books
@@ -102,7 +103,7 @@ class AgingReport:
     buckets: tuple[Bucket, ...]
     currency: str
     unconverted: tuple[tuple[str, str], ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[Issue, ...]
     names: dict[str, str]
     company_table: BucketTable
     currency_table: BucketTable
@@ -161,7 +162,7 @@ class AgingReport:
                 "buckets": list(self.labels), "customers": self._customers(self.rows, self.currency),
                 "totals": self._amounts(self.totals, self.currency),
                 "source_date": self.source_date.isoformat() if self.source_date else None,
-                "warnings": list(self.warnings), "by_currency": by_currency}
+                "warnings": [w.message for w in self.warnings], "by_currency": by_currency}
 
 
 def aging(books: Books, as_of: date, *, edges: tuple[int, ...] = (30, 60, 90), by: str = "due",
@@ -186,7 +187,7 @@ def age_days(items: pd.DataFrame, as_of: date, by: str = "due") -> np.ndarray:
 
 
 def aging_frame(items: pd.DataFrame, as_of: date, frames: Frames, *, edges: tuple[int, ...] = (30, 60, 90),
-                by: str = "due", currency: str | None = None, warnings: tuple[str, ...] = ()) -> AgingReport:
+                by: str = "due", currency: str | None = None, warnings: tuple[Issue, ...] = ()) -> AgingReport:
     """Age ``items`` (an item frame whose ``open_minor`` already stands at ``as_of``) into buckets."""
     buckets = buckets_from_edges(edges)
     nb = len(buckets)
@@ -260,7 +261,7 @@ def _report(frames: Frames, as_of: date, by: str, buckets: tuple[Bucket, ...], c
             company_table: BucketTable, currency_table: BucketTable, unconverted: tuple, warnings: list[str]
             ) -> AgingReport:
     return AgingReport(as_of=as_of, source_date=frames.report_date, by=by, buckets=buckets, currency=currency,
-                       unconverted=unconverted, warnings=tuple(warnings), names=frames.names,
+                       unconverted=unconverted, warnings=issues_of(warnings), names=frames.names,
                        company_table=company_table, currency_table=currency_table)
 
 

@@ -21,7 +21,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
-from .errors import InputError
+from .errors import InputError, Issue, issues_of
 from .frames import NO_DAY, Frames, day_number, days, frames_of, sum_by
 from .money import precision
 from .records import ALLOCATIONS, ISSUED_HISTORY, PAYMENT_DATES, Books
@@ -40,7 +40,7 @@ class AsOf:
     items: pd.DataFrame
     as_of: date
     exact: bool
-    warnings: tuple[str, ...]
+    warnings: tuple[Issue, ...]
 
 
 def books_as_of(books: Books, as_of: date) -> AsOf:
@@ -89,7 +89,7 @@ def _open_at(frames: Frames, as_of: date) -> AsOf:
                          f"show what was open at {as_of.isoformat()}", source=frames.source or None,
                          hint=HISTORY_HINT.format(d=as_of.isoformat()))
     df = df[in_scope & (df["open_minor"].to_numpy() != 0)]
-    return AsOf(items=df, as_of=as_of, exact=exact, warnings=tuple(warnings))
+    return AsOf(items=df, as_of=as_of, exact=exact, warnings=issues_of(warnings))
 
 
 def _sum_by(keys: pd.Series, values: np.ndarray, index: pd.Series) -> np.ndarray:
@@ -213,7 +213,7 @@ def _interval_sums(start: np.ndarray, end: np.ndarray, doc: np.ndarray, co: np.n
 
 
 def ar_series(frames: Frames, dates: list[date], currencies: list[str] | None = None
-              ) -> tuple[dict[date, tuple[np.ndarray, np.ndarray] | str], list[str]]:
+              ) -> tuple[dict[date, tuple[np.ndarray, np.ndarray] | str], tuple[Issue, ...]]:
     """AR and current AR the books held at the end of each of ``dates``, in one pass over the items.
 
     For each date: ``(ar, current)``, each an array ``[currency, (document minor units not converted by the source,
@@ -274,7 +274,7 @@ def ar_series(frames: Frames, dates: list[date], currencies: list[str] | None = 
             if partial.any():
                 warnings.append(f"{int(partial.sum())} items were partly paid by the report date on unknown "
                                 "dates: they count at their full amount at the month ends before it")
-    return out, warnings
+    return out, issues_of(warnings)
 
 
 def _meta(frames: Frames) -> dict:

@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from .asof import open_at
+from .errors import Issue, issues_of
 from .frames import (
     NO_DAY,
     CompanySums,
@@ -38,7 +39,7 @@ from .frames import (
     frames_of,
     sum_by,
 )
-from .money import fmt
+from .money import fmt, tenth
 from .records import Books, Customer
 
 WINDOWS = {"3m": 91, "6m": 182, "12m": 365}
@@ -49,8 +50,8 @@ TREND_DAYS = 5
 NEW_DAYS = 90
 
 
-def _r(value: Decimal | None, places: str = "0.1") -> str | None:
-    return None if value is None else format(value.quantize(Decimal(places), rounding=ROUND_HALF_UP), "f")
+def _r(value: Decimal | None) -> str | None:
+    return None if value is None else format(tenth(value), "f")
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ class CustomersReport:
     source_date: date | None
     currency: str
     table: CustomerTable
-    warnings: tuple[str, ...]
+    warnings: tuple[Issue, ...]
 
     @cached_property
     def rows(self) -> tuple[CustomerRow, ...]:
@@ -176,7 +177,7 @@ class CustomersReport:
                 "definitions": {"weights": "invoice total in its own currency",
                                 "windows_days": dict(WINDOWS), "risk_weights": dict(RISK_WEIGHTS)},
                 "customers": [r.to_json_dict(self.currency) for r in self.rows],
-                "warnings": list(self.warnings)}
+                "warnings": [w.message for w in self.warnings]}
 
 
 def customers_report(books: Books, as_of: date) -> CustomersReport:
@@ -268,7 +269,7 @@ def customers_frames(frames: Frames, as_of: date, customers: dict[str, Customer]
                           first_day=first_day, day=d, names=frames.names, customers=customers or {},
                           credit_limits=frames.credit_limits)
     return CustomersReport(as_of=as_of, source_date=frames.report_date, currency=frames.company_currency,
-                           table=table, warnings=tuple(warnings))
+                           table=table, warnings=issues_of(warnings))
 
 
 def _trend(late3: Decimal | None, late12: Decimal | None, n3: int, n12: int) -> str:
@@ -303,7 +304,11 @@ def _risk(open_ar: Decimal, overdue: Decimal, old: Decimal, late12: Decimal | No
     if trend == "worsening":
         shares.append(("worsening", one, None, "3m slower than 12m"))
     exact = sum((s * RISK_WEIGHTS[name] for name, s, _, _ in shares), zero)
+    def seen(name: str, value: Decimal | None, unit: str) -> str:
+        if value is None:
+            return unit
+        return f"{_r(value) if name == 'days late' else format(value.quantize(one, ROUND_HALF_UP), 'f')}{unit}"
+
     factors = tuple((name, int((s * RISK_WEIGHTS[name]).to_integral_value(ROUND_HALF_UP)), RISK_WEIGHTS[name],
-                     unit if value is None else f"{_r(value, '0.1' if name == 'days late' else '1')}{unit}")
-                    for name, s, value, unit in shares if s > 0)
+                     seen(name, value, unit)) for name, s, value, unit in shares if s > 0)
     return int(exact.to_integral_value(ROUND_HALF_UP)), factors

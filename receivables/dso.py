@@ -18,13 +18,13 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from functools import cached_property
 
 import numpy as np
 
 from .asof import ar_series, currencies_of, open_at
-from .errors import InputError
+from .errors import InputError, Issue, issues_of
 from .frames import (
     NO_DAY,
     CompanySums,
@@ -40,7 +40,7 @@ from .frames import (
     frames_of,
     month_numbers,
 )
-from .money import fmt
+from .money import fmt, tenth
 from .records import ISSUED_HISTORY, Books
 
 SALES_KINDS = ("invoice", "credit_note")
@@ -112,7 +112,8 @@ def months_back(d: date, n: int) -> date:
 
 
 def r1(value: Decimal | None) -> str | None:
-    return None if value is None else format(value.quantize(TENTH, rounding=ROUND_HALF_UP), "f")
+    """A day count or percentage as JSON prints it: rounded to 0.1 (:func:`~receivables.money.tenth`)."""
+    return None if value is None else format(tenth(value), "f")
 
 
 # --- the report --------------------------------------------------------------------------------------------------
@@ -133,7 +134,9 @@ class Figures:
     reasons: dict[str, str] = field(default_factory=dict)
 
     def to_json_dict(self, currency: str) -> dict:
-        money = (lambda v: None if v is None else fmt(v, currency))
+        def money(v: Decimal | None) -> str | None:
+            return None if v is None else fmt(v, currency)
+
         return {"ar": money(self.ar), "credit_sales": money(self.credit_sales), "dso": r1(self.dso),
                 "countback_dso": r1(self.countback_dso), "best_possible_dso": r1(self.best_possible_dso),
                 "average_days_delinquent": r1(self.average_days_delinquent), "cei": r1(self.cei),
@@ -155,7 +158,7 @@ class DsoReport:
     figures: Figures
     months: tuple[tuple[str, Figures], ...]
     table: CustomerDso
-    warnings: tuple[str, ...]
+    warnings: tuple[Issue, ...]
 
     @cached_property
     def customers(self) -> tuple[tuple[str, str, Figures], ...]:
@@ -172,7 +175,7 @@ class DsoReport:
                     "source_date": self.source_date.isoformat() if self.source_date else None,
                     "customers": [{"customer": name, **f.to_json_dict(self.currency)}
                                   for _, name, f in self.customers],
-                    "warnings": list(self.warnings)})
+                    "warnings": [w.message for w in self.warnings]})
         return out
 
 
@@ -345,7 +348,7 @@ def dso_frames(frames: Frames, as_of: date, *, period_days: int | None = None, m
     customers = _per_customer(b, start, as_of, n_days)
     return DsoReport(as_of=as_of, source_date=frames.report_date, currency=frames.company_currency,
                      period_start=start, period_days=n_days, day_count=day_count, cei_sales=label,
-                     figures=figures, months=tuple(rows), table=customers, warnings=tuple(b.warnings))
+                     figures=figures, months=tuple(rows), table=customers, warnings=issues_of(b.warnings))
 
 
 @dataclass(frozen=True)

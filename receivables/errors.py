@@ -63,17 +63,48 @@ class WorkbookBusy(ArdeskError):
 
 @dataclass(frozen=True, slots=True)
 class Issue:
-    """A data problem kept as a value: shown on the Issues sheet, in the log and by the CLI.
+    """A data problem or a statement about the data, kept as a value from the reader that found it to the place
+    that shows it: the Issues sheet, the command line's stderr, JSON outputs and the log.
 
-    ``source`` is a file (and line) or an ERP record reference; ``severity`` is ``"error"``,
-    ``"warning"`` or ``"info"``.
+    ``source`` is a file name (or an ERP record reference, or the report that found it); ``row`` and ``column``
+    say where in it, when they apply; ``severity`` is ``"error"``, ``"warning"`` or ``"info"``. ``str()`` is the
+    one line a person reads: ``"file.csv, row 12, column 'Due': message"``.
     """
 
     source: str
     message: str
     row: int | None = None
+    column: str | None = None
     severity: str = "warning"
 
     def __str__(self) -> str:
-        where = self.source + (f", row {self.row}" if self.row is not None else "")
-        return f"{where}: {self.message}"
+        where = [self.source] if self.source else []
+        if self.row is not None:
+            where.append(f"row {self.row}")
+        if self.column:
+            where.append(f"column {self.column!r}")
+        return (", ".join(where) + ": " if where else "") + self.message
+
+    def to_json_dict(self) -> dict:
+        return {"severity": self.severity, "source": self.source, "row": self.row, "column": self.column,
+                "message": self.message}
+
+    @classmethod
+    def from_json_dict(cls, d: dict | str) -> Issue:
+        """The inverse of :meth:`to_json_dict`; a plain string (as older ledgers stored notes) is an info issue."""
+        if isinstance(d, str):
+            return cls("", d, severity="info")
+        return cls(d.get("source") or "", d["message"], d.get("row"), d.get("column"), d.get("severity", "info"))
+
+
+def issues_of(found, *, source: str = "", severity: str = "warning") -> tuple[Issue, ...]:
+    """``found`` as Issue values: Issues pass through (given ``source`` where they name none); a plain statement of
+    the engine's becomes an Issue of ``source`` and ``severity``. The same issue found twice is kept once."""
+    out: dict[Issue, None] = {}
+    for f in found:
+        if isinstance(f, Issue):
+            issue = f if f.source or not source else Issue(source, f.message, f.row, f.column, f.severity)
+        else:
+            issue = Issue(source, str(f), severity=severity)
+        out.setdefault(issue)
+    return tuple(out)

@@ -18,6 +18,7 @@ import pandas as pd
 
 from .asof import open_at
 from .behaviour import payment_history
+from .errors import Issue, issues_of
 from .frames import (
     NO_DAY,
     Frames,
@@ -29,7 +30,7 @@ from .frames import (
     decimal_of,
     frames_of,
 )
-from .money import fmt
+from .money import fmt, tenth
 from .records import Books
 
 WEEKS = 13
@@ -49,7 +50,7 @@ class ForecastReport:
     fallback_customers: tuple[str, ...]
     excluded_credits: Decimal
     company_days_late: Decimal | None
-    warnings: tuple[str, ...]
+    warnings: tuple[Issue, ...]
     names: dict
 
     def week_range(self, k: int) -> tuple[date, date | None]:
@@ -88,10 +89,10 @@ class ForecastReport:
                          f"(company average for customers with fewer than {MIN_PAID} paid invoices); "
                          "past expected dates fall in week 1",
                 "company_days_late": None if self.company_days_late is None
-                else format(self.company_days_late.quantize(Decimal("0.1"), ROUND_HALF_UP), "f"),
+                else format(tenth(self.company_days_late), "f"),
                 "weeks": weeks[:WEEKS], "later": weeks[WEEKS],
                 "fallback_customers": [self.names.get(c, c) for c in self.fallback_customers],
-                "excluded_credits": fmt(self.excluded_credits, cur), "warnings": list(self.warnings)}
+                "excluded_credits": fmt(self.excluded_credits, cur), "warnings": [w.message for w in self.warnings]}
 
 
 def forecast(books: Books, as_of: date) -> ForecastReport:
@@ -149,4 +150,4 @@ def forecast_frames(frames: Frames, as_of: date) -> ForecastReport:
                         "the company's average is used for them")
     return ForecastReport(as_of=as_of, source_date=frames.report_date, currency=frames.company_currency,
                           amounts=tuple(amounts), items=out, fallback_customers=fallback, excluded_credits=credits,
-                          company_days_late=company_late, warnings=tuple(warnings), names=frames.names)
+                          company_days_late=company_late, warnings=issues_of(warnings), names=frames.names)

@@ -23,8 +23,21 @@ def precision(currency: str | None) -> int:
 def money(value: Decimal | int | str, currency: str | None = None) -> Decimal:
     """Make an exact amount. Accepts ``Decimal``, ``int`` or a plain decimal string; refuses ``float``.
 
-    The value is not rounded (rounding happens once, on output), but it must be finite.
+    The value is not rounded (rounding happens once, on output), but it must be finite. Surrounding whitespace
+    of a string is ignored. Every amount read from a source (an export's cell, an ERP's field, a ledger's column,
+    a workbook's cell) is made here; readers that must first take decorations off a text (currency symbols,
+    thousands separators, parentheses) end in this function with the plain decimal left.
     """
+    if type(value) is str:
+        # The common case, first and short: a reader's text, often 100,000 of them in a column. ``Decimal()``
+        # ignores the same surrounding whitespace ``str.strip`` does.
+        try:
+            result = Decimal(value)
+        except InvalidOperation:
+            raise ValueError(f"not an amount: {value!r}") from None
+        if result.is_finite():
+            return result
+        raise ValueError(f"not a finite amount: {value!r}")
     if isinstance(value, (bool, float)):
         raise TypeError(f"money() refuses {type(value).__name__} {value!r}: pass a Decimal, an int or a string")
     if isinstance(value, Decimal):
@@ -67,3 +80,11 @@ def fmt(amount: Decimal | None, currency: str | None = None) -> str:
     if amount is None:
         return ""
     return format(quantize(amount, currency), "f")
+
+
+TENTH = Decimal("0.1")
+
+
+def tenth(value: Decimal | None) -> Decimal | None:
+    """Days and percentages as shown: rounded half up to 0.1 (the one such rounding, on output)."""
+    return None if value is None else value.quantize(TENTH, rounding=ROUND_HALF_UP)

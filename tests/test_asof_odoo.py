@@ -1,6 +1,6 @@
 """`ardesk aging odoo --as-of D` is the books as they stood at the end of D, across a year of Odoo books.
 
-Every answer goes through the real command line (click's runner on ``jobs.commands.cli``, an ``ardesk.toml`` in a
+Every answer goes through the real command line (click's runner on ``cli.cli``, an ``ardesk.toml`` in a
 temporary folder, the password from the environment, the ledger in the temporary folder) against the Odoo
 stand-in, and is compared with an independent computation of OCA's Aged Partner Balance rule over the stand-in's
 raw rows: posted receivable lines of the company dated on or before D, each at its ``amount_residual`` plus what
@@ -19,8 +19,8 @@ from decimal import Decimal
 import pytest
 from click.testing import CliRunner
 
-import jobs.cli
-from jobs.commands import cli
+from cli import cli
+from cli import common as cli_common
 from tests.odoo_standin import start_standin
 from tests.odoo_standin.generator import TODAY, month_ends
 
@@ -99,7 +99,7 @@ class Desk:
                                encoding="utf-8")
         self.ledger = folder / "ardesk.db"
         monkeypatch.setenv("ARDESK_ODOO_PASSWORD", standin.password)
-        monkeypatch.setattr(jobs.cli, "date", self._clock())
+        monkeypatch.setattr(cli_common, "date", self._clock())
         self.today = TODAY
 
     def _clock(self):

@@ -1,11 +1,12 @@
-"""The buttons, run through a real xlwings Book (the remote engine) made from a panel file's own contents."""
+"""The buttons, run through a real xlwings Book (the remote engine) made from a panel file's own contents, over the
+real job (``jobs.refresh.compute_panel``) reading a QuickBooks export written here, with hostile customer names."""
 from __future__ import annotations
 
+import csv
 import datetime as dt
-import importlib
+import io
 import subprocess
 import sys
-import types
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,44 +14,52 @@ import pytest
 
 from excel import buttons, layout
 from excel.panel import build_panel
-from receivables.errors import RemoteError
 from tests.xlwings_book import (
     HOSTILE,
     apply_actions,
     payload_from_file,
     remote_book,
-    sample_data,
     sheet_values,
 )
 
 ROOT = Path(__file__).resolve().parents[1]
+AS_OF = dt.date(2026, 10, 31)
+
+
+def open_invoices(rows: list[tuple[str, str, dt.date, Decimal]]) -> str:
+    """A QuickBooks Online Open Invoices export (as the report prints it) of ``(customer, number, due, amount)``."""
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerows([["Open Invoices Report"], ["Harbor Test Co"], ["As of Oct 31, 2026"], []])
+    w.writerow(["", "Date", "Transaction type", "Num", "Term", "Due date", "Open balance"])
+    customers: dict[str, list] = {}
+    for customer, number, due, amount in rows:
+        customers.setdefault(customer, []).append((number, due, amount))
+    for customer, items in customers.items():
+        w.writerow([customer, "", "", "", "", "", ""])
+        for number, due, amount in items:
+            issued = due - dt.timedelta(days=30)
+            w.writerow(["", issued.strftime("%m/%d/%Y"), "Invoice", number, "Net 30", due.strftime("%m/%d/%Y"),
+                        f"{amount:,.2f}"])
+        w.writerow([f"Total for {customer}", "", "", "", "", "", f"${sum(a for _, _, a in items):,.2f}"])
+    w.writerow(["TOTAL", "", "", "", "", "", f"${sum(r[3] for r in rows):,.2f}"])
+    return out.getvalue()
+
+
+def export_rows(n: int) -> list[tuple[str, str, dt.date, Decimal]]:
+    """``n`` open invoices, the first ones to customers with names a spreadsheet would read as formulas."""
+    return [(HOSTILE[i] if i < len(HOSTILE) else f"Customer {i:03d}", f"INV{1000 + i}",
+             AS_OF - dt.timedelta(days=(i * 17) % 140 - 20), Decimal(500 + i) + Decimal("0.25")) for i in range(n)]
 
 
 @pytest.fixture
 def panel(tmp_path, monkeypatch) -> Path:
+    """A desk: the panel, an ardesk.toml beside it whose default source is the export ``open.csv``."""
     monkeypatch.setenv("XLWINGS_LICENSE_KEY", "noncommercial")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "open.csv").write_text(open_invoices(export_rows(12)), encoding="utf-8")
+    (tmp_path / "ardesk.toml").write_text('[source]\ndefault = "open.csv"\n', encoding="utf-8")
     return build_panel(tmp_path)
-
-
-@pytest.fixture
-def jobs(monkeypatch):
-    """Stands in for ``jobs.panel.compute_panel`` (the lead's use case): records its calls, returns ``result``."""
-    calls: list[tuple] = []
-    state = types.SimpleNamespace(calls=calls, result=sample_data())
-
-    def compute_panel(workbook_path, inputs):
-        calls.append((workbook_path, inputs))
-        if isinstance(state.result, BaseException):
-            raise state.result
-        return state.result
-
-    try:
-        module = importlib.import_module("jobs.panel")
-    except ModuleNotFoundError:
-        module = types.ModuleType("jobs.panel")
-        monkeypatch.setitem(sys.modules, "jobs.panel", module)
-    monkeypatch.setattr(module, "compute_panel", compute_panel, raising=False)
-    return state
 
 
 def _book(payload):
@@ -68,7 +77,7 @@ def _status(payload):
     return sheet_values(payload, layout.CONTROL)[10][2]
 
 
-def test_refresh_writes_every_program_sheet_and_leaves_notes_alone(panel, jobs, monkeypatch):
+def test_refresh_writes_every_program_sheet_and_leaves_notes_alone(panel, monkeypatch):
     import xlwings as xw
 
     payload = payload_from_file(panel)
@@ -77,95 +86,109 @@ def test_refresh_writes_every_program_sheet_and_leaves_notes_alone(panel, jobs, 
     _set(payload, "AsOfDate", "2026-10-31")
     _set(payload, "DsoPeriodDays", 90.0)
     _set(payload, "AgeBy", " Issued ")
-    six = ("Current", "1-30", "31-60", "61-90", "91-120", "121+")
-    jobs.result = sample_data(bucket_labels=six)
+    _set(payload, "BucketEdges", "30,60,90,120")
     book = _book(payload)
     monkeypatch.setattr(xw.Book, "_mock_caller", book, raising=False)    # as Excel's RunPython would call it
 
     buttons.refresh()
 
-    assert jobs.calls == [(str(panel), {"AsOfDate": dt.date(2026, 10, 31), "BucketEdges": "30,60,90",
-                                        "AgeBy": "issued", "DsoPeriodDays": 90, "Source": None})]
     actions = book.json()["actions"]
     notes_index = [s["name"] for s in payload["sheets"]].index(layout.NOTES)
     assert all(a["sheet_position"] != notes_index for a in actions)
-    written = next(a for a in actions if a["func"] == "setValues" and a["sheet_position"] == 1)["values"]
-    assert [r[0] for r in written[1:len(HOSTILE) + 1]] == [          # Excel's text prefix where Excel would parse
-        "'" + n if n[0] in "=+-@'" else n for n in HOSTILE]
+    invoices_index = [s["name"] for s in payload["sheets"]].index(layout.INVOICES)
+    written = next(a for a in actions if a["func"] == "setValues" and a["sheet_position"] == invoices_index)
+    sent = {r[0] for r in written["values"][1:]}                 # Excel's text prefix where Excel would parse
+    assert {"'" + n if n[0] in "=+-@'" else n for n in HOSTILE} <= sent
     after = apply_actions(payload, actions)
     assert sheet_values(after, layout.NOTES) == sheet_values(payload, layout.NOTES)
 
+    rows = export_rows(12)
     invoices = sheet_values(after, layout.INVOICES)
-    assert [r[0] for r in invoices[1:len(HOSTILE) + 1]] == list(HOSTILE)     # text, not formulas
-    first = jobs.result.rows[layout.INVOICES][0]
-    assert invoices[1][1:11] == [first["number"], "invoice", first["issued"].isoformat(), first["due"].isoformat(),
-                                 first["days_past_due"], first["bucket"], "USD", 1000.25, 500, 500]
-    assert len(invoices) == 1 + len(jobs.result.rows[layout.INVOICES])
+    assert len(invoices) == 1 + len(rows)
+    by_number = {r[1]: r for r in invoices[1:]}
+    for customer, number, due, amount in rows:        # text stays text, amounts exact, ages by issue date
+        got = by_number[number]
+        assert got[0] == customer and got[2] == "invoice" and got[4] == due.isoformat()
+        assert Decimal(str(got[9])) == amount and got[5] == (AS_OF - due).days
+    six = ["Current", "1-30", "31-60", "61-90", "91-120", "121+"]
     aging = sheet_values(after, layout.AGING)
     assert aging[0] == ["Customer", "Currency", *six, "Total", "As of", "Books as of"]
-    assert [Decimal(str(v)) for v in aging[1][2:9]] == [Decimal("100.05")] * 2 + [0] * 4 + [Decimal("300.10")]
-    table = next(s for s in after["sheets"] if s["name"] == layout.AGING)["tables"][0]
-    assert table["range_address"] == "A1:K4"
+    customer, _, due, amount = rows[0]
+    issued_age = (AS_OF - (due - dt.timedelta(days=30))).days
+    row = next(r for r in aging[1:] if r[0] == customer)
+    expected = [Decimal(0)] * 6
+    expected[next(i for i, e in enumerate((0, 30, 60, 90, 120)) if issued_age <= e) if issued_age <= 120 else 5] \
+        = amount
+    assert [Decimal(str(v or 0)) for v in row[2:8]] == expected and Decimal(str(row[8])) == amount
+    total = sum(r[3] for r in rows)
     control = sheet_values(after, layout.CONTROL)
-    assert control[10][2] == (f"Refreshed {len(invoices) - 1} invoices as of 2026-10-31. "
-                              "1 issue(s): see the Issues sheet.")
-    assert control[14][2] == 123456.78 and control[16][2] == 42.5
+    assert Decimal(str(control[14][2])) == total
+    issues = len(sheet_values(after, layout.ISSUES)) - 1
+    assert issues > 0 and control[10][2] == (f"Refreshed {len(rows)} invoices as of 2026-10-31. {issues} "
+                                             "issue(s): see the Issues sheet.")
 
 
-def test_a_smaller_refresh_clears_what_the_bigger_one_wrote(panel, jobs):
+def test_a_smaller_refresh_clears_what_the_bigger_one_wrote(panel):
     payload = payload_from_file(panel)
-    jobs.result = sample_data(n_invoices=12)
     book = _book(payload)
     buttons.run_button(book, "refresh")
     bigger = apply_actions(payload, book.json()["actions"])
-    jobs.result = sample_data(n_invoices=2, bucket_labels=("Current", "1-60", "61+"))
+    (panel.parent / "small.csv").write_text(open_invoices(export_rows(2)), encoding="utf-8")
+    _set(bigger, "Source", "small.csv")
+    _set(bigger, "BucketEdges", "60")
     book = _book(bigger)
     buttons.run_button(book, "refresh")
     smaller = apply_actions(bigger, book.json()["actions"])
     invoices = sheet_values(smaller, layout.INVOICES)
     assert len(invoices) == 3 and all(v in (None, "") for row in invoices for v in row[13:])
     aging = sheet_values(smaller, layout.AGING)
-    assert aging[0][:8] == ["Customer", "Currency", "Current", "1-60", "61+", "Total", "As of", "Books as of"]
-    assert all(v in (None, "") for row in aging for v in row[8:])
+    assert aging[0][:7] == ["Customer", "Currency", "Current", "1-60", "61+", "Total", "As of"]
+    assert len(aging) == 3 and all(v in (None, "") for row in aging for v in row[8:])
 
 
-def test_aging_and_dso_buttons_write_only_their_sheets(panel, jobs):
+def test_aging_and_dso_buttons_write_only_their_sheets(panel):
     payload = payload_from_file(panel)
+    _set(payload, "AsOfDate", "2026-10-31")
     names = [s["name"] for s in payload["sheets"]]
     for action, sheets, status in (("aging", {layout.INVOICES, layout.AGING, layout.FIGURES, layout.ISSUES},
-                                    "Aged 10 open items as of 2026-10-31 by due date into 5 buckets."),
-                                   ("dso", {layout.DSO, layout.ISSUES}, "DSO as of 2026-10-31: 42.5 days.")):
+                                    "Aged 12 open items as of 2026-10-31 by due date into 5 buckets."),
+                                   ("dso", {layout.DSO, layout.ISSUES}, "DSO computed as of 2026-10-31.")):
         book = _book(payload)
         message = buttons.run_button(book, action)
-        assert message.startswith(status)
+        assert message.startswith(status), message
         touched = {names[a["sheet_position"]] for a in book.json()["actions"]}
         assert touched == sheets | {layout.CONTROL}
         assert _status(apply_actions(payload, book.json()["actions"])) == message
 
 
-def test_errors_become_plain_words_in_status(panel, jobs, monkeypatch):
+def test_errors_become_plain_words_in_status(panel):
     payload = payload_from_file(panel)
-    jobs.result = RemoteError("Odoo refused the connection", source="https://erp.example.test",
-                              hint="check [odoo] url in ardesk.toml")
+    _set(payload, "Source", "missing.csv")
     book = _book(payload)
     buttons.run_button(book, "refresh")
     after = apply_actions(payload, book.json()["actions"])
-    assert _status(after) == ("Could not refresh: https://erp.example.test: Odoo refused the connection "
-                              "(check [odoo] url in ardesk.toml)")
+    assert _status(after) == ("Could not refresh: missing.csv: no such file or folder (give a QuickBooks export, "
+                              "a folder of exports, 'odoo' or 'ledger')")
     assert [a["sheet_position"] for a in book.json()["actions"]] == [0]        # nothing but Status was written
 
+    _set(payload, "Source", None)
     _set(payload, "AgeBy", "sideways")
     book = _book(payload)
     buttons.run_button(book, "aging")
     assert _status(apply_actions(payload, book.json()["actions"])) == (
         "Could not run the aging: Control!C6: Age by (due / issued): expected due or issued, found 'sideways' "
         "(fix the yellow cell AgeBy on Control)")
-    assert len(jobs.calls) == 1                                                  # the bad input stopped it first
+    assert not (panel.parent / "ardesk.db").exists()                  # the bad input stopped it before any pull
 
 
-def test_unexpected_failure_is_logged_beside_the_workbook(panel, jobs):
+def test_unexpected_failure_is_logged_beside_the_workbook(panel, monkeypatch):
+    import receivables.panel
+
+    def broken(*args, **kwargs):                  # a fault injected into the engine, under the real job
+        return 1 / 0
+
+    monkeypatch.setattr(receivables.panel, "panel", broken)
     payload = payload_from_file(panel)
-    jobs.result = ZeroDivisionError("division by zero")
     book = _book(payload)
     message = buttons.run_button(book, "dso")
     log = panel.parent / buttons.LOG_NAME

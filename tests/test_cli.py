@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 from click.testing import CliRunner
 
-from jobs import commands
+from cli import cli
 
 OPEN_INVOICES = (
     "Open Invoices Report\r\n"
@@ -40,7 +40,7 @@ def workdir(tmp_path, monkeypatch):
 
 
 def run(*args):
-    return CliRunner().invoke(commands.cli, list(args), catch_exceptions=False)
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
 
 
 def test_aging_json_follows_the_contract(workdir):
@@ -82,7 +82,7 @@ def test_pull_then_ledger_gives_the_same_aging(workdir):
 
 
 def test_aging_before_the_export_date_is_refused(workdir):
-    result = CliRunner().invoke(commands.cli, ["aging", "open.csv", "--as-of", "2026-09-30"])
+    result = CliRunner().invoke(cli, ["aging", "open.csv", "--as-of", "2026-09-30"])
     assert result.exit_code == 2
     assert result.stderr.startswith("ardesk: ") and "A/R Aging Detail" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
@@ -95,7 +95,7 @@ def test_aging_before_the_export_date_is_refused(workdir):
 ])
 def test_bad_input_is_one_line_exit_2_and_stores_nothing(workdir, mutate, expected):
     (workdir / "bad.csv").write_bytes(mutate(OPEN_INVOICES).encode())
-    result = CliRunner().invoke(commands.cli, ["pull", "bad.csv"])
+    result = CliRunner().invoke(cli, ["pull", "bad.csv"])
     assert result.exit_code == 2, result.output
     line = result.stderr.strip()
     assert "\n" not in line and "bad.csv" in line and expected in line
@@ -103,7 +103,7 @@ def test_bad_input_is_one_line_exit_2_and_stores_nothing(workdir, mutate, expect
 
 
 def test_missing_source_says_what_to_do(workdir):
-    result = CliRunner().invoke(commands.cli, ["aging"])
+    result = CliRunner().invoke(cli, ["aging"])
     assert result.exit_code == 2
     assert "no SOURCE given" in result.stderr and "ardesk.toml" in result.stderr
 
@@ -114,21 +114,21 @@ def test_every_command_has_help():
             yield prefix + (name,), cmd
             if hasattr(cmd, "commands"):
                 yield from walk(cmd, prefix + (name,))
-    for path, cmd in walk(commands.cli):
+    for path, cmd in walk(cli):
         assert cmd.help and cmd.help.strip(), f"ardesk {' '.join(path)} has no help text"
 
 
 def test_init_writes_a_config_a_panel_and_the_exports_folder_once(tmp_path):
     target = tmp_path / "desk"
-    first = CliRunner().invoke(commands.cli, ["init", str(target)])
+    first = CliRunner().invoke(cli, ["init", str(target)])
     assert first.exit_code == 0, first.output
     assert {p.name for p in target.iterdir()} == {"ardesk.toml", "collections.xlsm", "exports"}
     (target / "ardesk.toml").write_text("[source]\ndefault = \"exports\"\n")
-    again = CliRunner().invoke(commands.cli, ["init", str(target)])
+    again = CliRunner().invoke(cli, ["init", str(target)])
     assert "kept the existing" in again.output
     assert (target / "ardesk.toml").read_text() == "[source]\ndefault = \"exports\"\n"
     (target / "exports" / "open.csv").write_bytes(OPEN_INVOICES.encode())
-    refreshed = CliRunner().invoke(commands.cli, ["--config", str(target / "ardesk.toml"), "refresh",
+    refreshed = CliRunner().invoke(cli, ["--config", str(target / "ardesk.toml"), "refresh",
                                                   "--workbook", str(target / "collections.xlsm")])
     assert refreshed.exit_code == 0, refreshed.output
     assert "4 open items" in refreshed.output
@@ -160,3 +160,20 @@ def test_dso_customers_and_forecast_in_every_format_on_the_sample_books(tmp_path
         lines = run(kind, src, "--as-of", "2026-10-31", "--format", "csv").stdout.splitlines()
         assert table.exit_code == 0 and "2026-10-31" in table.stdout.splitlines()[0]
         assert lines[0].endswith("As of,Books as of") and lines[1].endswith("2026-10-31,2026-10-31")
+
+
+def test_bad_dates_and_edges_fail_before_any_source_is_read(tmp_path, monkeypatch):
+    """The inputs are checked while the command line is parsed: a missing file or an Odoo server that does not
+    answer is never reached (no ledger is made, no password asked for)."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ARDESK_ODOO_PASSWORD", raising=False)
+    (tmp_path / "ardesk.toml").write_text('[odoo]\nurl = "http://127.0.0.1:9"\ndb = "x"\nuser = "u"\n')
+    for source in ("/nonexistent.csv", "odoo"):
+        for args, words in ((["--as-of", "2026-13-01"], "'2026-13-01' is not a date: use YYYY-MM-DD"),
+                            (["--buckets", "90,30"], "bucket edges must be positive and increasing, got 90,30"),
+                            (["--buckets", "30,x"], "give whole days separated by commas")):
+            result = CliRunner().invoke(cli, ["aging", source, *args])
+            assert result.exit_code == 2, result.output
+            assert words in result.output and "nonexistent" not in result.output.replace(source, "", 1)
+            assert "ARDESK_ODOO_PASSWORD" not in result.output
+    assert list(tmp_path.iterdir()) == [tmp_path / "ardesk.toml"]

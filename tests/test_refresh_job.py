@@ -9,12 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from cli import cli
 from connectors.quickbooks.sample import SAMPLE_DIR
 from excel.check import check_workbook
 from excel.package import read_notes
 from excel.panel import build_panel
-from jobs import commands
-from jobs.panel import compute_panel
+from jobs.refresh import compute_panel
 from receivables.ledger import Ledger
 
 CONFIG = """\
@@ -58,7 +58,7 @@ def _type_notes(book: Path, notes: list[dict]) -> None:
 def test_refresh_keeps_notes_in_the_sheet_and_the_ledger(desk):
     before = read_notes(desk / "collections.xlsm")
     assert [n["text"] for n in before] == ["=HYPERLINK(\"http://x\") promised Friday"]
-    result = CliRunner().invoke(commands.cli, ["refresh", "--workbook", "collections.xlsm"])
+    result = CliRunner().invoke(cli, ["refresh", "--workbook", "collections.xlsm"])
     assert result.exit_code == 0, result.output
     assert "open items as of 2026-10-31" in result.output and "1 new note(s) kept" in result.output
     assert read_notes(desk / "collections.xlsm") == before
@@ -76,7 +76,7 @@ def test_busy_workbook_is_left_alone_and_refresh_button_loads_the_snapshot(desk)
     owner = desk / "~$collections.xlsm"
     owner.write_bytes(b"\x04jane" + b" " * 50)
     untouched = book.read_bytes()
-    result = CliRunner().invoke(commands.cli, ["refresh", "--workbook", "collections.xlsm"])
+    result = CliRunner().invoke(cli, ["refresh", "--workbook", "collections.xlsm"])
     assert result.exit_code == 0, result.output
     assert "nothing was written" in result.stderr and "press Refresh" in result.stderr
     assert book.read_bytes() == untouched
@@ -94,7 +94,7 @@ def test_busy_workbook_is_left_alone_and_refresh_button_loads_the_snapshot(desk)
 
 
 def test_demo_builds_a_sound_panel(tmp_path):
-    result = CliRunner().invoke(commands.cli, ["demo", "--out", str(tmp_path / "demo")])
+    result = CliRunner().invoke(cli, ["demo", "--out", str(tmp_path / "demo")])
     assert result.exit_code == 0, result.output
     path = Path(result.output.strip().splitlines()[-1].split(": ", 1)[1])
     assert path.exists() and check_workbook(path) == []

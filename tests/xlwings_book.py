@@ -191,7 +191,7 @@ def sample_data(n_invoices: int = 10, bucket_labels=("Current", "1-30", "31-60",
             "currency": "USD", "total": Decimal(1000 + i) + Decimal("0.25"), "open_amount": Decimal(500 + i),
             "open_amount_company": Decimal(500 + i), "flags": "", "source_ref": f"account.move,{i + 1}",
         })
-    for i, label in enumerate(HOSTILE[:3]):
+    for label in HOSTILE[:3]:
         row = {"customer": label, "currency": "USD", "total": Decimal("300.10")}
         row.update({f"bucket:{b}": Decimal("100.05") if j < 2 else Decimal("0.00")
                     for j, b in enumerate(bucket_labels)})

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from excel.layout import NAMED_CELLS
+from excel.values import named_value
 from receivables.errors import InputError
 
 from . import xmlsplice as xs
@@ -33,13 +34,13 @@ def write_cells(
     """``xml`` (a sheet part) with the given cells' values replaced; each cell keeps its style."""
     for name, row, col in places:
         try:
-            xml = _write_cell(xml, row, col, values[name], date1904)
+            xml = _write_cell(xml, row, col, named_value(name, values[name]), date1904)
         except (TypeError, ValueError) as exc:
             raise TypeError(f"named cell {name}: {exc}") from None
         except _Damaged:
             raise InputError(
                 f"part {part} has no sheet data", hint="rebuild the panel with `ardesk workbook new`"
-            )
+            ) from None
     return xml
 
 
@@ -61,7 +62,7 @@ def _write_cell(xml: bytes, row: int, col: int, value, date1904: bool) -> bytes:
         inner_start = span[1]
     inner = xml[span[1] : span[2]]
     insert_at = len(inner)
-    for r, attrs_text, content, start, end in xs.rows(inner):
+    for r, _attrs, content, start, end in xs.rows(inner):
         if r < row:
             continue
         if r > row:

@@ -12,7 +12,8 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from excel.layout import MONEY, Column, PanelData, Sheet, columns_of
+from excel.layout import MONEY, Column, PanelData, Sheet
+from excel.values import row_reader
 
 from . import xmlsplice as xs
 from .cells import RowWriter, col_letter, escape_attr, escape_text, unescape_ooxml
@@ -87,7 +88,7 @@ def plan_sheet(pkg: Package, layout: Sheet, data: PanelData, styles: Styles) -> 
     span = xs.element(xml, b"sheetData")
     if span is None:
         raise_damaged(pkg, ref.part)
-    columns = columns_of(layout, data.bucket_labels)
+    columns, values = row_reader(layout, data.bucket_labels)
     hr = layout.header_row
     inner = xml[span[1] : span[2]]
 
@@ -160,22 +161,15 @@ def plan_sheet(pkg: Package, layout: Sheet, data: PanelData, styles: Styles) -> 
         before = _new_cols(before, columns, old_cols, old_pos, d_styles)
     after = _sheet_autofilter(after, f"A{hr}:{last_col}{max(last_row, hr + 1)}")
 
-    fields = [c.field for c in columns]
     writer = RowWriter(d_styles, pkg.date1904)
-    name = layout.name
 
     def body() -> Iterator[bytes]:
         row_xml = writer.row_xml
         r = hr + 1
         for i in range(0, n, CHUNK_ROWS):
-            batch = records[i : i + CHUNK_ROWS]
             out = []
-            for rec in batch:
-                get = rec.get
-                try:
-                    out.append(row_xml(r, [get(f) for f in fields]))
-                except (TypeError, ValueError) as exc:
-                    raise TypeError(f"sheet {name}, row {r}: {exc}") from None
+            for line in records[i : i + CHUNK_ROWS]:
+                out.append(row_xml(r, values(line, r)))
                 r += 1
             yield "".join(out).encode("utf-8", "replace")
 

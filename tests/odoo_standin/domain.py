@@ -193,9 +193,9 @@ def _hierarchy(store: Store, model: str, roots, down: bool) -> set:
 
 def _coerce(fld, value):
     if fld.type == "monetary":
-        convert = lambda v: (
-            v if v is False or v is None else int((Decimal(str(v)) * CENT).to_integral_value())
-        )
+        def convert(v):
+            return v if v is False or v is None else int((Decimal(str(v)) * CENT).to_integral_value())
+
         return [convert(v) for v in value] if isinstance(value, (list, tuple)) else convert(value)
     if isinstance(value, tuple):
         return list(value)

@@ -81,7 +81,7 @@ def _groups(store: Store, model: str, domain, groupby: list[str], aggs):
         if not pred(row):
             continue
         key = []
-        for spec, name, gran in specs:
+        for _spec, name, gran in specs:
             value = store.raw(model, row, name)
             if gran and value:
                 key.append(_bucket(value, gran))
@@ -134,7 +134,7 @@ def _group_leaves(name: str, gran, value) -> list:
 
 def _sort_key(store: Store, model: str, specs, key):
     out = []
-    for (spec, name, gran), value in zip(specs, key):
+    for (_spec, name, gran), value in zip(specs, key):
         fld = store.fields[model][name]
         if gran:
             v = value[0] if value else "~"

@@ -1,0 +1,34 @@
+"""``ardesk pull``: store a snapshot of a source in the ledger."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from receivables.records import Books
+
+from .settings import Settings
+from .sources import open_books
+
+
+@dataclass(frozen=True)
+class PullResult:
+    books: Books
+    snapshot_id: int | None
+    ledger: Path
+
+    @property
+    def message(self) -> str:
+        b = self.books
+        return (f"stored snapshot {self.snapshot_id} in {self.ledger}: {len(b.customers)} customers, "
+                f"{len(b.items)} items ({len(b.open_items())} open), {len(b.payments)} payments"
+                + (f", books as of {b.report_date}" if b.report_date else ""))
+
+
+def pull(source: str | None, settings: Settings, *, today: date,
+         progress: Callable[[int, int], None] | None = None) -> PullResult:
+    """Read ``source`` (default: the configuration's) and store it as a snapshot."""
+    opened = open_books(source, settings.config, today=today, ledger_path=settings.ledger, store=True,
+                        progress=progress)
+    return PullResult(opened.books, opened.snapshot_id, settings.ledger)

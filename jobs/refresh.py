@@ -1,0 +1,126 @@
+"""The panel's numbers for the buttons, and ``ardesk refresh``: a workbook file refreshed headless.
+
+``compute_panel`` is what the workbook's buttons call; ``refresh_workbook`` pulls, keeps the notes people typed in
+the ledger, and replaces the program-owned sheets inside the file, or, when a person has the workbook open, stores
+the snapshot and leaves the file alone so the Refresh button can load it. The numbers come from the engine
+(:func:`receivables.panel.panel`); where they go on the workbook, from :func:`excel.layout.panel_data`.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+from excel import layout as L
+from receivables.errors import InputError
+from receivables.records import Books
+
+from .inputs import settings_of
+from .settings import Settings, settings_for
+
+DEFERRED = "refresh deferred: workbook open"
+LOADED = "Stored snapshot loaded: "
+
+
+def panel_data(books: Books, as_of: date, settings: Settings, *, edges: tuple[int, ...] | None = None,
+               by: str | None = None, period_days: int | None = None) -> L.PanelData:
+    """Everything the panel shows for ``books`` at ``as_of``; what the caller leaves out comes from the
+    configuration."""
+    from receivables.panel import panel
+
+    cfg = settings.config
+    computed = panel(books, as_of, edges=edges or cfg.aging.edges, by=by or cfg.aging.by,
+                     period_days=period_days or cfg.dso.period_days, months=cfg.dso.months,
+                     cei_sales=cfg.dso.cei_sales)
+    return L.panel_data(computed, refreshed_at=datetime.now().astimezone().isoformat(timespec="seconds"))
+
+
+def _compute(settings: Settings, inputs: dict, *, today: date, source_override: str | None = None,
+             snapshot_id: int | None = None) -> tuple[L.PanelData, date]:
+    from receivables.ledger import Ledger
+
+    from .sources import open_books
+
+    opts = settings_of(inputs)
+    if snapshot_id is not None:
+        with Ledger(settings.ledger) as ledger:
+            books = ledger.load(snapshot_id)
+    else:
+        source = source_override or opts["source"] or settings.config.default_source or "ledger"
+        books = open_books(source, settings.config, today=today, ledger_path=settings.ledger, store=True).books
+    as_of = opts["as_of"] or today
+    data = panel_data(books, as_of, settings, edges=opts["edges"], by=opts["by"], period_days=opts["period_days"])
+    return data, as_of
+
+
+def compute_panel(workbook_path: str | None, inputs: dict, *, today: date | None = None) -> L.PanelData:
+    """What the Refresh/Aging/DSO buttons show. When a headless refresh was deferred because the workbook was
+    open, and the Source input is blank, the snapshot it stored is loaded instead of pulling again."""
+    from receivables.ledger import Ledger
+
+    settings = settings_for(near=workbook_path)
+    today = today or date.today()
+    pending = None
+    if not settings_of(inputs)["source"] and settings.ledger.exists():
+        with Ledger(settings.ledger) as ledger:
+            pending = _pending_snapshot(ledger, workbook_path)
+    data, _ = _compute(settings, inputs, today=today, snapshot_id=pending)
+    if pending is not None:
+        with Ledger(settings.ledger) as ledger:
+            ledger.audit("refresh loaded", target=str(workbook_path), detail={"snapshot": pending})
+        data.cells["Status"] = LOADED + str(data.cells["Status"])
+    return data
+
+
+def _pending_snapshot(ledger, workbook_path) -> int | None:
+    target = str(Path(workbook_path).resolve()) if workbook_path else ""
+    for entry in ledger.audit_trail(limit=50):
+        if entry["target"] != target or not entry["action"].startswith("refresh"):
+            continue
+        if entry["result"] == DEFERRED:
+            return json.loads(entry["detail"]).get("snapshot")
+        return None
+    return None
+
+
+@dataclass(frozen=True)
+class RefreshResult:
+    workbook: Path
+    written: bool
+    snapshot_id: int | None
+    open_items: int
+    notes_kept: int
+    message: str
+
+
+def refresh_workbook(workbook: str | Path, source: str | None, settings: Settings, *,
+                     today: date | None = None) -> RefreshResult:
+    """``ardesk refresh``: pull, keep notes, and replace the program-owned sheets of ``workbook`` in place."""
+    from excel import package
+    from receivables.ledger import Ledger
+
+    today = today or date.today()
+    path = Path(workbook)
+    if not path.is_file():
+        raise InputError("no such workbook", source=str(path), hint="create one with `ardesk workbook new PATH`")
+    inputs = package.read_inputs(path)
+    notes = package.read_notes(path)
+    data, as_of = _compute(settings, inputs, today=today, source_override=source)
+    target = str(path.resolve())
+    n = len(data.rows[L.INVOICES])
+    with Ledger(settings.ledger) as ledger:
+        kept = ledger.keep_notes(notes, origin=target)
+        info = ledger.latest()
+        sid = info.id if info else None
+        busy = package.workbook_lock(path)
+        if busy:
+            ledger.audit("refresh", target=target, result=DEFERRED, detail={"snapshot": sid, "lock": busy})
+            return RefreshResult(path, False, sid, n, kept,
+                                 f"{path.name} is {busy}: nothing was written to it. The data is stored in the "
+                                 f"ledger (snapshot {sid}); press Refresh in the workbook to load it.")
+        package.write_panel_data(path, data)
+        ledger.audit("refresh", target=target, detail={"snapshot": sid, "open_items": n})
+    return RefreshResult(path, True, sid, n, kept,
+                         f"refreshed {path}: {n:,} open items as of {as_of.isoformat()}"
+                         + (f", {kept} new note(s) kept in the ledger" if kept else ""))
