@@ -36,13 +36,13 @@ def panel_data(books: Books, as_of: date, settings: Settings, *, edges: tuple[in
     return L.panel_data(computed, refreshed_at=datetime.now().astimezone().isoformat(timespec="seconds"))
 
 
-def _compute(settings: Settings, inputs: dict, *, today: date, source_override: str | None = None,
+def _compute(settings: Settings, opts: dict, *, today: date, source_override: str | None = None,
              snapshot_id: int | None = None) -> tuple[L.PanelData, date]:
+    """The panel for the Control inputs ``opts`` (:func:`jobs.inputs.settings_of`)."""
     from receivables.ledger import Ledger
 
     from .sources import open_books
 
-    opts = settings_of(inputs)
     if snapshot_id is not None:
         with Ledger(settings.ledger) as ledger:
             books = ledger.load(snapshot_id)
@@ -60,12 +60,12 @@ def compute_panel(workbook_path: str | None, inputs: dict, *, today: date | None
     from receivables.ledger import Ledger
 
     settings = settings_for(near=workbook_path)
-    today = today or date.today()
+    opts = settings_of(inputs)
     pending = None
-    if not settings_of(inputs)["source"] and settings.ledger.exists():
+    if not opts["source"] and settings.ledger.exists():
         with Ledger(settings.ledger) as ledger:
             pending = _pending_snapshot(ledger, workbook_path)
-    data, _ = _compute(settings, inputs, today=today, snapshot_id=pending)
+    data, _ = _compute(settings, opts, today=today or date.today(), snapshot_id=pending)
     if pending is not None:
         with Ledger(settings.ledger) as ledger:
             ledger.audit("refresh loaded", target=str(workbook_path), detail={"snapshot": pending})
@@ -106,7 +106,7 @@ def refresh_workbook(workbook: str | Path, source: str | None, settings: Setting
         raise InputError("no such workbook", source=str(path), hint="create one with `ardesk workbook new PATH`")
     inputs = package.read_inputs(path)
     notes = package.read_notes(path)
-    data, as_of = _compute(settings, inputs, today=today, source_override=source)
+    data, as_of = _compute(settings, settings_of(inputs), today=today, source_override=source)
     target = str(path.resolve())
     n = len(data.rows[L.INVOICES])
     with Ledger(settings.ledger) as ledger:
