@@ -8,6 +8,8 @@ remote system failed); nothing else is caught, so a bug still shows its tracebac
 """
 from __future__ import annotations
 
+import sys
+
 import click
 
 from receivables.errors import ArdeskError
@@ -16,12 +18,49 @@ from . import desk, reports
 
 
 class _Group(click.Group):
+    """The ``ardesk`` group: every failure a user can cause is one line on stderr and an exit status."""
+
     def invoke(self, ctx):
         try:
             return super().invoke(ctx)
         except ArdeskError as exc:
             click.echo(f"ardesk: {exc}", err=True)
             ctx.exit(exc.exit_code)
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click.UsageError as exc:       # a bad option or argument: one line and where to read more
+            where = exc.ctx.command_path if exc.ctx else (prog_name or "ardesk")
+            click.echo(f"ardesk: {exc.format_message()} (see `{where} --help`)", err=True)
+            code = exc.exit_code
+        except click.ClickException as exc:
+            click.echo(f"ardesk: {exc.format_message()}", err=True)
+            code = exc.exit_code
+        except click.Abort:
+            click.echo("ardesk: stopped", err=True)
+            code = 1
+        code = code if isinstance(code, int) else 0
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _global_option(name: str, key: str, help_text: str) -> click.Option:
+    """``--config`` / ``--ledger`` after a subcommand as well as before it."""
+
+    def remember(ctx: click.Context, _param, value):
+        if value is not None:
+            ctx.find_object(dict)[key] = value
+
+    return click.Option([name], metavar="FILE", expose_value=False, callback=remember, help=help_text)
+
+
+def _with_global_options(command: click.Command) -> None:
+    command.params.append(_global_option("--config", "config_path", "ardesk.toml to use (as before the command)."))
+    command.params.append(_global_option("--ledger", "ledger_path", "The ledger file (as before the command)."))
+    for sub in getattr(command, "commands", {}).values():
+        _with_global_options(sub)
 
 
 @click.group(cls=_Group)
@@ -41,6 +80,7 @@ def cli(ctx, config_path, ledger_path):
 
 
 for _command in (*reports.COMMANDS, *desk.COMMANDS):
+    _with_global_options(_command)
     cli.add_command(_command)
 
 

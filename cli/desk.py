@@ -10,6 +10,9 @@ from jobs import workbook as workbook_jobs
 from . import output
 from .common import pass_obj, settings, today
 
+#: ``ardesk refresh`` found the workbook open: nothing was written to it, the snapshot is stored in the ledger.
+DEFERRED_EXIT = 3
+
 
 @click.command()
 @click.option("--out", "out_dir", default="ardesk-demo", show_default=True, metavar="DIR",
@@ -45,6 +48,8 @@ def refresh(obj, source, workbook):
     path = Path(workbook) if workbook else s.config.workbook
     result = refresh_workbook(path, source, s, today=today())
     click.echo(result.message, err=not result.written)
+    if not result.written:
+        raise click.exceptions.Exit(DEFERRED_EXIT)
 
 
 @click.group()
@@ -62,9 +67,10 @@ def workbook_new(path, force):
 
 @workbook.command("check")
 @click.argument("path")
-def workbook_check(path):
+@click.option("--repair", is_flag=True, help="First remove the temporary files an interrupted write left beside it.")
+def workbook_check(path, repair):
     """Say whether PATH is a sound ardesk panel, and what to do if not."""
-    result = workbook_jobs.check_workbook(path)
+    result = workbook_jobs.check_workbook(path, repair=repair)
     click.echo(result.summary)
     if not result.sound:
         raise click.exceptions.Exit(2)

@@ -52,9 +52,10 @@ def aging(obj, source, as_of, by, buckets, fmt):
 @click.command()
 @source_argument
 @as_of_option
-@click.option("--period-days", type=int, default=None, help="Days in the DSO period: 365, 360 or 90 "
-              "(default: the calendar days of the period).")
-@click.option("--months", type=int, default=None, help="How many months of history (default 12).")
+@click.option("--period-days", type=click.IntRange(min=1, max=3660), default=None, help="Days in the DSO period: "
+              "365, 360 or 90 (default: the calendar days of the period).")
+@click.option("--months", type=click.IntRange(1, 120), default=None, help="How many months of history, 1 to 120 "
+              "(default 12).")
 @click.option("--cei-sales", type=click.Choice(["total", "average"]), default=None,
               help="CEI credit sales: the period total or the monthly average.")
 @format_option

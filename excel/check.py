@@ -55,7 +55,19 @@ def check_workbook(path: str | os.PathLike) -> list[Finding]:
     findings += _check_tables(parts)
     bound = _bound_macros(parts, sheets.get(layout.CONTROL))
     findings += _check_vba(path, bound)
+    findings += _check_leftovers(path)
     return findings
+
+
+def _check_leftovers(path: Path) -> list[Finding]:
+    from excel.tempfiles import leftovers
+
+    found = leftovers(path)
+    if not found:
+        return []
+    return [Finding(WARNING, f"{len(found)} temporary file(s) left beside it by an interrupted write "
+                             f"({', '.join(p.name for p in found[:3])}{', ...' if len(found) > 3 else ''})",
+                    "the next refresh removes them, or run `ardesk workbook check --repair PATH` now")]
 
 
 def summary(findings: list[Finding], path: str | os.PathLike | None = None) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
-import tempfile
 from pathlib import Path
 
 import xlsxwriter
@@ -18,6 +17,7 @@ from xlsxwriter.utility import xl_cell_to_rowcol, xl_col_to_name
 
 from excel import layout
 from excel.layout import PanelData
+from excel.tempfiles import new_temp, remove_leftovers
 from excel.values import named_value, row_reader, to_double
 from receivables.errors import InputError
 
@@ -41,7 +41,8 @@ def build_panel(path: str | os.PathLike, data: PanelData | None = None) -> Path:
     from excel import vba
 
     project = vba.project_bytes()
-    fd, tmp = tempfile.mkstemp(prefix=".ardesk-", suffix=".xlsm", dir=target.parent)
+    remove_leftovers(target)
+    fd, tmp = new_temp(target)
     os.close(fd)
     try:
         book = xlsxwriter.Workbook(tmp, {"strings_to_formulas": False, "strings_to_numbers": False,

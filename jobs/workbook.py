@@ -62,15 +62,22 @@ def new_workbook(path: str | Path, *, force: bool = False) -> Path:
 class CheckResult:
     summary: str
     sound: bool
+    removed: tuple[Path, ...] = ()         # temporary files of interrupted writes, removed by --repair
 
 
-def check_workbook(path: str | Path) -> CheckResult:
-    """Whether ``path`` is a sound ardesk panel, and what to do if not."""
+def check_workbook(path: str | Path, *, repair: bool = False) -> CheckResult:
+    """Whether ``path`` is a sound ardesk panel, and what to do if not; ``repair`` first removes what an
+    interrupted write left beside it."""
     from excel.check import check_workbook as check
     from excel.check import summary
+    from excel.tempfiles import remove_leftovers
 
     p = Path(path)
     if not p.is_file():
         raise InputError("no such workbook", source=str(p))
+    removed = tuple(remove_leftovers(p)) if repair else ()
     findings = check(p)
-    return CheckResult(summary(findings, p), not any(f.severity == "error" for f in findings))
+    text = summary(findings, p)
+    if removed:
+        text = f"removed {len(removed)} temporary file(s) left by an interrupted write\n{text}"
+    return CheckResult(text, not any(f.severity == "error" for f in findings), removed)

@@ -409,6 +409,24 @@ def test_kill_mid_write_leaves_previous_file(workdir, built):
     assert path.read_bytes() == before
     with zipfile.ZipFile(path) as z:
         assert z.testzip() is None
+    # the killed write's temporary file: named by check, removed by the next write (and by check --repair)
+    left = [p for p in folder.iterdir() if p.name.startswith(".~ardesk")]
+    assert len(left) == 1
+    from excel.check import check_workbook
+
+    assert [f.message for f in check_workbook(path) if "interrupted write" in f.message] == [
+        f"1 temporary file(s) left beside it by an interrupted write ({left[0].name})"]
+    write_panel_data(path, PanelData(rows={"Invoices": invoice_rows(3)}))
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".~ardesk")] == []
+    shutil.copy(left[0].with_name("collections.xlsm"), left[0])          # as if another write had been killed
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    result = CliRunner().invoke(cli, ["workbook", "check", "--repair", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("removed 1 temporary file(s) left by an interrupted write\n")
+    assert [p.name for p in folder.iterdir() if p.name.startswith(".~ardesk")] == []
 
 
 def test_open_workbook_is_left_alone(workdir, built):

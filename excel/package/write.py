@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 import zipfile
 from pathlib import Path
 
 from excel.layout import PROGRAM, SHEETS, PanelData
+from excel.tempfiles import new_temp, remove_leftovers
 from receivables.errors import WorkbookBusy
 
 from . import xmlsplice as xs
@@ -184,7 +184,8 @@ def _full_calc(pkg: Package, sheet_parts: set[str], replaced: dict[str, bytes], 
 def _write_atomic(
     path: Path, pkg: Package, replaced: dict[str, bytes], streamed: dict[str, SheetEdit], dropped: set[str]
 ) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".~ardesk.{path.name}.", suffix=".tmp", dir=path.parent)
+    remove_leftovers(path)
+    fd, tmp = new_temp(path)
     try:
         with os.fdopen(fd, "wb") as fh:
             with zipfile.ZipFile(fh, "w") as out:
