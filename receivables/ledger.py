@@ -4,7 +4,9 @@
   file is opened; a file written by a newer ardesk is refused rather than damaged.
 - A snapshot (customers, items, payments, allocations and the connector's state) is written in one transaction:
   a failed pull leaves nothing behind.
-- Money is stored as decimal text (exact), dates as ISO text.
+- Money is stored as decimal text (exact) and read back through :func:`~receivables.money.money`, dates as ISO
+  text. A snapshot's notes are :class:`~receivables.errors.Issue` values stored as JSON objects; the plain strings
+  older ledgers hold read back as info issues.
 - The audit trail records what was done, when, by whom and with what result; features append to it.
 """
 from __future__ import annotations
@@ -19,7 +21,8 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import InputError
+from .errors import InputError, Issue
+from .money import money
 from .records import Allocation, Books, Customer, Invoice, ItemKind, Payment
 
 MIGRATIONS: tuple[str, ...] = (
@@ -103,7 +106,7 @@ def _m(value: Decimal | None) -> str | None:
 
 
 def _pm(value: str | None) -> Decimal | None:
-    return None if value is None else Decimal(value)
+    return None if value is None else money(value)
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,7 @@ class Ledger:
                 "INSERT INTO snapshots (source, source_key, pulled_at, report_date, company_currency, knows, notes,"
                 " rates, period_start, period_end, kinds, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
                 (books.source, source_key, _now(), _d(books.report_date), books.company_currency,
-                 json.dumps(sorted(books.knows)), json.dumps(list(books.notes)),
+                 json.dumps(sorted(books.knows)), json.dumps([_note(n) for n in books.notes]),
                  json.dumps({k: str(v) for k, v in books.rates.items()}),
                  _d(books.period[0]) if books.period else None, _d(books.period[1]) if books.period else None,
                  json.dumps(list(books.kinds)), json.dumps(state or {})))
@@ -232,7 +235,7 @@ class Ledger:
                                " tags FROM customers WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)))
         items = tuple(
             Invoice(id=r[0], number=r[1] or "", customer_id=r[2], kind=ItemKind(r[3]), issued=_pd(r[4]),
-                    due=_pd(r[5]), currency=r[6], total=Decimal(r[7]), open_amount=Decimal(r[8]),
+                    due=_pd(r[5]), currency=r[6], total=money(r[7]), open_amount=money(r[8]),
                     open_amount_company=_pm(r[9]), source_ref=r[10] or "", flags=frozenset(json.loads(r[11] or "[]")),
                     paid_on=_pd(r[12]), customer_name=r[13] or "", total_company=_pm(r[14]))
             for r in c.execute("SELECT id, number, customer_id, kind, issued, due, currency, total, open_amount,"
@@ -240,21 +243,21 @@ class Ledger:
                                " FROM items"
                                " WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)))
         payments = tuple(
-            Payment(id=r[0], customer_id=r[1], date=_pd(r[2]), amount=Decimal(r[3]), currency=r[4],
+            Payment(id=r[0], customer_id=r[1], date=_pd(r[2]), amount=money(r[3]), currency=r[4],
                     applied_to=tuple(json.loads(r[5] or "[]")), number=r[6] or "", source_ref=r[7] or "")
             for r in c.execute("SELECT id, customer_id, date, amount, currency, applied_to, number, source_ref"
                                " FROM payments WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)))
         allocations = tuple(
-            Allocation(debit_item_id=r[0], credit_item_id=r[1], amount=Decimal(r[2]), date=_pd(r[3]),
+            Allocation(debit_item_id=r[0], credit_item_id=r[1], amount=money(r[2]), date=_pd(r[3]),
                        amount_currency=_pm(r[4]))
             for r in c.execute("SELECT debit_item_id, credit_item_id, amount, date, amount_currency FROM allocations"
                                " WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)))
         period = (_pd(s[6]), _pd(s[7])) if s[6] and s[7] else None
         return Books(source=s[0], company_currency=s[2], report_date=_pd(s[1]), customers=customers, items=items,
                      payments=payments, allocations=allocations,
-                     rates={k: Decimal(v) for k, v in json.loads(s[5]).items()},
-                     knows=frozenset(json.loads(s[3])), notes=tuple(json.loads(s[4])), period=period,
-                     kinds=tuple(json.loads(s[8])))
+                     rates={k: money(v) for k, v in json.loads(s[5]).items()},
+                     knows=frozenset(json.loads(s[3])), notes=tuple(map(Issue.from_json_dict, json.loads(s[4]))),
+                     period=period, kinds=tuple(json.loads(s[8])))
 
     # -- notes ----------------------------------------------------------------------------------------------------
     def keep_notes(self, notes: list[dict], *, origin: str) -> int:
@@ -302,6 +305,12 @@ class Ledger:
         cur = self.conn.execute("SELECT id, at, actor, action, target, result, detail FROM audit"
                                 " ORDER BY id DESC LIMIT ?", (limit,))
         return [dict(zip(("id", "at", "actor", "action", "target", "result", "detail"), r)) for r in cur]
+
+
+def _note(note: Issue | str) -> dict | str:
+    """A note as stored: an Issue as its JSON object; a plain string (from a caller not yet giving Issues) as the
+    string older ledgers held, which reads back as an info issue."""
+    return note.to_json_dict() if isinstance(note, Issue) else str(note)
 
 
 def _s(value) -> str | None:

@@ -11,6 +11,8 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
+from .errors import Issue
+
 
 class ItemKind(StrEnum):
     INVOICE = "invoice"
@@ -133,9 +135,12 @@ class Books:
 
     ``report_date`` is the date the source's open balances stand at (an export's "As of" line, or the pull date
     for an ERP). ``rates`` maps a foreign currency to company-currency units per unit, where known.
-    ``knows`` lists what the source can tell (see the constants above); ``notes`` are plain statements about what
-    it cannot (e.g. "IIF does not record which payment settles which invoice"). ``period`` is the first and last
-    date the history covers, when it is a history export.
+    ``knows`` lists what the source can tell (see the constants above); ``notes`` are
+    :class:`~receivables.errors.Issue` values from the reader: statements of what the source tells or cannot tell
+    (severity ``"info"``, e.g. "the report does not say when settled invoices were paid") and approximations made or
+    rows skipped (``"warning"``, e.g. open balances derived oldest invoice first because IIF does not record which
+    payment settles which invoice), each naming its file (or the ERP) and, where it applies, row and column.
+    ``period`` is the first and last date the history covers, when it is a history export.
     """
 
     source: str
@@ -147,7 +152,7 @@ class Books:
     allocations: tuple[Allocation, ...] = ()
     rates: dict[str, Decimal] = field(default_factory=dict)
     knows: frozenset[str] = frozenset()
-    notes: tuple[str, ...] = ()
+    notes: tuple[Issue, ...] = ()
     period: tuple[date, date] | None = None
     kinds: tuple[str, ...] = ()          # report kinds or connector name that produced these books
 

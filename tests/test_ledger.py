@@ -1,13 +1,14 @@
 """The ledger: snapshots round-trip exactly, a failed write leaves nothing, migrations and the audit trail."""
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import date
 from decimal import Decimal
 
 import pytest
 
-from receivables.errors import InputError
+from receivables.errors import InputError, Issue
 from receivables.ledger import MIGRATIONS, SCHEMA_VERSION, Ledger
 from receivables.records import (
     ALLOCATIONS,
@@ -37,7 +38,9 @@ def _books() -> Books:
                  items=items, payments=(Payment("p1", "Acme", date(2026, 9, 20), Decimal("1000.00"), "USD", ("i1",)),),
                  allocations=(Allocation("i1", "p1", Decimal("1000.00"), date(2026, 9, 20), Decimal("1000.00")),),
                  rates={"EUR": Decimal("1.0825")}, knows=frozenset({OPEN_ITEMS, ALLOCATIONS}),
-                 notes=("a note",), period=(date(2025, 5, 1), date(2026, 10, 31)), kinds=("qbo_open_invoices",))
+                 notes=(Issue("f.csv", "a note", severity="info"),
+                        Issue("f.csv", "rows skipped", row=12, column="Due", severity="warning")),
+                 period=(date(2025, 5, 1), date(2026, 10, 31)), kinds=("qbo_open_invoices",))
 
 
 def test_snapshot_round_trips_exactly(tmp_path):
@@ -112,7 +115,7 @@ def test_a_version_1_ledger_is_brought_forward_with_its_snapshots(tmp_path):
         if statement.strip():
             conn.execute(statement)
     conn.execute("INSERT INTO snapshots VALUES (1,'f.csv','qb:f','2026-10-31T10:00:00+00:00','2026-10-31','USD',"
-                 "'[\"open_items\"]','[]','{}',NULL,NULL,'[]','{}')")
+                 "'[\"open_items\"]','[\"a v1 note\"]','{}',NULL,NULL,'[]','{}')")
     conn.execute("INSERT INTO items VALUES (1,'i1','1001','Acme','invoice','2026-09-01','2026-10-01','EUR',"
                  "'100.00','100.00','108.25','f.csv:5','[]',NULL,'Acme')")
     conn.execute("PRAGMA user_version = 1")
@@ -120,5 +123,25 @@ def test_a_version_1_ledger_is_brought_forward_with_its_snapshots(tmp_path):
     conn.close()
     with Ledger(path) as ledger:
         assert ledger.schema_version == SCHEMA_VERSION
-        (item,) = ledger.load(1).items
+        books = ledger.load(1)
+    (item,) = books.items
     assert item.open_amount_company == Decimal("108.25") and item.total_company is None
+    assert books.notes == (Issue("", "a v1 note", severity="info"),)
+
+
+def test_notes_round_trip_as_issues_and_legacy_string_notes_still_read(tmp_path):
+    books = _books()
+    with Ledger(tmp_path / "a.db") as ledger:
+        sid = ledger.store(books, source_key="qb:f")
+        stored = json.loads(ledger.conn.execute("SELECT notes FROM snapshots WHERE id = ?", (sid,)).fetchone()[0])
+        again = ledger.load(sid).notes
+        # A snapshot written before notes were Issues holds plain strings.
+        ledger.conn.execute("UPDATE snapshots SET notes = ? WHERE id = ?",
+                            (json.dumps(["IIF does not record which payment settles which invoice"]), sid))
+        legacy = ledger.load(sid).notes
+    assert stored[1] == {"severity": "warning", "source": "f.csv", "row": 12, "column": "Due",
+                         "message": "rows skipped"}
+    assert again == books.notes and all(isinstance(n, Issue) for n in again)
+    assert str(again[1]) == "f.csv, row 12, column 'Due': rows skipped"
+    assert legacy == (Issue("", "IIF does not record which payment settles which invoice", severity="info"),)
+    assert str(legacy[0]) == "IIF does not record which payment settles which invoice"

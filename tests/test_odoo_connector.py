@@ -321,6 +321,10 @@ def test_incremental_pull_from_books_and_state_kept_in_the_ledger(tmp_path):
         with Ledger(tmp_path / "ardesk.db") as ledger:
             sid = ledger.store(books, source_key="odoo:demo", state=state)
             kept, kept_state = ledger.load(sid), ledger.latest("odoo:demo").state
+        # the pull's note is an Issue naming the server and database, kept as such by the ledger
+        (note,) = books.notes
+        assert (note.source, note.severity) == (f"{s.url}, db {s.db}", "info") and kept.notes == books.notes
+        assert str(note).startswith(f"{s.url}, db {s.db}: Odoo 18.0, company ")
         s.pay(next(mid for mid, mv in s.store.tables["account.move"].items()
                    if mv["move_type"] == "out_invoice" and mv["state"] == "posted" and mv["payment_state"] == "not_paid"
                    and mv["company_id"] == 1), "10.00", TODAY)

@@ -21,7 +21,7 @@ from connectors.quickbooks import (
     read_export,
     read_source,
 )
-from receivables.errors import InputError
+from receivables.errors import InputError, Issue
 from receivables.records import ALLOCATIONS, ISSUED_HISTORY, OPEN_ITEMS, PAYMENT_DATES, PAYMENTS
 
 
@@ -50,7 +50,8 @@ def test_invoice_list_by_date_flat(tmp_path):
     assert summary(books) == [("Anna", "invoice", "1", Decimal("1000.00"), Decimal("0.00"), None),
                               ("Bravo:Site 9", "invoice", "2", Decimal("250.00"), Decimal("250.00"), None)]
     assert {ISSUED_HISTORY, OPEN_ITEMS} <= books.knows and PAYMENT_DATES not in books.knows
-    assert any("does not say when" in n for n in books.notes)
+    assert any("does not say when" in n.message and n.severity == "info" for n in books.notes)
+    assert {n.source for n in books.notes} == {"Acme_Invoice List by Date.csv"}
 
 
 def test_customer_balance_detail_beta(tmp_path):
@@ -83,8 +84,9 @@ def test_transaction_list_by_customer_derives_open_balances_oldest_first(tmp_pat
                               ("Anna", "invoice", "1", Decimal("100.00"), Decimal("0.00"), date(2025, 3, 1)),
                               ("Anna", "invoice", "2", Decimal("200.00"), Decimal("120.00"), None)]
     assert books.period == (date(2024, 1, 1), date(2025, 12, 31))
-    assert any("oldest open invoice first" in n for n in books.notes)
-    assert any("Estimate (1)" in n for n in books.notes)
+    assert any("oldest open invoice first" in n.message and n.severity == "warning" for n in books.notes)
+    skipped = next(n for n in books.notes if "Estimate (1)" in n.message)
+    assert (skipped.source, skipped.column, skipped.severity) == ("tl.csv", "Transaction type", "warning")
 
 
 def test_invoices_and_received_payments_links_payments(tmp_path):
@@ -107,7 +109,7 @@ def test_invoices_and_received_payments_links_payments(tmp_path):
     assert {PAYMENTS, PAYMENT_DATES, ALLOCATIONS} <= books.knows
 
 
-IIF_TEXT = "\r\n".join([
+IIF_LINES = [
     "!HDR\tPROD\tVER\tREL\tIIFVER\tDATE\tTIME\tACCNTNT\tACCNTNTSPLITTIME",
     "HDR\tQuickBooks Pro\tVersion 28.0\tRelease R5P\t1\t2026-10-31\t1761900000\tN\t0",
     "!TRNS\tTRNSID\tTRNSTYPE\tDATE\tACCNT\tNAME\tCLASS\tAMOUNT\tDOCNUM\tMEMO\tCLEAR\tTOPRINT\tTERMS\tDUEDATE",
@@ -126,7 +128,8 @@ IIF_TEXT = "\r\n".join([
     "ENDTRNS",
     "TRNS\t\tCREDIT MEMO\t8/25/98\tAccounts Receivable\tCustomer\t\t-20\t3\t\tN\tN\t\t",
     "SPL\t\tCREDIT MEMO\t8/25/98\tSales\t\t\t20\t\t\tN\t\t\t",
-    "ENDTRNS", ""])
+    "ENDTRNS", ""]
+IIF_TEXT = "\r\n".join(IIF_LINES)
 
 
 def test_iif_transactions_and_derived_open_balance(tmp_path):
@@ -141,7 +144,7 @@ def test_iif_transactions_and_derived_open_balance(tmp_path):
     assert due == {"1": date(1998, 8, 17), "2": date(1998, 9, 15), "3": date(1998, 8, 25)}
     assert books.report_date == date(2026, 10, 31) and books.period == (date(1998, 7, 18), date(1998, 8, 25))
     assert [(p.amount, p.date) for p in books.payments] == [(Decimal(250), date(1998, 8, 20))]
-    assert any("does not record which payment" in n for n in books.notes)
+    assert any("does not record which payment" in str(n) for n in books.notes)
     unbalanced = IIF_TEXT.replace("SPL\t\tINVOICE\t08/01/1998\tSales\t\t\t-100.00", "SPL\t\tINVOICE\t08/01/1998\t"
                                                                                    "Sales\t\t\t-100.01")
     with pytest.raises(InputError) as err:
@@ -175,9 +178,41 @@ def test_folder_merge_newest_of_each_kind(tmp_path):
     assert got == {"1": (Decimal("1000.00"), Decimal("600.00"), date(2026, 10, 1)),
                    "2": (Decimal("400.00"), Decimal("0.00"), date(2026, 10, 15)),   # not listed: settled by then
                    "3": (Decimal("70.00"), Decimal("70.00"), date(2026, 11, 19))}   # issued after the report
-    assert any("open old.csv" in n for n in books.notes)
+    assert any("open old.csv" in str(n) for n in books.notes)
     assert read_source(new).report_date == date(2026, 10, 12)
     empty = tmp_path / "empty"
     empty.mkdir()
     with pytest.raises(InputError, match="no QuickBooks exports"):
         read_source(empty)
+
+
+def test_folder_notes_are_issues_naming_each_file(tmp_path):
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    write(folder, "list.csv", [
+        ["Invoice List by Date"], ["Acme Co"], ["January 1-October 31, 2026"], [],
+        ["Date", "Transaction type", "Num", "Name", "Memo", "Due date", "Amount", "Open balance"],
+        ["09/01/2026", "Invoice", "1", "Anna", "", "10/01/2026", "1,000.00", "0.00"],
+        ["09/15/2026", "Invoice", "2", "Anna", "", "10/15/2026", "400.00", "400.00"],
+        ["09/16/2026", "Estimate", "E1", "Anna", "", "", "5.00", "5.00"],
+        ["TOTAL", "", "", "", "", "", "$1,405.00", "$405.00"]])
+    for name, as_of in (("open old.csv", "Sep 30, 2026"), ("open new.csv", "Oct 12, 2026")):
+        write(folder, name, [["Open Invoices Report"], ["Acme Co"], [f"As of {as_of}"], [],
+                             ["", "Date", "Transaction type", "Num", "Term", "Due date", "Open balance"],
+                             ["Anna"], ["", "09/01/2026", "Invoice", "1", "", "10/01/2026", "600.00"],
+                             ["Total for Anna", "", "", "", "", "", "600.00"], ["TOTAL", "", "", "", "", "", "600.00"]])
+    books = read_source(folder)
+    assert all(isinstance(n, Issue) for n in books.notes)
+    assert {n.source for n in books.notes} == {"exports", "open new.csv", "list.csv"}
+    for name in ("open new.csv", "list.csv"):          # each file's notes as reading the file alone gives them
+        own = read_export(folder / name).notes
+        assert own and all(n.source == name for n in own)
+        assert [n for n in books.notes if n.source == name] == list(own)
+    by_text = {str(n): n for n in books.notes}
+    assert by_text["exports: open items from open new.csv"].severity == "info"
+    assert by_text["exports: older exports of the same report ignored: open old.csv"].severity == "warning"
+    assert by_text["open new.csv: dates could be read either way (no day above 12); read as MM/DD/YYYY"].severity \
+        == "warning"
+    assert by_text["list.csv: the report does not say when settled invoices were paid"].severity == "info"
+    skipped = by_text["list.csv, column 'Transaction type': rows of other transaction types skipped: Estimate (1)"]
+    assert (skipped.row, skipped.severity) == (None, "warning")

@@ -133,7 +133,10 @@ def test_three_layouts_give_the_same_open_items(tmp_path):
     totals = {i.number: i.total for i in results[0].items}
     assert totals["1001"] == Decimal("1500.00")                         # aging detail prints the amount
     assert "total_unknown" in next(i for i in results[1].items if i.number == "1001").flags
-    assert any("'Aging' column is ignored" in n for n in results[2].notes)
+    ignored = [n for n in results[2].notes if n.column == "Aging"]
+    assert [(n.source, n.severity) for n in ignored] == [(qbd.name, "info")]
+    assert str(ignored[0]) == (f"{qbd.name}, column 'Aging': the exported column is ignored: aging is recomputed "
+                               "from due dates")
 
 
 @pytest.mark.parametrize("title,order", [
@@ -188,7 +191,7 @@ def test_qbd_aging_detail_xlsx_spacer_columns_serials_and_instructions_tab(tmp_p
         lines = [b for b in BOOKS if b[7] == section]
         ws[f"A{r}"] = label
         r += 1
-        for cust, typ, num, d, due, amount, opened, _ in lines:
+        for cust, typ, num, d, due, _amount, opened, _ in lines:
             for col, value in zip("DFHLPTV", (typ, serial(d), num, cust, serial(due), 7, float(dec(opened)))):
                 ws[f"{col}{r}"] = value
             r += 1
@@ -266,7 +269,34 @@ def test_multicurrency_columns(tmp_path):
         "EUR", Decimal("1000.00"), Decimal("400.00"), Decimal("432.00"))
     assert (usd_item.currency, usd_item.open_amount) == ("USD", Decimal("5.00"))
     assert books.rates == {"EUR": Decimal("1.08")}
-    assert any("ambiguous" in n or "either way" in n for n in books.notes)
+    assert any("either way" in n.message and n.source == "mc.csv" and n.severity == "warning" for n in books.notes)
+
+
+def test_a_foreign_column_printed_like_the_home_one_reads_the_same(tmp_path):
+    """A foreign open balance beside the open balance, equal on home-currency rows: the cells that differ are read on
+    their own, and a bad one among them is named by its row and column."""
+    def rows(bad_at=None):
+        out = [["Open Invoices Report"], ["Acme Co"], ["As of October 31, 2026"], [],
+               ["", "Date", "Transaction type", "Num", "Term", "Due date", "Open balance", "Currency", "Exchange rate",
+                "Foreign open balance"], ["Anna"]]
+        total = Decimal(0)
+        for k in range(1, 121):
+            home = Decimal(k * 37) + Decimal("0.25")
+            total += home
+            cur, rate, foreign = ("EUR", "1.25", home / Decimal("1.25")) if k % 10 == 0 else ("USD", "1", home)
+            foreign = "12..5" if k == bad_at else f"{foreign:,.2f}"
+            out.append(["", "10/01/2026", "Invoice", str(k), "", "10/31/2026", f"{home:,.2f}", cur, rate, foreign])
+        out += [["Total for Anna", "", "", "", "", "", f"{total:,.2f}"], ["TOTAL", "", "", "", "", "", f"{total:,.2f}"]]
+        return out
+    books = read_export(write(tmp_path, "fx.csv", to_csv(rows())))
+    got = {int(i.number): (i.currency, i.open_amount, i.open_amount_company) for i in books.items}
+    assert len(got) == 120
+    for k, (cur, open_, company) in got.items():
+        home = Decimal(k * 37) + Decimal("0.25")
+        assert company == home and (cur, open_) == (("EUR", home / Decimal("1.25")) if k % 10 == 0 else ("USD", home))
+    with pytest.raises(InputError) as err:
+        read_export(write(tmp_path, "bad.csv", to_csv(rows(bad_at=30))))
+    assert (err.value.row, err.value.column) == (7 + 29, "Foreign open balance") and "'12..5'" in str(err.value)
 
 
 def test_day_first_file_and_decorated_amounts(tmp_path):
@@ -279,7 +309,8 @@ def test_day_first_file_and_decorated_amounts(tmp_path):
     assert [(i.issued, i.due, i.open_amount, i.currency) for i in books.items] == [
         (date(2026, 7, 15), date(2026, 8, 14), Decimal("1000.00"), "KES"),
         (date(2026, 8, 3), date(2026, 8, 3), Decimal("-250.00"), "KES")]
-    assert any("DD/MM" in n for n in books.notes)
+    order = next(n for n in books.notes if "DD/MM" in n.message)
+    assert (str(order), order.severity) == ("ke.csv: dates read as DD/MM/YYYY (a day above 12 comes first)", "info")
 
 
 def test_subtotal_disagreement_names_the_rows(tmp_path):

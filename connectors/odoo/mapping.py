@@ -1,7 +1,8 @@
 """Odoo rows (as JSON-RPC returns them) to ardesk records.
 
 Pure functions: no network. Amounts arrive as JSON numbers; each is turned into an exact ``Decimal`` through its
-shortest text form and checked against the currency's precision, so no binary float reaches a record.
+shortest text form by :func:`receivables.money.money` and checked against the currency's precision, so no binary
+float reaches a record.
 """
 from __future__ import annotations
 
@@ -37,19 +38,28 @@ def amount(value, currency: str | None, where: str) -> Decimal:
     is then held to the currency's precision. A value finer than that (beyond float noise) is refused.
     """
     quantum, tolerance = _exponent(currency)
-    if value is False or value is None:
-        return Decimal(0).quantize(quantum)
-    kind = type(value)
-    if kind is float:
-        exact = money(repr(value))
-    elif kind is int or kind is str:
-        exact = money(value)
-    else:
-        raise RemoteError(f"Odoo sent {value!r} where an amount was expected", source=where)
+    if value is False or value is None:         # an unset amount field
+        value = 0
+    try:
+        exact = wire_money(value)
+    except (TypeError, ValueError):
+        raise RemoteError(f"Odoo sent {value!r} where an amount was expected", source=where) from None
     rounded = exact.quantize(quantum, rounding=ROUND_HALF_UP)
     if rounded != exact and abs(exact - rounded) >= tolerance:
         raise RemoteError(f"Odoo sent {value!r}, finer than {currency or 'the currency'} allows", source=where)
     return rounded
+
+
+def wire_money(value) -> Decimal:
+    """An exact amount from a JSON value: a number (a float through its shortest text, the decimal Odoo sent) or a
+    decimal string, made by :func:`~receivables.money.money`. Raises ``TypeError``/``ValueError`` for anything
+    else (``True``, a list, ``"NaN"``...)."""
+    kind = type(value)
+    if kind is float:
+        return money(repr(value))
+    if kind is int or kind is str:
+        return money(value)
+    raise TypeError(f"not an amount: {value!r}")
 
 
 def day(value, where: str) -> date | None:
@@ -143,12 +153,16 @@ def allocation(row: dict, company_currency: str | None) -> Allocation:
     if when is None:
         raise RemoteError("partial reconciliation without max_date", source=where)
     debit_cur = row.get("debit_amount_currency")
+    try:
+        amount_currency = wire_money(debit_cur)
+    except TypeError:                           # unset (False): the amount in the debit item's currency is unknown
+        amount_currency = None
+    except ValueError:
+        raise RemoteError(f"Odoo sent {debit_cur!r} where an amount was expected", source=where) from None
     return Allocation(debit_item_id=line_ref(m2o_id(row["debit_move_id"])),
                       credit_item_id=line_ref(m2o_id(row["credit_move_id"])),
                       amount=amount(row.get("amount"), company_currency, where), date=when,
-                      amount_currency=(money(repr(debit_cur)) if isinstance(debit_cur, float)
-                                       else (money(debit_cur) if isinstance(debit_cur, (int, str))
-                                             and not isinstance(debit_cur, bool) else None)))
+                      amount_currency=amount_currency)
 
 
 _DAYS = re.compile(r"(\d+)\s*(?:days?|jours?|tage?|d\b)", re.IGNORECASE)

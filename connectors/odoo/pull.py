@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from receivables.config import OdooConfig
-from receivables.errors import ConfigError, RemoteError
+from receivables.errors import ConfigError, Issue, RemoteError
 from receivables.records import (
     ALLOCATIONS,
     DUE_DATES,
@@ -274,14 +274,21 @@ def assemble(p: Puller, items: dict[int, Invoice], payments: dict[int, Payment],
         name = customers[it.customer_id].name if it.customer_id in customers else it.customer_name
         out_items.append(it if it.customer_name == name else replace(it, customer_name=name))
     used = {it.customer_id for it in out_items} | {pm.customer_id for pm in payments.values()}
-    note = (f"Odoo {p.client.version}, company {p.company_name or p.company_id}: open receivable items, and "
-            f"items dated or settled since {p.cutoff.isoformat()} with what settled them")
+    note = Issue(note_source(p.config), f"Odoo {p.client.version}, company {p.company_name or p.company_id}: open "
+                 f"receivable items, and items dated or settled since {p.cutoff.isoformat()} with what settled them",
+                 severity="info")
     return Books(source=f"odoo:{p.config.db}", company_currency=p.currency or "", report_date=p.today,
                  customers=tuple(customers[c] for c in sorted(used, key=int) if c in customers),
                  items=tuple(out_items), payments=tuple(payments[k] for k in sorted(payments)),
                  allocations=tuple(allocations), knows=KNOWS,
                  notes=(note,),
                  period=(p.cutoff, p.today), kinds=("odoo",))
+
+
+def note_source(config: OdooConfig) -> str:
+    """What a note about a pull names as its source: the server and database (``https://erp.example.com, db
+    production``)."""
+    return f"{config.url}, db {config.db}"
 
 
 def read_customers(p: Puller, ids: set[str], fields: list[str]) -> tuple[dict[str, Customer], str]:

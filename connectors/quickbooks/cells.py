@@ -9,23 +9,26 @@ import re
 from datetime import date, timedelta
 from decimal import Decimal
 
+from receivables.money import money
+
 MDY, DMY = "MM/DD", "DD/MM"
 
 _MONTHS = {m: i for i, m in enumerate(
     ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], start=1)}
 _EXCEL_EPOCH = date(1899, 12, 30)
-_MAX_AMOUNT = Decimal("1e15")
+_ZERO = money(0)
 
 
 def parse_amount(text: str) -> Decimal | None:
     """The signed ``Decimal`` in an exported amount cell, or ``None`` when it is not an amount.
 
     Accepts thousands separators, a currency symbol or prefix (``$``, ``Ksh``, ``-Ksh``, ``-$``), a leading or
-    trailing minus and parentheses. A blank cell is ``Decimal(0)``.
+    trailing minus and parentheses. A blank cell is zero. The decorations are taken off here; the plain decimal
+    left is made by :func:`receivables.money.money`.
     """
     s = text.strip()
     if not s:
-        return Decimal(0)
+        return _ZERO
     # The common case: a plain decimal, perhaps negative, perhaps with thousands separators.
     if "," in s:
         if BAD_COMMA.search(s):
@@ -35,7 +38,7 @@ def parse_amount(text: str) -> Decimal | None:
         plain = s
     digits = plain[1:] if plain[0] == "-" else plain
     if digits.replace(".", "", 1).isdigit() and len(digits) < 20 and digits.isascii():
-        return Decimal(plain)
+        return money(plain)
     return _parse_decorated(s)
 
 
@@ -63,7 +66,7 @@ def _parse_decorated(s: str) -> Decimal | None:
     core = core.replace(",", "")
     if not core or core == "." or not core.isascii() or not core.replace(".", "", 1).isdigit() or len(core) > 19:
         return None
-    value = Decimal(core)
+    value = money(core)
     return -value if negative else value
 
 
@@ -182,7 +185,7 @@ def evaluate_formula(text: str, lookup, depth: int = 0) -> Decimal:
             raise FormulaError(f"unsupported formula {text!r}")
         pos = m.end()
         if m.group(1) is not None:
-            tokens.append(("num", Decimal(m.group(1))))
+            tokens.append(("num", money(m.group(1))))
         elif m.group(2) is not None:
             tokens.append(("ref", m.group(2).replace("$", "").upper()))
         elif m.group(3) is not None:

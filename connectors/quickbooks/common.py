@@ -1,4 +1,5 @@
-"""Helpers every QuickBooks report reader shares: transaction types, per-file date order, customers and ids."""
+"""Helpers every QuickBooks report reader shares: transaction types, per-file date order, customers and ids, and
+the notes (:class:`~receivables.errors.Issue` values) a reader gives about a file."""
 from __future__ import annotations
 
 import dataclasses
@@ -7,7 +8,7 @@ from datetime import date
 from decimal import Decimal
 from itertools import repeat
 
-from receivables.errors import InputError
+from receivables.errors import InputError, Issue
 from receivables.records import Customer, Invoice, ItemKind
 
 from .cells import DMY, MDY, decide_date_order, parse_date
@@ -35,19 +36,31 @@ def known_kind(type_text: str) -> ItemKind | None:
     return _TYPES.get(" ".join(type_text.lower().split()))
 
 
-class Dates:
-    """The dates of one file, parsed once per distinct text in the date order decided from the whole file."""
+def file_name(source: str) -> str:
+    """The file name of a path as readers were given it (``"C:\\exports\\a.csv"`` → ``"a.csv"``): what a
+    note (an :class:`Issue`) names as its source and a record's ``source_ref`` starts with."""
+    return source.replace("\\", "/").rsplit("/", 1)[-1]
 
-    def __init__(self, source: str, notes: list[str], *, serials: bool = False, order: str | None = None):
+
+class Dates:
+    """The dates of one file, parsed once per distinct text in the date order decided from the whole file.
+
+    How the order was decided, when it was not plain, is appended to ``notes`` as an :class:`Issue` of the file:
+    a guess (no day above 12, or only one reading within the report's period) is a warning, a decided DD/MM order
+    is info.
+    """
+
+    def __init__(self, source: str, notes: list[Issue], *, serials: bool = False, order: str | None = None):
         self.source, self.notes, self.serials = source, notes, serials
         self.order = order
         self.cache: dict[str, date] = {}
 
-    def prepare(self, texts: set[str], where, *, dated: set[str] = frozenset(), bounds=None) -> None:
+    def prepare(self, texts: set[str], where, *, dated=frozenset(), bounds=None) -> None:
         """Decide the order from ``texts`` and parse them all; ``where(text)`` gives ``(row, column)`` of a text.
 
-        When no day above 12 decides the order, the transaction dates ``dated`` must fall within ``bounds``
-        (the report's period, or up to its "As of" date): if only the DD/MM reading does, it is taken.
+        When no day above 12 decides the order, the transaction dates ``dated`` (an iterable of texts, read only
+        then) must fall within ``bounds`` (the report's period, or up to its "As of" date): if only the DD/MM
+        reading does, it is taken.
         """
         blank = {t for t in texts if not t.strip()}
         texts = set(texts) - blank
@@ -58,14 +71,14 @@ class Dates:
                 raise InputError("the file mixes MM/DD and DD/MM dates", source=self.source, row=row, column=column,
                                  hint="export the report again with one date format")
             if ambiguous and bounds and any("/" in t or "." in t for t in texts) and \
-                    not _within(dated, MDY, bounds, self.serials) and _within(dated, DMY, bounds, self.serials):
+                    _only_dmy_within(set(dated), bounds, self.serials):
                 order, ambiguous = DMY, False
-                self.notes.append("dates read as DD/MM/YYYY: read as MM/DD/YYYY some fall outside the report's "
-                                  "period")
+                self._note("dates read as DD/MM/YYYY: read as MM/DD/YYYY some fall outside the report's period",
+                           "warning")
             elif ambiguous and any("/" in t or "." in t for t in texts):
-                self.notes.append("dates could be read either way (no day above 12); read as MM/DD/YYYY")
+                self._note("dates could be read either way (no day above 12); read as MM/DD/YYYY", "warning")
             elif order == DMY:
-                self.notes.append("dates read as DD/MM/YYYY (a day above 12 comes first)")
+                self._note("dates read as DD/MM/YYYY (a day above 12 comes first)", "info")
             self.order = order
         for text in texts:
             if text not in self.cache:
@@ -78,6 +91,14 @@ class Dates:
         self.cache[""] = None
         for text in blank:
             self.cache[text] = None
+
+    def _note(self, message: str, severity: str) -> None:
+        self.notes.append(Issue(file_name(self.source), message, severity=severity))
+
+
+def _only_dmy_within(texts: set[str], bounds, serials: bool) -> bool:
+    """Whether the dates ``texts`` fall within ``bounds`` read as DD/MM but not read as MM/DD."""
+    return not _within(texts, MDY, bounds, serials) and _within(texts, DMY, bounds, serials)
 
 
 def _within(texts, order: str, bounds, serials: bool) -> bool:
@@ -139,7 +160,7 @@ class Ids:
         return f"{base}#{count + 1}"
 
 
-def date_columns(layout, body, keys: list, notes: list[str]) -> list[list]:
+def date_columns(layout, body, keys: list, notes: list[Issue]) -> list[list]:
     """The dates of the columns ``keys`` in the detail rows of ``body``, the order decided once for the file."""
     index = body.index
     texts_by = [body.cells(layout.columns[k]) for k in keys]
@@ -154,7 +175,7 @@ def date_columns(layout, body, keys: list, notes: list[str]) -> list[list]:
         bounds = layout.period
     else:
         bounds = (None, layout.report_date) if layout.report_date else None
-    dated = set(texts_by[keys.index("date")]) if "date" in keys else set()
+    dated = texts_by[keys.index("date")] if "date" in keys else ()
     dates.prepare(set().union(*texts_by), where, dated=dated, bounds=bounds)
     get = dates.cache.__getitem__
     return [list(map(get, texts)) for texts in texts_by]

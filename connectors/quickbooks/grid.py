@@ -16,6 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from receivables.errors import InputError
+from receivables.money import money
 
 from .cells import FormulaError, evaluate_formula
 
@@ -134,7 +135,10 @@ def _texts(raw: list[list], source: str) -> list[list[str]]:
         elif isinstance(cell, str) and cell.startswith("="):
             value = evaluate_formula(cell, lookup, depth)
         elif isinstance(cell, (int, float)) and not isinstance(cell, bool):
-            value = Decimal(repr(cell)) if isinstance(cell, float) else Decimal(cell)
+            try:        # a float's shortest text is the decimal the file holds
+                value = money(repr(cell) if isinstance(cell, float) else cell)
+            except ValueError:
+                raise FormulaError(f"a formula refers to {_coord(r, c)}, which is not a finite number") from None
         else:
             raise FormulaError(f"a formula refers to a cell that is not a number ({_coord(r, c)})")
         resolved[(r, c)] = value

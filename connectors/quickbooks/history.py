@@ -15,7 +15,7 @@ from collections import Counter, defaultdict
 from dataclasses import replace
 from decimal import Decimal
 
-from receivables.errors import InputError
+from receivables.errors import InputError, Issue
 from receivables.records import (
     ALLOCATIONS,
     DUE_DATES,
@@ -30,7 +30,7 @@ from receivables.records import (
     Payment,
 )
 
-from .common import Ids, customer_from, customers_for, date_columns, known_kind
+from .common import Ids, customer_from, customers_for, date_columns, file_name, known_kind
 from .kinds import (
     AMOUNT,
     CURRENCY,
@@ -56,7 +56,8 @@ def read_history(layout: Layout, company_currency: str) -> Books:
     required_columns(layout, (DATE, TYPE, AMOUNT))
     body = walk(layout, require_total=False)
     source, cols = layout.sheet.source, layout.columns
-    notes: list[str] = []
+    fname = file_name(source)
+    notes: list[Issue] = []
     keys = body.keys
     amount_j, open_j = keys.index(AMOUNT), (keys.index(OPEN) if OPEN in keys else None)
     famount_j = keys.index(FAMOUNT) if FAMOUNT in keys else None
@@ -67,7 +68,6 @@ def read_history(layout: Layout, company_currency: str) -> Books:
     issued_col, *rest = date_columns(layout, body, [DATE] + ([DUE] if due_c is not None else []), notes)
     due_col = rest[0] if rest else [None] * len(issued_col)
 
-    file_name = source.replace("\\", "/").rsplit("/", 1)[-1]
     linked = layout.kind == QBO_INVOICES_AND_PAYMENTS
     ids, items, payments, allocations = Ids(), [], [], []
     skipped: Counter = Counter()
@@ -89,7 +89,7 @@ def read_history(layout: Layout, company_currency: str) -> Books:
         amount = values[amount_j]
         if currency != company_currency and famount_j is not None:
             amount = values[famount_j]
-        ref = f"{file_name}:{index + 1}"
+        ref = f"{fname}:{index + 1}"
         if kind is ItemKind.PAYMENT:
             pay_id = ids.make("payment", number, customer, issued, abs(amount))
             payments.append(Payment(pay_id, customer, issued, abs(amount), currency, (), number, ref))
@@ -116,23 +116,25 @@ def read_history(layout: Layout, company_currency: str) -> Books:
         knows.add(DUE_DATES)
     if open_j is not None:
         knows.add(OPEN_ITEMS)
-        notes.append("open balances are as printed when the report was run")
+        notes.append(Issue(fname, "open balances are as printed when the report was run", severity="info"))
         if layout.kind in (QBO_INVOICE_LIST, QBO_INVOICES_AND_PAYMENTS):
-            notes.append("the report lists invoices (and payments) only: open credit memos and unapplied payments "
-                         "are not among its open balances; add an Open Invoices or A/R Aging Detail export for them")
+            notes.append(Issue(fname, "the report lists invoices (and payments) only: open credit memos and unapplied "
+                               "payments are not among its open balances; add an Open Invoices or A/R Aging Detail "
+                               "export for them", severity="info"))
         if linked:
             items, payments, allocations, linked_notes = link_payments(items, payments, unapplied, company_currency)
             knows |= {PAYMENT_DATES, ALLOCATIONS}
-            notes.extend(linked_notes)
+            notes.extend(Issue(fname, text, severity="warning") for text in linked_notes)
         else:
-            notes.append("the report does not say when settled invoices were paid")
+            notes.append(Issue(fname, "the report does not say when settled invoices were paid", severity="info"))
     else:
         items = derive_open(items, payments, company_currency)
         knows |= {OPEN_ITEMS, PAYMENT_DATES}
-        notes.append(FIFO_NOTE)
+        notes.append(Issue(fname, FIFO_NOTE, severity="warning"))
     if skipped:
-        notes.append("rows of other transaction types skipped: " +
-                     ", ".join(f"{name} ({count})" for name, count in sorted(skipped.items())))
+        notes.append(Issue(fname, "rows of other transaction types skipped: "
+                           + ", ".join(f"{name} ({count})" for name, count in sorted(skipped.items())),
+                           column=layout.name_of(TYPE), severity="warning"))
     return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
                  customers=customers_for(customer_ids), items=tuple(items), payments=tuple(payments),
                  allocations=tuple(allocations), knows=frozenset(knows), notes=tuple(notes), period=layout.period,

@@ -12,7 +12,7 @@ import re
 from collections import Counter
 from datetime import timedelta
 
-from receivables.errors import InputError
+from receivables.errors import InputError, Issue
 from receivables.records import (
     ISSUED_HISTORY,
     OPEN_ITEMS,
@@ -25,7 +25,7 @@ from receivables.records import (
 )
 
 from .cells import parse_amount
-from .common import Dates, Ids, customers_for
+from .common import Dates, Ids, customers_for, file_name
 from .history import FIFO_NOTE, derive_open
 
 _KINDS = {"INVOICE": ItemKind.INVOICE, "CREDIT MEMO": ItemKind.CREDIT_NOTE, "PAYMENT": ItemKind.PAYMENT}
@@ -89,7 +89,8 @@ def read_iif(text: str, source: str, company_currency: str) -> Books:
         raise InputError("an IIF file with no transactions", source=source,
                          hint="export INVOICE, PAYMENT and CREDIT MEMO transactions")
 
-    notes: list[str] = []
+    fname = file_name(source)
+    notes: list[Issue] = []
     wanted = []
     skipped: Counter = Counter()
     for row, trns, spls in transactions:
@@ -122,14 +123,13 @@ def read_iif(text: str, source: str, company_currency: str) -> Books:
     day = dates.cache
 
     ids, items, payments = Ids(), [], []
-    file_name = source.replace("\\", "/").rsplit("/", 1)[-1]
     for row, trns, kind, amount in wanted:
         issued = day.get(trns.get("DATE", ""))
         if issued is None:
             raise InputError("a transaction with no date", source=source, row=row, column="DATE")
         customer, number = trns["NAME"], trns.get("DOCNUM", "")
         customers.add(customer)
-        ref = f"{file_name}:{row}"
+        ref = f"{fname}:{row}"
         if kind is ItemKind.PAYMENT:
             pay_id = ids.make("payment", number, customer, issued, abs(amount))
             payments.append(Payment(pay_id, customer, issued, abs(amount), company_currency, (), number, ref))
@@ -151,11 +151,13 @@ def read_iif(text: str, source: str, company_currency: str) -> Books:
     report_date = day.get(hdr_date[0]) if hdr_date else None
     if report_date is None:
         report_date = period[1] if period else None
-        notes.append("the file has no export date: open balances stand at its last transaction date")
-    notes.append(FIFO_NOTE)
+        notes.append(Issue(fname, "the file has no export date: open balances stand at its last transaction date",
+                           severity="info"))
+    notes.append(Issue(fname, FIFO_NOTE, severity="warning"))
     if skipped:
-        notes.append("transactions of other types skipped: " +
-                     ", ".join(f"{name} ({count})" for name, count in sorted(skipped.items())))
+        notes.append(Issue(fname, "transactions of other types skipped: "
+                           + ", ".join(f"{name} ({count})" for name, count in sorted(skipped.items())),
+                           column="TRNSTYPE", severity="warning"))
     return Books(source=source, company_currency=company_currency, report_date=report_date,
                  customers=customers_for(customers), items=tuple(items), payments=tuple(payments),
                  knows=frozenset({ISSUED_HISTORY, PAYMENTS, OPEN_ITEMS, PAYMENT_DATES}), notes=tuple(notes),

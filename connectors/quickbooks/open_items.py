@@ -19,11 +19,11 @@ from datetime import timedelta
 from decimal import Decimal
 from itertools import repeat
 
-from receivables.errors import InputError
+from receivables.errors import InputError, Issue
 from receivables.records import DUE_DATES, OPEN_ITEMS, Books, Invoice, ItemKind
 
 from .cells import parse_amount
-from .common import Ids, customer_from, customers_for, date_columns, known_kind, make_invoices
+from .common import Ids, customer_from, customers_for, date_columns, file_name, known_kind, make_invoices
 from .kinds import (
     AGING,
     AMOUNT,
@@ -53,9 +53,9 @@ def required_columns(layout: Layout, keys) -> None:
     if missing:
         names = {DATE: "Date", TYPE: "Transaction type", OPEN: "Open balance", DUE: "Due date", NUM: "Num",
                  AMOUNT: "Amount", TOTAL: "Total", CUSTOMER: "Customer"}
-        raise InputError(f"no {names.get(missing[0], missing[0])!r} column in the header row", source=layout.sheet.source,
-                         row=layout.header_index + 1, column=names.get(missing[0], missing[0]),
-                         hint="export the report with its standard columns")
+        label = names.get(missing[0], missing[0])
+        raise InputError(f"no {label!r} column in the header row", source=layout.sheet.source,
+                         row=layout.header_index + 1, column=label, hint="export the report with its standard columns")
 
 
 def read_open_items(layout: Layout, company_currency: str) -> Books:
@@ -63,9 +63,11 @@ def read_open_items(layout: Layout, company_currency: str) -> Books:
     required_columns(layout, (DATE, TYPE, OPEN))
     body = walk(layout, require_total=True)
     source, cols = layout.sheet.source, layout.columns
-    notes: list[str] = []
+    fname = file_name(source)
+    notes: list[Issue] = []
     if AGING in cols:
-        notes.append(f"the exported {layout.name_of(AGING)!r} column is ignored: aging is recomputed from due dates")
+        notes.append(Issue(fname, "the exported column is ignored: aging is recomputed from due dates",
+                           column=layout.name_of(AGING), severity="info"))
     index, keys, values = body.index, body.keys, body.values
     n = len(index)
     date_keys = [DATE] + ([DUE] if DUE in cols else [])
@@ -94,15 +96,14 @@ def read_open_items(layout: Layout, company_currency: str) -> Books:
         maker = Ids()
         ids = [maker.make(k.value, number, c, day, o)
                for k, number, c, day, o in zip(kinds, numbers, customers, issued, opens)]
-    file_name = source.replace("\\", "/").rsplit("/", 1)[-1]
-    refs = list(map(f"{file_name}:".__add__, map(str, map((1).__add__, index))))
+    refs = list(map(f"{fname}:".__add__, map(str, map((1).__add__, index))))
     items = make_invoices(ids, numbers, customers, kinds, issued, dues, currencies, totals, opens, companies,
                           refs, repeat(flags), repeat(None), customers)
     knows = {OPEN_ITEMS}
     if DUE in cols:
         knows.add(DUE_DATES)
     if layout.report_date is None:
-        notes.append("the report prints no 'As of' date")
+        notes.append(Issue(fname, "the report prints no 'As of' date", severity="info"))
     return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
                  customers=customers_for(set(customers)), items=tuple(items), rates=rates, knows=frozenset(knows),
                  notes=tuple(notes), period=layout.period, kinds=(layout.kind,))
@@ -165,7 +166,7 @@ def read_aging_summary(layout: Layout, company_currency: str) -> Books:
     bucket_keys = body.keys[:-1]
     label_c = layout.columns.get("customer")
     items, customer_ids = [], set()
-    file_name = source.replace("\\", "/").rsplit("/", 1)[-1]
+    fname = file_name(source)
     for index, row, headings, values in body.details:
         name = (row[label_c].strip() if label_c is not None else "") or next(c.strip() for c in row if c.strip())
         parent = customer_from(headings)
@@ -185,9 +186,9 @@ def read_aging_summary(layout: Layout, company_currency: str) -> Books:
             tag = f"days_past_due:{'' if low is None else low}-{'' if high is None else high}"
             kind = ItemKind.INVOICE if amount > 0 else ItemKind.CREDIT_NOTE
             items.append(Invoice(f"summary:{customer}:{bucket.label}", "", customer, kind, issued, issued,
-                                 company_currency, amount, amount, amount, f"{file_name}:{index + 1}",
+                                 company_currency, amount, amount, amount, f"{fname}:{index + 1}",
                                  frozenset({"aging_summary", tag}), None, customer))
-    notes = (SUMMARY_NOTE,)
+    notes = (Issue(fname, SUMMARY_NOTE, severity="info"),)
     return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
                  customers=customers_for(customer_ids), items=tuple(items), knows=frozenset({OPEN_ITEMS}),
                  notes=notes, period=layout.period, kinds=(layout.kind,))

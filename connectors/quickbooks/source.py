@@ -15,6 +15,9 @@ The merge rule:
    credit, date and amount; ``paid_on`` from the allocations that settle the item in full.
 5. Open balances come from the open-item report; an item issued by its date that it does not list is settled.
    ``ALLOCATIONS`` and ``PAYMENT_DATES`` are claimed only when the history reaches the open report's date.
+
+The merged books' notes are the notes of the files used, each still naming its file, after the merge's own
+(which name the folder).
 """
 from __future__ import annotations
 
@@ -23,7 +26,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from receivables.errors import InputError
+from receivables.errors import InputError, Issue
 from receivables.records import ALLOCATIONS, DUE_DATES, OPEN_ITEMS, PAYMENT_DATES, Books, Invoice, ItemKind
 
 from .kinds import HISTORY_KINDS, OPEN_ITEM_KINDS
@@ -67,7 +70,8 @@ def _merge(folder: Path, company_currency: str, base, histories, superseded) -> 
     customers: dict[str, object] = {}
     rates: dict = {}
     knows: set = set()
-    notes: list[str] = []
+    notes: list[Issue] = []
+    here = folder.name or folder.resolve().name or str(folder)       # "." names the folder it is
     periods = []
     kinds = []
     for _, path, books in histories:
@@ -83,7 +87,7 @@ def _merge(folder: Path, company_currency: str, base, histories, superseded) -> 
             customers.setdefault(customer.id, customer)
         rates.update(books.rates)
         knows |= books.knows
-        notes.extend(f"{path.name}: {note}" for note in books.notes)
+        notes.extend(_of_file(note, path.name) for note in books.notes)
         if books.period:
             periods.append(books.period)
     report_date = max((b.report_date for _, _, b in histories if b.report_date), default=None)
@@ -98,8 +102,8 @@ def _merge(folder: Path, company_currency: str, base, histories, superseded) -> 
             customers.setdefault(customer.id, customer)
         rates.update(books.rates)
         knows |= books.knows | {OPEN_ITEMS}
-        notes[:0] = [f"{path.name}: {note}" for note in books.notes]
-        notes.insert(0, f"open items from {path.name}")
+        notes[:0] = [_of_file(note, path.name) for note in books.notes]
+        notes.insert(0, Issue(here, f"open items from {path.name}", severity="info"))
     items = [combine(records.get(item_id, []), listed.get(item_id), report_date if base else None,
                      company_currency) for item_id in dict.fromkeys([*records, *listed])]
     items = settle_dates(items, allocations.values())
@@ -107,18 +111,26 @@ def _merge(folder: Path, company_currency: str, base, histories, superseded) -> 
         knows.discard(DUE_DATES)
     if ALLOCATIONS in knows and base is not None and (history_end is None or history_end < report_date):
         knows -= {ALLOCATIONS, PAYMENT_DATES}
-        notes.append(f"the history reports end before {report_date.isoformat()}: settlements since are unknown, "
-                     "so the books are not rebuilt from allocations")
+        notes.append(Issue(here, f"the history reports end before {report_date.isoformat()}: settlements since are "
+                           "unknown, so the books are not rebuilt from allocations", severity="warning"))
     if superseded:
-        notes.append("older exports of the same report ignored: " + ", ".join(sorted(superseded)))
+        notes.append(Issue(here, "older exports of the same report ignored: " + ", ".join(sorted(superseded)),
+                           severity="warning"))
     period = (min(p[0] for p in periods), max(p[1] for p in periods)) if periods else None
     if ALLOCATIONS in knows and period:
-        notes.append(f"history covers {period[0].isoformat()} to {period[1].isoformat()}: books rebuilt for a "
-                     "date before it lack the items settled before it")
+        notes.append(Issue(here, f"history covers {period[0].isoformat()} to {period[1].isoformat()}: books rebuilt "
+                           "for a date before it lack the items settled before it", severity="info"))
     return Books(source=str(folder), company_currency=company_currency, report_date=report_date,
                  customers=tuple(sorted(customers.values(), key=lambda c: c.id)), items=tuple(items),
                  payments=tuple(payments.values()), allocations=tuple(allocations.values()), rates=rates,
                  knows=frozenset(knows), notes=tuple(notes), period=period, kinds=tuple(kinds))
+
+
+def _of_file(note: Issue | str, name: str) -> Issue:
+    """A file's note in the merged books: naming the file ``name`` (a reader's notes already do)."""
+    if isinstance(note, Issue):
+        return note if note.source else replace(note, source=name)
+    return Issue(name, str(note), severity="info")
 
 
 def combine(history: list[Invoice], current: Invoice | None, report_date: date | None,

@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from decimal import Decimal, Inexact, InvalidOperation, localcontext
-from itertools import accumulate, compress
-from operator import itemgetter
+from decimal import Decimal, Inexact, localcontext
+from itertools import accumulate, compress, count
+from operator import itemgetter, ne
 
 from receivables.errors import InputError
+from receivables.money import money
 
 from .cells import BAD_COMMA, parse_amount
 from .kinds import (
@@ -79,18 +80,41 @@ def amounts(texts: list[str]) -> tuple[list, int]:
     """``Decimal`` values of a column of amount texts, and the position of the first text that is not an amount
     (``-1`` when all are).
 
-    Plain columns (digits, one sign, thousands commas every three digits) are converted in one pass; anything else
-    (currency symbols, parentheses, blanks) goes through :func:`parse_amount` one cell at a time.
+    Plain columns (digits, one sign, thousands commas every three digits) are converted in one pass, each cell by
+    :func:`~receivables.money.money`; anything else (currency symbols, parentheses, blanks) goes through
+    :func:`parse_amount` one cell at a time.
     """
     joined = "\n".join(texts)
     if texts and not _NOT_AMOUNT_CHAR.search(joined) and not BAD_COMMA.search(joined):
         try:
-            return list(map(Decimal, joined.replace(",", "").split("\n"))), -1
-        except InvalidOperation:
+            return list(map(money, joined.replace(",", "").split("\n"))), -1
+        except ValueError:
             pass
     values = [parse_amount(t) for t in texts]
     bad = next((k for k, v in enumerate(values) if v is None), -1)
     return values, bad
+
+
+def _amounts_beside(texts: list[str], read: list[tuple]) -> tuple[list, int]:
+    """:func:`amounts` of ``texts``, taking the values of an earlier column of the same rows (``read`` holds
+    ``(texts, values)`` pairs) where a cell prints the same: a foreign open balance beside the open balance (equal on
+    every row in the home currency), an amount beside the open balance of items still fully open. Only the cells
+    that differ are converted; a cell's value depends on its text alone, so the result is what :func:`amounts`
+    gives."""
+    for earlier, values in read:
+        if len(texts) < 64 or sum(map(ne, texts[:64], earlier[:64])) > 16:
+            continue
+        differ = list(compress(count(), map(ne, texts, earlier)))
+        if len(differ) * 2 > len(texts):
+            continue
+        parsed, bad = amounts(list(map(texts.__getitem__, differ)))
+        if bad >= 0:
+            return parsed, differ[bad]
+        out = list(values)
+        for k, value in zip(differ, parsed):
+            out[k] = value
+        return out, -1
+    return amounts(texts)
 
 
 def walk(layout: Layout, *, require_total: bool) -> Body:
@@ -180,9 +204,11 @@ def walk(layout: Layout, *, require_total: bool) -> Body:
                          hint="export the whole report again; the file may still be downloading")
 
     picked = list(map(rows.__getitem__, index))
-    values, sums = [], []
+    values, sums, read = [], [], []
     for j, c in enumerate(cols):
-        parsed, bad = amounts(column(picked, None, c))
+        texts = column(picked, None, c)
+        parsed, bad = _amounts_beside(texts, read)
+        read.append((texts, parsed))
         if bad >= 0:
             i = index[bad]
             raise InputError(f"not an amount: {rows[i][c][:40]!r}", source=source, row=i + 1, column=names[j],

@@ -1,14 +1,19 @@
-"""Reading what people typed: the Notes sheet's rows and the Control sheet's input cells, from the file."""
+"""Reading what people typed: the Notes sheet's rows and the Control sheet's input cells, from the file.
+
+Numbers (promise amounts, serial dates, whole numbers) are made by :func:`receivables.money.money`: exact and
+finite, whatever the cell holds.
+"""
 
 from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from excel.layout import DATE, INT, MONEY, NAMED_CELLS, NOTES, TEXT, NamedCell, sheet
 from receivables.errors import InputError
+from receivables.money import money
 
 from .cells import col_index, serial_date, split_ref
 from .opc import NS, Package, parse, string_item
@@ -17,8 +22,8 @@ _C, _V, _IS, _F = f"{{{NS}}}c", f"{{{NS}}}v", f"{{{NS}}}is", f"{{{NS}}}f"
 
 
 def _value(pkg: Package, c) -> object:
-    """A cell's value: str for text (shared strings resolved), the number as ``Decimal`` text, bool, or
-    None."""
+    """A cell's value: str for text (shared strings resolved), a number as an exact ``Decimal`` (text when it is
+    not a finite number), bool, or None."""
     t = c.get("t", "n")
     if t == "inlineStr":
         is_ = c.find(_IS)
@@ -36,8 +41,8 @@ def _value(pkg: Package, c) -> object:
     if t == "b":
         return v.strip() in ("1", "true")
     try:
-        return Decimal(v)
-    except InvalidOperation:
+        return money(v)
+    except ValueError:
         return v
 
 
@@ -75,18 +80,18 @@ def _convert(value: object, kind: str, date1904: bool, where: dict) -> object:
         if isinstance(value, Decimal):
             return value
         try:
-            return Decimal(str(value).strip().replace(",", ""))
-        except InvalidOperation:
+            return money(str(value).replace(",", ""))
+        except ValueError:
             raise InputError(
                 f"expected an amount, found {value!r}", **where, hint="type a plain number such as 1250.00"
             ) from None
     if kind == INT:
         try:
-            number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
+            number = value if isinstance(value, Decimal) else money(str(value))
             if number != number.to_integral_value():
-                raise InvalidOperation
+                raise ValueError(f"not a whole number: {number}")
             return int(number)
-        except InvalidOperation:
+        except ValueError:
             raise InputError(
                 f"expected a whole number, found {value!r}",
                 **where,
