@@ -20,7 +20,7 @@ from .asof import open_at
 from .config import validate_edges
 from .errors import Issue, issues_of
 from .frames import NO_DAY, Frames, company_value, day_number, days, frames_of
-from .money import fmt, precision
+from .money import fmt, from_minor, precision
 from .records import DUE_DATES, OPEN_ITEMS, Books
 
 
@@ -74,16 +74,16 @@ class BucketTable:
     extra: dict[tuple[int, int], Decimal] = field(default_factory=dict)
 
     def amounts(self, g: int) -> tuple[Decimal, ...]:
-        p = -precision(self.currencies[g])
-        return tuple(Decimal(int(v)).scaleb(p) + self.extra.get((g, b), Decimal(0))
+        p = precision(self.currencies[g])
+        return tuple(from_minor(v, places=p) + self.extra.get((g, b), Decimal(0))
                      for b, v in enumerate(self.minor[g]))
 
     def totals(self, currency: str, rows: np.ndarray | None = None) -> tuple[Decimal, ...]:
         """Per bucket and overall (last) totals of ``rows`` (default: all), which must all be in ``currency``."""
         sel = self.minor if rows is None else self.minor[rows]
         chosen = set(range(len(self.currencies))) if rows is None else {int(r) for r in rows}
-        p = -precision(currency)
-        per = [Decimal(int(v)).scaleb(p) for v in sel.sum(axis=0)] if len(sel) else \
+        p = precision(currency)
+        per = [from_minor(v, places=p) for v in sel.sum(axis=0)] if len(sel) else \
             [Decimal(0)] * self.minor.shape[1]
         for (g, b), v in self.extra.items():
             if g in chosen:

@@ -16,14 +16,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
 from .errors import InputError, Issue, issues_of
 from .frames import NO_DAY, Frames, day_number, days, frames_of, sum_by
-from .money import precision
+from .money import from_minor, precision
 from .records import ALLOCATIONS, ISSUED_HISTORY, PAYMENT_DATES, Books
 
 HISTORY_HINT = ("run QuickBooks' A/R Aging Detail report as of {d}, or export "
@@ -124,8 +123,9 @@ def _with_allocations(frames: Frames, items: pd.DataFrame, d: int, warnings: lis
             rate = frames.rates.get(currency.iat[i])
             if rate:
                 approx += 1
-                scale = precision(currency.iat[i]) - precision(cc)
-                out[i] = int((Decimal(int(co[i])).scaleb(scale) / rate).to_integral_value())
+                # company minor units -> the document currency's minor units, at the rate
+                doc = from_minor(co[i], cc) / rate
+                out[i] = int(doc.scaleb(precision(currency.iat[i])).to_integral_value())
         return out
 
     debit_doc, credit_doc = document(debit_cur), document(credit_cur)

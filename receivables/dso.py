@@ -45,7 +45,6 @@ from .records import ISSUED_HISTORY, Books
 
 SALES_KINDS = ("invoice", "credit_note")
 TOTAL_COMPANY = "total_company_minor"
-TENTH = Decimal("0.1")
 
 
 # --- the formulas ------------------------------------------------------------------------------------------------

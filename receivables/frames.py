@@ -199,10 +199,10 @@ def company_value(doc_minor: int, company_minor_known: int, currency: str, compa
     ``doc_minor`` is the part (in ``currency`` minor units) the source did not convert. Returns ``None`` when that
     part is not zero, the currency is foreign and no rate is known. Not rounded: rounding happens on output.
     """
-    known = Decimal(int(company_minor_known)).scaleb(-precision(company))
+    known = from_minor(company_minor_known, company)
     if doc_minor == 0:
         return known
-    doc = Decimal(int(doc_minor)).scaleb(-precision(currency))
+    doc = from_minor(doc_minor, currency)
     if currency == company:
         return known + doc
     rate = rates.get(currency)
@@ -272,7 +272,7 @@ class CompanySums:
         """The (unrounded) company-currency sum of key ``i``; ``Decimal(0)`` for a key no row had."""
         if not self.present[i]:
             return Decimal(0)
-        v = Decimal(int(self.exact[i])).scaleb(-self.places)
+        v = from_minor(self.exact[i], places=self.places)
         for x in self.extra.get(i, ()):
             v = v + x
         return v

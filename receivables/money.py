@@ -70,9 +70,10 @@ def to_minor(amount: Decimal, currency: str | None = None) -> int:
     return int(scaled)
 
 
-def from_minor(units: int, currency: str | None = None) -> Decimal:
-    """The ``Decimal`` amount of ``units`` minor units, at the currency's precision."""
-    return Decimal(int(units)).scaleb(-precision(currency)).quantize(Decimal(1).scaleb(-precision(currency)))
+def from_minor(units: int, currency: str | None = None, *, places: int | None = None) -> Decimal:
+    """The exact ``Decimal`` amount of ``units`` minor units of ``currency`` (or of ``places`` decimal places),
+    at that precision: the one way minor units become an amount."""
+    return Decimal(int(units)).scaleb(-(precision(currency) if places is None else places))
 
 
 def fmt(amount: Decimal | None, currency: str | None = None) -> str:
