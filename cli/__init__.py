@@ -8,6 +8,7 @@ remote system failed); nothing else is caught, so a bug still shows its tracebac
 """
 from __future__ import annotations
 
+import logging
 import sys
 
 import click
@@ -77,11 +78,28 @@ def cli(ctx, config_path, ledger_path):
     `ledger` (the latest stored snapshot).
     """
     ctx.obj = {"config_path": config_path, "ledger_path": ledger_path}
+    say_on_stderr()
 
 
 for _command in (*reports.COMMANDS, *desk.COMMANDS):
     _with_global_options(_command)
     cli.add_command(_command)
+
+
+class _SayOnStderr(logging.Handler):
+    """What the desk says while it works (``logging`` under ``ardesk``: waiting for the ledger, retrying a server
+    that does not answer) as ``ardesk: ...`` lines on whatever stderr is now; the report on stdout stays clean."""
+
+    def emit(self, record: logging.LogRecord) -> None:
+        click.echo(f"ardesk: {record.getMessage()}", err=True)
+
+
+def say_on_stderr() -> None:
+    log = logging.getLogger("ardesk")
+    if not any(isinstance(h, _SayOnStderr) for h in log.handlers):
+        log.addHandler(_SayOnStderr(logging.INFO))
+        log.setLevel(logging.INFO)
+        log.propagate = False
 
 
 def main(argv: list[str] | None = None) -> None:
