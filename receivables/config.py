@@ -1,7 +1,14 @@
-"""The TOML configuration (``ardesk.toml``), loaded into frozen dataclasses.
+"""The TOML configuration (``ardesk.toml``): found, read and checked against the schema, as a frozen ``Config``.
 
-Secrets never live here: the Odoo password or API key comes from ``ARDESK_ODOO_PASSWORD``. A key that looks like
-a secret in the file is refused, so nobody commits one by accident.
+The sections, keys, types and defaults are declared once, as pydantic models, in :mod:`receivables.config_schema`
+(its docstring says why pydantic); this module reads the file, turns every problem into one line (a
+:class:`~receivables.errors.ConfigError` naming the file, the key and what was expected), and gives the rest of the
+code the attributes it reads (``config.ledger``, ``config.odoo.batch_size``, ...). Relative paths in the file are
+relative to the file.
+
+Secrets never live here: the Odoo password or API key comes from ``ARDESK_ODOO_PASSWORD``, the SMTP password from
+``ARDESK_SMTP_PASSWORD``. A key that looks like a secret anywhere in the file is refused, so nobody commits one by
+accident.
 """
 from __future__ import annotations
 
@@ -10,82 +17,116 @@ import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .config_schema import (
+    PASSWORD_ENV,
+    SMTP_PASSWORD_ENV,
+    AgingConfig,
+    CompanyConfig,
+    ConfigFile,
+    DsoConfig,
+    FilesConfig,
+    JobsConfig,
+    LedgerConfig,
+    NotesConfig,
+    OdooConfig,
+    PrivacyConfig,
+    ReminderLevel,
+    RemindersConfig,
+    SmtpConfig,
+    SourceConfig,
+    WorklistConfig,
+    check,
+    validate_edges,
+)
 from .errors import ConfigError
 
 CONFIG_NAME = "ardesk.toml"
-PASSWORD_ENV = "ARDESK_ODOO_PASSWORD"
-_SECRET_KEYS = {"password", "api_key", "apikey", "secret", "token"}
-
-
-@dataclass(frozen=True)
-class OdooConfig:
-    url: str = ""
-    db: str = ""
-    user: str = ""
-    company: str | int | None = None      # name or id; None = the user's current company
-    batch_size: int = 2000
-    timeout: float = 120.0
-    retries: int = 4
-    backoff: float = 0.5                   # seconds before the first retry; doubles each time
-    history_months: int = 24               # how far back settled items are pulled (past agings, DSO history)
-
-    def password(self) -> str:
-        value = os.environ.get(PASSWORD_ENV)
-        if not value:
-            raise ConfigError(f"no Odoo password: set the environment variable {PASSWORD_ENV} "
-                              "to the password or an API key of the Odoo user")
-        return value
-
-
-@dataclass(frozen=True)
-class AgingConfig:
-    edges: tuple[int, ...] = (30, 60, 90)
-    by: str = "due"                        # "due" or "issued"
-
-
-@dataclass(frozen=True)
-class DsoConfig:
-    period_days: int | None = None          # None = calendar days of the period; or 365/360/90
-    months: int = 12
-    cei_sales: str = "total"                # "total" or "average"
 
 
 @dataclass(frozen=True)
 class Config:
-    path: Path | None = None                # the file it came from, if any
-    default_source: str | None = None
-    ledger: Path = Path("ardesk.db")
-    workbook: Path = Path("collections.xlsm")
-    company_currency: str | None = None
-    rates: dict[str, str] = field(default_factory=dict)   # extra currency rates "EUR" = "1.08"
-    odoo: OdooConfig = OdooConfig()
-    aging: AgingConfig = AgingConfig()
-    dso: DsoConfig = DsoConfig()
-    raw: dict = field(default_factory=dict)  # the whole file, for sections later features read
+    """A checked configuration. ``sections`` is the validated file (every section, defaults filled in); the
+    attributes below are what the code reads. ``Config()`` is the defaults, with paths relative to the cwd."""
 
+    path: Path | None = None                 # the file it came from, if any
+    sections: ConfigFile = field(default_factory=ConfigFile)
+    raw: dict = field(default_factory=dict)  # the whole file as parsed
+    _base: Path | None = field(default=None, repr=False, compare=False)
 
-def _check_no_secrets(table: dict, where: str, path: Path) -> None:
-    for key, value in table.items():
-        if isinstance(value, dict):
-            _check_no_secrets(value, f"{where}.{key}" if where else key, path)
-        elif key.lower() in _SECRET_KEYS:
-            raise ConfigError(f"[{where}] {key} must not be in the file",
-                              source=str(path), hint=f"remove it and set {PASSWORD_ENV} instead")
+    def __post_init__(self) -> None:
+        # the folder relative paths in the file start from, fixed when loaded (a later chdir changes nothing)
+        if self.path is not None and self._base is None:
+            object.__setattr__(self, "_base", Path(self.path).resolve().parent)
 
+    def _relative(self, value: str) -> Path:
+        p = Path(value).expanduser()
+        return p if p.is_absolute() or self._base is None else self._base / p
 
-def _edges(value, path: Path) -> tuple[int, ...]:
-    try:
-        edges = tuple(int(v) for v in value)
-    except (TypeError, ValueError):
-        raise ConfigError(f"[aging] edges must be whole numbers of days, got {value!r}", source=str(path)) from None
-    validate_edges(edges, str(path))
-    return edges
+    @property
+    def default_source(self) -> str | None:
+        """``[source] default``: "odoo", "ledger", or a path made relative to the file; None when not set."""
+        value = self.sections.source.default
+        if not value:
+            return None
+        return value if value in ("odoo", "ledger") else str(self._relative(value))
 
+    @property
+    def ledger(self) -> Path:
+        return self._relative(self.sections.files.ledger)
 
-def validate_edges(edges: tuple[int, ...], source: str | None = None) -> None:
-    if not edges or any(e <= 0 for e in edges) or list(edges) != sorted(set(edges)):
-        raise ConfigError(f"bucket edges must be positive and increasing, got {','.join(map(str, edges))}",
-                          source=source, hint="e.g. 30,60,90")
+    @property
+    def workbook(self) -> Path:
+        return self._relative(self.sections.files.workbook)
+
+    @property
+    def company_currency(self) -> str | None:
+        return self.sections.company.currency
+
+    @property
+    def rates(self) -> dict[str, str]:
+        """Company-currency units per unit of a foreign currency, as decimal strings: ``{"EUR": "1.08"}``."""
+        return dict(self.sections.company.rates)
+
+    @property
+    def odoo(self) -> OdooConfig:
+        return self.sections.odoo
+
+    @property
+    def aging(self) -> AgingConfig:
+        return self.sections.aging
+
+    @property
+    def dso(self) -> DsoConfig:
+        return self.sections.dso
+
+    @property
+    def smtp(self) -> SmtpConfig:
+        return self.sections.smtp
+
+    @property
+    def reminders(self) -> RemindersConfig:
+        return self.sections.reminders
+
+    @property
+    def notes(self) -> NotesConfig:
+        return self.sections.notes
+
+    @property
+    def jobs(self) -> JobsConfig:
+        return self.sections.jobs
+
+    @property
+    def worklist(self) -> WorklistConfig:
+        return self.sections.worklist
+
+    @property
+    def privacy(self) -> PrivacyConfig:
+        return self.sections.privacy
+
+    @property
+    def ledger_settings(self) -> LedgerConfig:
+        """``[ledger]`` (``busy_timeout``); ``config.ledger`` is the ledger file's path (``[files] ledger``)."""
+        return self.sections.ledger
 
 
 def find_config(explicit: str | os.PathLike | None = None, near: str | os.PathLike | None = None) -> Path | None:
@@ -103,61 +144,44 @@ def find_config(explicit: str | os.PathLike | None = None, near: str | os.PathLi
 
 
 def load_config(path: str | os.PathLike | None = None) -> Config:
-    """Load ``path`` (or return the defaults when ``None``). Relative paths in the file are relative to it."""
+    """Load ``path`` (or return the defaults when ``None``). Every problem is one ``ConfigError`` line that starts
+    with the file's path."""
     if path is None:
         return Config()
     path = Path(path)
+    source = str(path)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"not valid TOML: {exc}", source=str(path)) from None
+        data = path.read_bytes()
     except OSError as exc:
-        raise ConfigError(f"cannot read: {exc.strerror}", source=str(path)) from None
-    _check_no_secrets(data, "", path)
-    base = path.resolve().parent
-
-    def rel(value: str) -> Path:
-        p = Path(value).expanduser()
-        return p if p.is_absolute() else base / p
-
-    src = data.get("source", {})
-    default = src.get("default")
-    if default and default not in ("odoo", "ledger"):
-        default = str(rel(default))
-    o = data.get("odoo", {})
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", source=source) from None
     try:
-        odoo = OdooConfig(url=str(o.get("url", "")), db=str(o.get("db", "")), user=str(o.get("user", "")),
-                          company=o.get("company"), batch_size=int(o.get("batch_size", 2000)),
-                          timeout=float(o.get("timeout", 120.0)), retries=int(o.get("retries", 4)),
-                          backoff=float(o.get("backoff", 0.5)),
-                          history_months=int(o.get("history_months", 24)))
-    except (TypeError, ValueError) as exc:
-        raise ConfigError(f"[odoo] has a bad value: {exc}", source=str(path)) from None
-    if odoo.batch_size <= 0 or odoo.history_months <= 0:
-        raise ConfigError("[odoo] batch_size and history_months must be positive", source=str(path))
-    a = data.get("aging", {})
-    by = a.get("by", "due")
-    if by not in ("due", "issued"):
-        raise ConfigError(f"[aging] by must be \"due\" or \"issued\", got {by!r}", source=str(path))
-    aging = AgingConfig(edges=_edges(a.get("edges", [30, 60, 90]), path), by=by)
-    d = data.get("dso", {})
-    cei = d.get("cei_sales", "total")
-    if cei not in ("total", "average"):
-        raise ConfigError(f"[dso] cei_sales must be \"total\" or \"average\", got {cei!r}", source=str(path))
-    period_days = d.get("period_days")
-    dso = DsoConfig(period_days=int(period_days) if period_days else None, months=int(d.get("months", 12)),
-                    cei_sales=cei)
-    files = data.get("files", {})
-    return Config(path=path, default_source=default, ledger=rel(files.get("ledger", "ardesk.db")),
-                  workbook=rel(files.get("workbook", "collections.xlsm")),
-                  company_currency=data.get("company", {}).get("currency"),
-                  rates={k: str(v) for k, v in data.get("company", {}).get("rates", {}).items()},
-                  odoo=odoo, aging=aging, dso=dso, raw=data)
+        text = data.decode("utf-8-sig")        # a byte-order mark (Windows Notepad) is not an error
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ConfigError(f"the file is not UTF-8 text: byte 0x{data[exc.start]:02x} on line {line}",
+                          source=source, hint="save it as UTF-8") from None
+    try:
+        document = tomllib.loads(text)
+        sections = check(document, source)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError("not valid TOML: " + " ".join(str(exc).split()), source=source) from None
+    except RecursionError:
+        raise ConfigError("not valid TOML: arrays or tables nested too deeply", source=source) from None
+    return Config(path=path, sections=sections, raw=document)
+
+
+__all__ = [
+    "CONFIG_NAME", "PASSWORD_ENV", "SAMPLE_CONFIG", "SMTP_PASSWORD_ENV", "AgingConfig", "CompanyConfig", "Config",
+    "ConfigError", "ConfigFile", "DsoConfig", "FilesConfig", "JobsConfig", "LedgerConfig", "NotesConfig",
+    "OdooConfig", "PrivacyConfig", "ReminderLevel", "RemindersConfig", "SmtpConfig", "SourceConfig",
+    "WorklistConfig", "find_config", "load_config", "validate_edges",
+]
 
 
 SAMPLE_CONFIG = """\
-# ardesk configuration. Secrets never go here: the Odoo password or API key comes from
-# the environment variable ARDESK_ODOO_PASSWORD.
+# ardesk configuration. Secrets never go here: the Odoo password or API key comes from the environment
+# variable ARDESK_ODOO_PASSWORD, the mail server's password from ARDESK_SMTP_PASSWORD.
+# Relative paths are relative to this file. A misspelt key is refused, naming the nearest valid one.
 
 [source]
 # "odoo", "ledger", or a path to a QuickBooks export or a folder of exports.
@@ -178,14 +202,59 @@ workbook = "collections.xlsm"
 # user = "collections@example.com"
 # company = "My Company"      # name or id; default: the user's current company
 # batch_size = 2000
+# timeout = 120               # seconds an RPC call may take
+# retries = 4                 # attempts when Odoo does not answer
+# backoff = 0.5               # seconds before the first retry; doubles each time
 # history_months = 24         # settled items this far back: agings at past dates and DSO history need them
 
 [aging]
-edges = [30, 60, 90]
+edges = [30, 60, 90]          # whole days, 1 to 3650, increasing
 by = "due"                    # or "issued"
 
 [dso]
 # period_days = 90            # default: calendar days of the period
-months = 12
+months = 12                   # 1 to 120
 cei_sales = "total"           # or "average" (monthly average credit sales)
+
+[smtp]
+# host = "smtp.example.com"
+# port = 587
+# user = "ar@example.com"     # leave out when the server takes mail without a login
+# starttls = true
+# from_address = "ar@example.com"
+# reply_to = "collections@example.com"
+# timeout = 30                # seconds
+
+[reminders]
+# hold = ["Beacon Studios", 42]   # customers (names or ids) who get no reminders
+# Without levels the policy is: "friendly" 5 days before due, "first" 7, "second" 21 and "final" 45 days past
+# due, all by e-mail. Levels written here replace it, in increasing order of days:
+# [[reminders.levels]]
+# name = "friendly"
+# days = -5                   # days past due; negative: before the due date
+# template = "friendly"       # default: the level's name
+# channel = "email"           # or "letter", "call"
+# min_amount = "0"            # customers owing less are not reminded at this level
+
+[notes]
+# promise_grace_days = 3      # days after a promised date before the promise counts as broken
+
+[jobs]
+# When the scheduler runs each job; a job left out is not scheduled.
+# refresh = "every day at 06:30"
+# notes_push = "every hour"
+# remind_build = "every monday at 07:00"
+# remind_send = "every monday at 09:00"
+# worklist = "every day at 07:00"
+# prune = "every sunday at 03:00"
+
+[worklist]
+# [worklist.weights]          # how much each factor counts when ranking customers; default: none
+# overdue = 2.0
+
+[privacy]
+# retention_days = 2555       # personal data older than this is pruned; default: kept
+
+[ledger]
+# busy_timeout = 30           # seconds a writer waits for another ardesk writing to the same ledger
 """

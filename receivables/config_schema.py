@@ -1,0 +1,516 @@
+"""The schema of ``ardesk.toml``: every section, key, type and default, declared once, and the one line a breach of
+it becomes.
+
+Each section is a frozen pydantic model (``extra="forbid"``: a misspelt key is refused, not ignored); the whole
+file is :class:`ConfigFile`. Scalars are strict where TOML must not be coerced: no ``"12"`` for 12, no ``true`` for
+1, no ``30.5`` for 30 days. :func:`check` refuses secrets anywhere in the document, validates it, and turns the
+first error into a :class:`~receivables.errors.ConfigError` that names the key as a TOML path (``[dso] months``,
+``[company.rates] EUR``, ``[[reminders.levels]] 2 password``), what was expected and what was found. The expected
+phrase is read from the field's declared type (an :class:`Expect` in its ``Annotated`` metadata, else its type and
+bounds), so the wording cannot drift from the schema.
+
+Why pydantic (v2): it is well kept and widely used, every error carries its exact location (a path of keys and
+indices, which becomes the TOML path a person reads) and its kind, strict mode refuses the coercions above, and
+the defaults sit beside the types in one place that the loader, ``ardesk init``'s sample, the README and the tests
+all check against. msgspec was the alternative: faster, but its errors are one prose string with a dotted path, it
+has fewer constraint types, and speed does not matter for a file read once per run.
+"""
+from __future__ import annotations
+
+import difflib
+import json
+import os
+import re
+import types
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from functools import partial
+from typing import Annotated, Any, Literal, Union, get_args, get_origin
+
+import annotated_types as at
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    ValidationError,
+    confloat,
+    conint,
+    constr,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from .errors import ConfigError
+
+PASSWORD_ENV = "ARDESK_ODOO_PASSWORD"
+SMTP_PASSWORD_ENV = "ARDESK_SMTP_PASSWORD"
+SECRET_KEYS = frozenset({"password", "api_key", "apikey", "secret", "token"})
+MAX_EDGE_DAYS = 3650
+_EXPECTED = "ardesk_expected"          # the kind of error our own validators raise; ctx["expected"] says what
+
+
+@dataclass(frozen=True)
+class Expect:
+    """``Annotated`` metadata: what a value of this type looks like, in the words of an error message."""
+
+    text: str
+
+
+def validate_edges(edges: tuple[int, ...], source: str | None = None) -> None:
+    """Bucket edges: whole days from 1 to 3650, increasing. The command line and the Control sheet's inputs call
+    this; the schema's ``[aging] edges`` uses the same rule."""
+    if not edges or any(e <= 0 for e in edges) or list(edges) != sorted(set(edges)):
+        raise ConfigError(f"bucket edges must be positive and increasing, got {','.join(map(str, edges))}",
+                          source=source, hint="e.g. 30,60,90")
+    if edges[-1] > MAX_EDGE_DAYS:
+        raise ConfigError(f"bucket edges must be {MAX_EDGE_DAYS} days or fewer, got {','.join(map(str, edges))}",
+                          source=source, hint="e.g. 30,60,90")
+
+
+def _expected(text: str) -> PydanticCustomError:
+    return PydanticCustomError(_EXPECTED, "expected {expected}", {"expected": text})
+
+
+def _decimal_text(value: Any, *, minimum: Decimal, inclusive: bool) -> str:
+    """A decimal number written as text (``"1.08"``) or as a TOML number, kept as its text."""
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise PydanticCustomError("decimal_type", "not a decimal number")
+    text = value.strip() if isinstance(value, str) else repr(value)
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise PydanticCustomError("decimal_parsing", "not a decimal number") from None
+    if not number.is_finite() or number < minimum or (number == minimum and not inclusive):
+        raise PydanticCustomError("decimal_range", "out of range")
+    return text
+
+
+def _increasing_edges(edges: tuple[int, ...]) -> tuple[int, ...]:
+    if not edges:
+        raise _expected("at least one edge, such as [30, 60, 90]")
+    if list(edges) != sorted(set(edges)):
+        raise _expected("edges in increasing order, such as [30, 60, 90]")
+    return edges
+
+
+def _levels_in_order(levels: tuple[ReminderLevel, ...]) -> tuple[ReminderLevel, ...]:
+    days = [level.days for level in levels]
+    if days != sorted(set(days)):
+        raise _expected("levels in increasing order of days, no two on the same day")
+    names = [level.name for level in levels]
+    if len(set(names)) != len(names):
+        raise _expected("levels with different names")
+    return levels
+
+
+# -- the types keys are declared with ------------------------------------------------------------------------------
+
+NonEmptyText = Annotated[constr(strict=True, min_length=1), Expect("text, not empty")]
+FilePath = Annotated[constr(strict=True, min_length=1), Expect("a file path (text)")]
+PositiveInt = conint(strict=True, gt=0)
+PositiveNumber = confloat(strict=True, gt=0, allow_inf_nan=False)
+Number = confloat(strict=True, allow_inf_nan=False)
+CurrencyCode = Annotated[constr(strict=True, pattern=r"^[A-Z]{3}$"), Expect('a currency code such as "EUR"')]
+Rate = Annotated[str, BeforeValidator(partial(_decimal_text, minimum=Decimal(0), inclusive=False)),
+                 Expect('a decimal number such as "1.08" (above zero)')]
+Amount = Annotated[str, BeforeValidator(partial(_decimal_text, minimum=Decimal(0), inclusive=True)),
+                   Expect('a decimal number such as "50.00" (zero or more)')]
+EdgeDays = Annotated[conint(strict=True, ge=1, le=MAX_EDGE_DAYS),
+                     Expect(f"a whole number of days from 1 to {MAX_EDGE_DAYS}")]
+Email = Annotated[constr(strict=True, pattern=r"^[^@\s]+@[^@\s]+$"),
+                  Expect('an e-mail address such as "ar@example.com"')]
+Schedule = Annotated[constr(strict=True, min_length=1), Expect('a schedule (text) such as "every day at 06:30"')]
+Customer = Annotated[StrictStr | StrictInt, Expect("a customer's name (text) or id (a whole number)")]
+
+
+class Section(BaseModel):
+    """A table of ``ardesk.toml``: frozen, and no key it does not declare."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SourceConfig(Section):
+    """``[source]``: what a command reads when it is given no SOURCE."""
+
+    default: Annotated[StrictStr | None, Expect('"odoo", "ledger" or the path of an export or a folder (text)')] = None
+
+
+class FilesConfig(Section):
+    """``[files]``: where the ledger and the workbook are, relative to ``ardesk.toml``."""
+
+    ledger: FilePath = "ardesk.db"
+    workbook: FilePath = "collections.xlsm"
+
+
+class CompanyConfig(Section):
+    """``[company]``: the company's currency and rates for foreign currencies the source gives no rate for."""
+
+    currency: CurrencyCode | None = None
+    rates: Annotated[dict[CurrencyCode, Rate], Expect('a table of rates such as EUR = "1.08"')] = {}
+
+
+class OdooConfig(Section):
+    """``[odoo]``: the Odoo database a pull reads. The password comes from ``ARDESK_ODOO_PASSWORD``."""
+
+    url: StrictStr = ""
+    db: StrictStr = ""
+    user: StrictStr = ""
+    company: Annotated[StrictStr | StrictInt | None, Expect("a company's name (text) or id (a whole number)")] = None
+    batch_size: PositiveInt = 2000
+    timeout: PositiveNumber = 120.0          # seconds an RPC call may take
+    retries: PositiveInt = 4
+    backoff: PositiveNumber = 0.5            # seconds before the first retry; doubles each time
+    history_months: PositiveInt = 24         # how far back settled items are pulled (past agings, DSO history)
+
+    def password(self) -> str:
+        value = os.environ.get(PASSWORD_ENV)
+        if not value:
+            raise ConfigError(f"no Odoo password: set the environment variable {PASSWORD_ENV} "
+                              "to the password or an API key of the Odoo user")
+        return value
+
+
+class AgingConfig(Section):
+    """``[aging]``: the default buckets and what an item's age counts from."""
+
+    edges: Annotated[tuple[EdgeDays, ...], AfterValidator(_increasing_edges),
+                     Expect("a list of whole days such as [30, 60, 90]")] = (30, 60, 90)
+    by: Literal["due", "issued"] = "due"
+
+
+class DsoConfig(Section):
+    """``[dso]``: the defaults of the DSO family."""
+
+    period_days: Annotated[PositiveInt | None, Expect("a positive whole number of days such as 90")] = None
+    months: conint(strict=True, ge=1, le=120) = 12
+    cei_sales: Literal["total", "average"] = "total"
+
+
+class SmtpConfig(Section):
+    """``[smtp]``: the mail server reminders are sent through. The password comes from ``ARDESK_SMTP_PASSWORD``."""
+
+    host: StrictStr = ""
+    port: conint(strict=True, ge=1, le=65535) = 587
+    user: StrictStr = ""                      # empty: the server takes mail without a login
+    starttls: StrictBool = True
+    from_address: Email | None = None
+    reply_to: Email | None = None
+    timeout: PositiveNumber = 30.0
+
+    def password(self) -> str:
+        value = os.environ.get(SMTP_PASSWORD_ENV)
+        if not value:
+            raise ConfigError(f"no SMTP password: set the environment variable {SMTP_PASSWORD_ENV} "
+                              "to the password of the mail server's user")
+        return value
+
+
+class ReminderLevel(Section):
+    """``[[reminders.levels]]``: one step of the reminder policy."""
+
+    name: NonEmptyText
+    days: Annotated[conint(strict=True, ge=-MAX_EDGE_DAYS, le=MAX_EDGE_DAYS),
+                    Expect("a whole number of days past due (negative: before the due date)")]
+    template: NonEmptyText                    # default: the level's name
+    channel: Literal["email", "letter", "call"] = "email"
+    min_amount: Amount = "0"                  # customers owing less are not reminded at this level
+
+    @model_validator(mode="before")
+    @classmethod
+    def _template_defaults_to_name(cls, data: Any) -> Any:
+        if isinstance(data, dict) and "template" not in data and "name" in data:
+            return {**data, "template": data["name"]}
+        return data
+
+
+DEFAULT_REMINDER_LEVELS = (
+    ReminderLevel(name="friendly", days=-5),
+    ReminderLevel(name="first", days=7),
+    ReminderLevel(name="second", days=21),
+    ReminderLevel(name="final", days=45),
+)
+
+
+class RemindersConfig(Section):
+    """``[reminders]``: who is never reminded and the policy's levels (default: friendly 5 days before due, then
+    first, second and final 7, 21 and 45 days past due, all by e-mail)."""
+
+    hold: Annotated[tuple[Customer, ...], Expect("a list of customers' names or ids")] = ()
+    levels: Annotated[tuple[ReminderLevel, ...], AfterValidator(_levels_in_order),
+                      Expect("an array of tables [[reminders.levels]]")] = DEFAULT_REMINDER_LEVELS
+
+
+class NotesConfig(Section):
+    """``[notes]``: collection notes and promises to pay."""
+
+    promise_grace_days: conint(strict=True, ge=0) = 3   # days after a promised date before it counts as broken
+
+
+class JobsConfig(Section):
+    """``[jobs]``: when the scheduler runs each job; a job left out is not scheduled."""
+
+    refresh: Schedule | None = None
+    notes_push: Schedule | None = None
+    remind_build: Schedule | None = None
+    remind_send: Schedule | None = None
+    worklist: Schedule | None = None
+    prune: Schedule | None = None
+
+
+class WorklistConfig(Section):
+    """``[worklist]``: how the collector's worklist ranks customers."""
+
+    weights: Annotated[dict[StrictStr, Number], Expect("a table of weights such as overdue = 2.0")] = {}
+
+
+class PrivacyConfig(Section):
+    """``[privacy]``: how long personal data is kept."""
+
+    retention_days: PositiveInt | None = None   # None: kept until deleted by hand
+
+
+class LedgerConfig(Section):
+    """``[ledger]``: the ledger file's behaviour (its path is ``[files] ledger``)."""
+
+    busy_timeout: Annotated[confloat(strict=True, ge=0, allow_inf_nan=False),
+                            Expect("a number of seconds, 0 or more")] = 30.0
+
+
+class ConfigFile(Section):
+    """The whole of ``ardesk.toml``: one field per section, in the order the sample file shows them."""
+
+    source: SourceConfig = SourceConfig()
+    files: FilesConfig = FilesConfig()
+    company: CompanyConfig = CompanyConfig()
+    odoo: OdooConfig = OdooConfig()
+    aging: AgingConfig = AgingConfig()
+    dso: DsoConfig = DsoConfig()
+    smtp: SmtpConfig = SmtpConfig()
+    reminders: RemindersConfig = RemindersConfig()
+    notes: NotesConfig = NotesConfig()
+    jobs: JobsConfig = JobsConfig()
+    worklist: WorklistConfig = WorklistConfig()
+    privacy: PrivacyConfig = PrivacyConfig()
+    ledger: LedgerConfig = LedgerConfig()
+
+
+# -- a breach of the schema as one line ----------------------------------------------------------------------------
+
+def check(data: dict, source: str) -> ConfigFile:
+    """``data`` (a parsed TOML document) validated against the schema, or the one-line ``ConfigError`` of its first
+    problem: a secret anywhere first, then the first error pydantic reports."""
+    _refuse_secrets(data, data, [], source)
+    try:
+        return ConfigFile.model_validate(data)
+    except ValidationError as exc:
+        raise _one_line(exc.errors(include_url=False)[0], data, source) from None
+
+
+def _refuse_secrets(root: dict, node: Any, steps: list, source: str) -> None:
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key.lower().replace("-", "_") in SECRET_KEYS:
+                env = SMTP_PASSWORD_ENV if steps[:1] == ["smtp"] else PASSWORD_ENV
+                raise ConfigError(f"{_toml_path(root, [*steps, key])} must not be in the file: secrets never go in "
+                                  "it", source=source, hint=f"remove it and set {env} instead")
+            _refuse_secrets(root, value, [*steps, key], source)
+    elif isinstance(node, list):
+        for i, value in enumerate(node):
+            _refuse_secrets(root, value, [*steps, i], source)
+
+
+def _one_line(error: dict, data: dict, source: str) -> ConfigError:
+    steps, declared, parent = _walk(error["loc"])
+    where = _toml_path(data, steps)
+    kind, value = error["type"], error.get("input")
+    if kind == "extra_forbidden":
+        return _unknown(data, steps, parent, value, source)
+    if kind == "missing":
+        return ConfigError(f"{where} is missing: it must be {_describe(declared)}", source=source)
+    expected = error["ctx"]["expected"] if kind == _EXPECTED else _describe(declared)
+    hint = None
+    if isinstance(value, str) and _numeric(declared) and _looks_numeric(value):
+        hint = "write numbers without quotes"
+    elif len(steps) == 1 and not isinstance(value, dict):
+        hint = f"write its keys under the header [{steps[0]}]"
+    return ConfigError(f"{where}: expected {expected}, found {_found(value)}", source=source, hint=hint)
+
+
+def _unknown(data: dict, steps: list, parent: Any, value: Any, source: str) -> ConfigError:
+    key = steps[-1]
+    base, _ = _unwrap(parent)
+    known = list(base.model_fields) if _is_model(base) else []
+    close = difflib.get_close_matches(key, known, n=1) or difflib.get_close_matches(key.lower(), known, n=1)
+    noun = "section" if len(steps) == 1 else "table" if isinstance(value, dict) else "key"
+    hint = f"did you mean {close[0]}?" if close else f"known {'sections' if len(steps) == 1 else 'keys'}: " + (
+        ", ".join(known))
+    if isinstance(value, dict) and not any(isinstance(s, int) for s in steps):
+        return ConfigError(f"[{'.'.join(map(_bare, steps))}] is not a known {noun}", source=source, hint=hint)
+    return ConfigError(f"{_toml_path(data, steps)} is not a known {noun}", source=source, hint=hint)
+
+
+def _walk(loc: tuple) -> tuple[list, Any, Any]:
+    """The TOML steps (keys and indices) of pydantic's ``loc``, the declared type there and the type it sits in."""
+    steps: list = []
+    declared: Any = ConfigFile
+    parent: Any = None
+    key_type: Any = None
+    for part in loc:
+        base, _ = _unwrap(declared)
+        if part == "[key]":                     # the error is about a table's key, not its value
+            declared = key_type
+            continue
+        if _is_union(base) and isinstance(part, str):
+            continue                            # pydantic names the member of a union it tried: not a TOML step
+        steps.append(part)
+        parent, declared = declared, _child(base, part)
+        if get_origin(base) is dict:
+            key_type = get_args(base)[0]
+    return steps, declared, parent
+
+
+def _child(base: Any, part: Any) -> Any:
+    if _is_model(base):
+        field = base.model_fields.get(part)
+        return Annotated[(field.annotation, *field.metadata)] if field and field.metadata else (
+            field.annotation if field else None)
+    if get_origin(base) is dict:
+        return get_args(base)[1]
+    if get_origin(base) in (tuple, list):
+        return get_args(base)[0]
+    return None
+
+
+def _unwrap(declared: Any) -> tuple[Any, list]:
+    """``Annotated[T, m1, m2]`` → ``(T, [m1, m2])``, nested ``Annotated`` and grouped metadata flattened."""
+    metadata: list = []
+    while get_origin(declared) is Annotated:
+        declared, *more = get_args(declared)
+        for m in more:
+            metadata.extend(m if isinstance(m, at.GroupedMetadata) else [m])
+    return declared, metadata
+
+
+def _is_model(base: Any) -> bool:
+    return isinstance(base, type) and issubclass(base, BaseModel)
+
+
+def _is_union(base: Any) -> bool:
+    return get_origin(base) in (Union, types.UnionType)
+
+
+def _describe(declared: Any) -> str:
+    """What a value of the declared type looks like: "a whole number from 1 to 120", "a table", "one of due, issued"."""
+    base, metadata = _unwrap(declared)
+    for m in metadata:
+        if isinstance(m, Expect):
+            return m.text
+    if _is_union(base):
+        members = [a for a in get_args(base) if a is not type(None)]
+        return " or ".join(_describe(m) for m in members)
+    if get_origin(base) is Literal:
+        return "one of " + ", ".join(map(str, get_args(base)))
+    if _is_model(base) or base is dict or get_origin(base) is dict:
+        return "a table"
+    if get_origin(base) in (tuple, list):
+        return "an array of tables" if _is_model(_unwrap(get_args(base)[0])[0]) else "a list"
+    if base is bool:
+        return "true or false"
+    if base in (int, float):
+        return _bounded("a whole number" if base is int else "a number", metadata)
+    if base is str:
+        return "text"
+    return "a valid value"
+
+
+def _bounded(noun: str, metadata: list) -> str:
+    bound = {k: getattr(m, k) for m in metadata for k in ("gt", "ge", "lt", "le") if getattr(m, k, None) is not None}
+    low, high = bound.get("ge"), bound.get("le")
+    if bound.get("gt") == 0 and high is None:
+        return noun.replace("a ", "a positive ", 1)
+    if low is not None and high is not None:
+        return f"{noun} from {low} to {high}"
+    if low is not None:
+        return f"{noun}, {low} or more"
+    if high is not None:
+        return f"{noun}, {high} or less"
+    return noun
+
+
+def _numeric(declared: Any) -> bool:
+    base, _ = _unwrap(declared)
+    if _is_union(base):
+        return any(_numeric(a) for a in get_args(base))
+    return base in (int, float)
+
+
+def _looks_numeric(text: str) -> bool:
+    return re.fullmatch(r"\s*[-+]?\d[\d_]*(\.\d+)?\s*", text) is not None
+
+
+def _toml_path(root: Any, steps: list) -> str:
+    """``steps`` as a person finds them in the file: ``[dso] months``, ``[company.rates] EUR``, ``odoo`` (a top-level
+    key), ``[[reminders.levels]] 2 password`` (the second ``[[reminders.levels]]``), ``[aging] edges, item 1``."""
+    header: list[str] = []
+    index: int | None = None
+    key: str | None = None
+    node = root
+    i = 0
+    while i < len(steps):
+        step = steps[i]
+        if i == len(steps) - 1:
+            key = _bare(step) if isinstance(step, str) else f"item {step + 1}"
+            break
+        child = _get(node, step)
+        if isinstance(child, dict):
+            header.append(_bare(step))
+            index, node, i = None, child, i + 1
+            continue
+        nxt = steps[i + 1]
+        if isinstance(child, list) and isinstance(nxt, int) and isinstance(_get(child, nxt), dict) and (
+                i + 2 < len(steps)):                # a key inside the n-th table of an array of tables
+            header.append(_bare(step))
+            index, node, i = nxt + 1, child[nxt], i + 2
+            continue
+        key = _bare(step) + "".join(f", item {s + 1}" if isinstance(s, int) else f".{_bare(s)}" for s in steps[i + 1:])
+        break
+    if index is not None:
+        head = f"[[{'.'.join(header)}]] {index}"
+    else:
+        head = f"[{'.'.join(header)}]" if header else ""
+    return " ".join(p for p in (head, key) if p)
+
+
+def _get(node: Any, step: Any) -> Any:
+    if isinstance(node, dict):
+        return node.get(step)
+    if isinstance(node, list) and isinstance(step, int) and 0 <= step < len(node):
+        return node[step]
+    return None
+
+
+def _bare(key: Any) -> str:
+    key = str(key)
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
+
+def _found(value: Any, *, inner: bool = False) -> str:
+    """A value as the file spells it, short and on one line."""
+    if isinstance(value, dict):
+        return "{…}" if inner else "a table"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, str):
+        text = json.dumps(value, ensure_ascii=False)
+    elif isinstance(value, (list, tuple)):
+        text = "[" + ", ".join(_found(v, inner=True) for v in value) + "]"
+    elif isinstance(value, (date, datetime, time)):
+        text = value.isoformat()
+    else:
+        text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "…"
