@@ -17,10 +17,14 @@ class PullResult:
     books: Books
     snapshot_id: int | None
     ledger: Path
+    unchanged: bool = False        # the source equals its latest snapshot: nothing new was stored
 
     @property
     def message(self) -> str:
         b = self.books
+        if self.unchanged:
+            return (f"unchanged since snapshot {self.snapshot_id} in {self.ledger}: nothing new stored"
+                    + (f"; books as of {b.report_date}" if b.report_date else ""))
         return (f"stored snapshot {self.snapshot_id} in {self.ledger}: {len(b.customers)} customers, "
                 f"{len(b.items)} items ({len(b.open_items())} open), {len(b.payments)} payments"
                 + (f", books as of {b.report_date}" if b.report_date else ""))
@@ -31,4 +35,4 @@ def pull(source: str | None, settings: Settings, *, today: date,
     """Read ``source`` (default: the configuration's) and store it as a snapshot."""
     opened = open_books(source, settings.config, today=today, ledger_path=settings.ledger, store=True,
                         progress=progress)
-    return PullResult(opened.books, opened.snapshot_id, settings.ledger)
+    return PullResult(opened.books, opened.snapshot_id, settings.ledger, opened.unchanged)

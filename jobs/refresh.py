@@ -37,37 +37,36 @@ def panel_data(books: Books, as_of: date, settings: Settings, *, edges: tuple[in
 
 
 def _compute(settings: Settings, opts: dict, *, today: date, source_override: str | None = None,
-             snapshot_id: int | None = None) -> tuple[L.PanelData, date]:
+             snapshot_id: int | None = None) -> tuple[L.PanelData, date, int | None]:
     """The panel for the Control inputs ``opts`` (:func:`jobs.inputs.settings_of`)."""
-    from receivables.ledger import Ledger
-
-    from .sources import open_books
+    from .sources import open_books, open_ledger
 
     if snapshot_id is not None:
-        with Ledger(settings.ledger) as ledger:
+        with open_ledger(settings.ledger, settings.config) as ledger:
             books = ledger.load(snapshot_id)
     else:
         source = source_override or opts["source"] or settings.config.default_source or "ledger"
-        books = open_books(source, settings.config, today=today, ledger_path=settings.ledger, store=True).books
+        opened = open_books(source, settings.config, today=today, ledger_path=settings.ledger, store=True)
+        books, snapshot_id = opened.books, opened.snapshot_id
     as_of = opts["as_of"] or today
     data = panel_data(books, as_of, settings, edges=opts["edges"], by=opts["by"], period_days=opts["period_days"])
-    return data, as_of
+    return data, as_of, snapshot_id
 
 
 def compute_panel(workbook_path: str | None, inputs: dict, *, today: date | None = None) -> L.PanelData:
     """What the Refresh/Aging/DSO buttons show. When a headless refresh was deferred because the workbook was
     open, and the Source input is blank, the snapshot it stored is loaded instead of pulling again."""
-    from receivables.ledger import Ledger
+    from .sources import open_ledger
 
     settings = settings_for(near=workbook_path)
     opts = settings_of(inputs)
     pending = None
     if not opts["source"] and settings.ledger.exists():
-        with Ledger(settings.ledger) as ledger:
+        with open_ledger(settings.ledger, settings.config) as ledger:
             pending = _pending_snapshot(ledger, workbook_path)
-    data, _ = _compute(settings, opts, today=today or date.today(), snapshot_id=pending)
+    data, _, _ = _compute(settings, opts, today=today or date.today(), snapshot_id=pending)
     if pending is not None:
-        with Ledger(settings.ledger) as ledger:
+        with open_ledger(settings.ledger, settings.config) as ledger:
             ledger.audit("refresh loaded", target=str(workbook_path), detail={"snapshot": pending})
         data.cells["Status"] = LOADED + str(data.cells["Status"])
     return data
@@ -98,7 +97,8 @@ def refresh_workbook(workbook: str | Path, source: str | None, settings: Setting
                      today: date | None = None) -> RefreshResult:
     """``ardesk refresh``: pull, keep notes, and replace the program-owned sheets of ``workbook`` in place."""
     from excel import package
-    from receivables.ledger import Ledger
+
+    from .sources import open_ledger
 
     today = today or date.today()
     path = Path(workbook)
@@ -106,13 +106,11 @@ def refresh_workbook(workbook: str | Path, source: str | None, settings: Setting
         raise InputError("no such workbook", source=str(path), hint="create one with `ardesk workbook new PATH`")
     inputs = package.read_inputs(path)
     notes = package.read_notes(path)
-    data, as_of = _compute(settings, settings_of(inputs), today=today, source_override=source)
+    data, as_of, sid = _compute(settings, settings_of(inputs), today=today, source_override=source)
     target = str(path.resolve())
     n = len(data.rows[L.INVOICES])
-    with Ledger(settings.ledger) as ledger:
+    with open_ledger(settings.ledger, settings.config) as ledger:
         kept = ledger.keep_notes(notes, origin=target)
-        info = ledger.latest()
-        sid = info.id if info else None
         busy = package.workbook_lock(path)
         if busy:
             ledger.audit("refresh", target=target, result=DEFERRED, detail={"snapshot": sid, "lock": busy})

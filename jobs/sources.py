@@ -25,6 +25,12 @@ class Opened:
     books: Books
     source_key: str
     snapshot_id: int | None = None      # set when the books were stored (or loaded from) the ledger
+    unchanged: bool = False             # stored: equal to the latest snapshot of the source, so none was added
+
+
+def open_ledger(path: Path, config: Config) -> Ledger:
+    """The ledger at ``path``, waiting for another writer as long as the configuration says."""
+    return Ledger(path, busy_timeout=config.ledger_settings.busy_timeout)
 
 
 def resolve(source: str | None, config: Config) -> str:
@@ -51,7 +57,7 @@ def open_books(source: str | None, config: Config, *, today: date, ledger_path: 
     if source == LEDGER:
         if not Path(ledger_path).exists():
             raise InputError("no ledger yet", source=str(ledger_path), hint="run `ardesk pull SOURCE` first")
-        with Ledger(ledger_path) as ledger:
+        with open_ledger(ledger_path, config) as ledger:
             info = ledger.latest()
             if info is None:
                 raise InputError("the ledger holds no snapshot yet", source=str(ledger_path),
@@ -61,15 +67,13 @@ def open_books(source: str | None, config: Config, *, today: date, ledger_path: 
     if source == ODOO:
         from connectors.odoo import pull as odoo_pull
 
-        with Ledger(ledger_path) as ledger:
+        with open_ledger(ledger_path, config) as ledger:
             previous = ledger.latest(key)
             prev_books = ledger.load(previous.id) if previous else None
             books, state = odoo_pull(config.odoo, password=config.odoo.password(), today=today,
                                      previous=prev_books, state=previous.state if previous else None,
                                      months=config.odoo.history_months, progress=progress)
-            sid = ledger.store(books, source_key=key, state=state)
-            ledger.audit("pull", target=key, detail={"snapshot": sid, "items": len(books.items)})
-            return Opened(books, key, sid)
+            return _store(ledger, books, key, state=state)
     path = Path(source)
     if not path.exists():
         raise InputError("no such file or folder", source=source,
@@ -83,11 +87,16 @@ def open_books(source: str | None, config: Config, *, today: date, ledger_path: 
         books = _with_rates(books, {k: money(v) for k, v in config.rates.items()})
     if not store:
         return Opened(books, key)
-    with Ledger(ledger_path) as ledger:
-        sid = ledger.store(books, source_key=key)
-        ledger.audit("pull", target=key, detail={"snapshot": sid, "items": len(books.items),
-                                                 "file": os.fspath(path)})
-    return Opened(books, key, sid)
+    with open_ledger(ledger_path, config) as ledger:
+        return _store(ledger, books, key, file=os.fspath(path))
+
+
+def _store(ledger: Ledger, books: Books, key: str, *, state: dict | None = None, **detail) -> Opened:
+    """Store ``books`` unless they equal the source's latest snapshot; either way the audit trail says which."""
+    stored = ledger.store_books(books, source_key=key, state=state)
+    ledger.audit("pull" if stored.new else "pull unchanged", target=key,
+                 detail={"snapshot": stored.id, "items": len(books.items), **detail})
+    return Opened(books, key, stored.id, unchanged=not stored.new)
 
 
 def _with_rates(books: Books, rates: dict) -> Books:

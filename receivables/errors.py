@@ -55,6 +55,12 @@ class AuthError(RemoteError):
     """The remote system refused the credentials or the access rights."""
 
 
+class LedgerBusy(ArdeskError):
+    """Another ardesk held the ledger for writing longer than this one would wait; nothing was written."""
+
+    exit_code = 1
+
+
 class WorkbookBusy(ArdeskError):
     """The workbook is open in a spreadsheet program; nothing was written to it."""
 

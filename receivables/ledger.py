@@ -8,12 +8,21 @@
   text. A snapshot's notes are :class:`~receivables.errors.Issue` values stored as JSON objects; the plain strings
   older ledgers hold read back as info issues.
 - The audit trail records what was done, when, by whom and with what result; features append to it.
+- Several processes share one ledger (a button, a scheduled job, a report): the file is in WAL mode, so readers
+  never wait for a writer; a writer waits for another (saying so once, on the ``ardesk.ledger`` logger) and gives
+  up after ``busy_timeout`` seconds with :class:`~receivables.errors.LedgerBusy`. Creating and migrating the schema
+  happen in one exclusive transaction that reads the version again, so first opens that race are safe.
+- A pull whose content equals the latest snapshot of the same source stores no new snapshot: the latest one is
+  marked as checked, and its books-as-of date moves to the new report date (the books stood so then too).
 """
 from __future__ import annotations
 
 import getpass
+import hashlib
 import json
+import logging
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -21,7 +30,7 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from .errors import InputError, Issue
+from .errors import InputError, Issue, LedgerBusy
 from .money import money
 from .records import Allocation, Books, Customer, Invoice, ItemKind, Payment
 
@@ -85,7 +94,17 @@ MIGRATIONS: tuple[str, ...] = (
     """
     ALTER TABLE items ADD COLUMN total_company TEXT;
     """,
+    # 3: a snapshot's content hash (an unchanged pull stores nothing new) and when its content was last confirmed
+    """
+    ALTER TABLE snapshots ADD COLUMN content TEXT;
+    ALTER TABLE snapshots ADD COLUMN checked_at TEXT;
+    ALTER TABLE snapshots ADD COLUMN checked_date TEXT;
+    CREATE INDEX snapshots_content ON snapshots(source_key, content);
+    """,
 )
+BUSY_TIMEOUT = 30.0       # seconds a writer waits for another (``[ledger] busy_timeout``)
+_POLL = 0.5               # how long one attempt to start writing waits inside SQLite
+log = logging.getLogger("ardesk.ledger")
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
@@ -110,6 +129,14 @@ def _pm(value: str | None) -> Decimal | None:
 
 
 @dataclass(frozen=True)
+class Stored:
+    """What :meth:`Ledger.store_books` did: the snapshot that holds the books, and whether it is new."""
+
+    id: int
+    new: bool
+
+
+@dataclass(frozen=True)
 class SnapshotInfo:
     id: int
     source: str
@@ -123,33 +150,81 @@ class SnapshotInfo:
 class Ledger:
     """A ledger file. Use as a context manager or call :meth:`close`."""
 
-    def __init__(self, path: str | Path):
+    def __init__(self, path: str | Path, *, busy_timeout: float = BUSY_TIMEOUT):
         self.path = Path(path)
+        self.busy_timeout = busy_timeout
         try:
-            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=30)
+            self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=max(busy_timeout, _POLL))
             self.conn.execute("PRAGMA foreign_keys = ON")
-            self.conn.execute("PRAGMA journal_mode = WAL")
-            self._migrate()
+            self._waiting(self._set_up)
         except sqlite3.DatabaseError as exc:
-            raise InputError(f"not an ardesk ledger or damaged: {exc}", source=str(self.path),
-                             hint="point --ledger at the right file, or move this one away") from None
+            raise self._damaged(exc) from None
+
+    def _set_up(self) -> None:
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self._migrate()
+
+    def _waiting(self, step) -> None:
+        """Run ``step`` (which takes a lock), again while another process holds the ledger: said once, given up
+        after ``busy_timeout`` seconds. SQLite answers some lock conflicts (a first switch to WAL, a lock upgrade
+        that could deadlock) at once rather than through its own wait, so the waiting is done here."""
+        deadline = time.monotonic() + self.busy_timeout
+        said = False
+        while True:
+            try:
+                return step()
+            except sqlite3.OperationalError as exc:
+                if not _locked(exc):
+                    raise
+                if time.monotonic() >= deadline:
+                    raise self._busy() from None
+                if not said:
+                    log.warning("waiting for the ledger %s: another ardesk is writing to it", self.path.name)
+                    said = True
+                time.sleep(0.05)
+
+    def _damaged(self, exc: Exception) -> InputError:
+        return InputError(f"not an ardesk ledger or damaged: {exc}", source=str(self.path),
+                          hint="point --ledger at the right file, or move this one away")
+
+    def _busy(self) -> LedgerBusy:
+        return LedgerBusy(f"another ardesk has been writing to the ledger for over {self.busy_timeout:g} s; "
+                          "nothing was written", source=str(self.path),
+                          hint="run this again when it is done, or raise [ledger] busy_timeout in ardesk.toml")
 
     # -- housekeeping -------------------------------------------------------------------------------------------
     def _migrate(self) -> None:
+        """Bring the schema forward: in one exclusive transaction that reads the version again, so that processes
+        opening a new ledger at once neither create the tables twice nor see half of them."""
+        if self._version() == SCHEMA_VERSION:
+            return
+        with self.transaction():
+            version = self._version()
+            for number in range(version, SCHEMA_VERSION):
+                for statement in _statements(MIGRATIONS[number]):
+                    self.conn.execute(statement)
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _version(self) -> int:
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
             raise InputError(f"the ledger has schema version {version}, newer than this ardesk knows "
                              f"({SCHEMA_VERSION})", source=str(self.path), hint="upgrade ardesk")
-        for number in range(version, SCHEMA_VERSION):
-            with self.transaction():
-                for statement in _statements(MIGRATIONS[number]):
-                    self.conn.execute(statement)
-                self.conn.execute(f"PRAGMA user_version = {number + 1}")
+        return version
+
+    def _begin(self) -> None:
+        """``BEGIN IMMEDIATE``, waiting while another process writes (in short waits inside SQLite, so that the
+        wait can be said and given up on time)."""
+        self.conn.execute(f"PRAGMA busy_timeout = {int(_POLL * 1000)}")
+        try:
+            self._waiting(lambda: self.conn.execute("BEGIN IMMEDIATE"))
+        finally:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(max(self.busy_timeout, _POLL) * 1000)}")
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One transaction: everything inside is committed together or not at all."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        self._begin()
         try:
             yield self.conn
         except BaseException:
@@ -173,48 +248,62 @@ class Ledger:
 
     # -- snapshots ----------------------------------------------------------------------------------------------
     def store(self, books: Books, *, source_key: str, state: dict | None = None) -> int:
-        """Store ``books`` as a new snapshot in one transaction; returns its id."""
+        """Store ``books`` (see :meth:`store_books`); returns the id of the snapshot that holds them."""
+        return self.store_books(books, source_key=source_key, state=state).id
+
+    def store_books(self, books: Books, *, source_key: str, state: dict | None = None) -> Stored:
+        """Store ``books`` as a new snapshot in one transaction, unless they equal the latest snapshot of the same
+        source: then that one is marked as checked now, at the books' report date, with the pull's ``state``."""
+        header = (books.source, books.company_currency, json.dumps(sorted(books.knows)),
+                  json.dumps([_note(n) for n in books.notes]),
+                  json.dumps({k: str(v) for k, v in sorted(books.rates.items())}),
+                  _d(books.period[0]) if books.period else None, _d(books.period[1]) if books.period else None,
+                  json.dumps(list(books.kinds)))
+        customers = [(x.id, x.name, x.parent_id, x.email, x.phone, x.lang, x.terms_days, _m(x.credit_limit),
+                      x.currency, json.dumps(list(x.tags))) for x in books.customers]
+        items = [(i.id, i.number, i.customer_id, i.kind.value, _d(i.issued), _d(i.due), i.currency,
+                  str(i.total), str(i.open_amount), _m(i.open_amount_company), i.source_ref,
+                  json.dumps(sorted(i.flags)), _d(i.paid_on), i.customer_name, _m(i.total_company))
+                 for i in books.items]
+        payments = [(p.id, p.customer_id, _d(p.date), str(p.amount), p.currency, json.dumps(list(p.applied_to)),
+                     p.number, p.source_ref) for p in books.payments]
+        allocations = [(a.debit_item_id, a.credit_item_id, str(a.amount), _d(a.date), _m(a.amount_currency))
+                       for a in books.allocations]
+        content = _content(header[1:], customers, items, payments, allocations)   # not how the source was named
+        now = _now()
         with self.transaction() as c:
+            last = c.execute("SELECT id, content FROM snapshots WHERE source_key = ? ORDER BY id DESC LIMIT 1",
+                             (source_key,)).fetchone()
+            if last is not None and last[1] == content:
+                c.execute("UPDATE snapshots SET checked_at = ?, checked_date = ?, state = ? WHERE id = ?",
+                          (now, _d(books.report_date), json.dumps(state or {}), last[0]))
+                return Stored(last[0], False)
             cur = c.execute(
-                "INSERT INTO snapshots (source, source_key, pulled_at, report_date, company_currency, knows, notes,"
-                " rates, period_start, period_end, kinds, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-                (books.source, source_key, _now(), _d(books.report_date), books.company_currency,
-                 json.dumps(sorted(books.knows)), json.dumps([_note(n) for n in books.notes]),
-                 json.dumps({k: str(v) for k, v in books.rates.items()}),
-                 _d(books.period[0]) if books.period else None, _d(books.period[1]) if books.period else None,
-                 json.dumps(list(books.kinds)), json.dumps(state or {})))
+                "INSERT INTO snapshots (source, company_currency, knows, notes, rates, period_start, period_end,"
+                " kinds, source_key, pulled_at, report_date, state, content, checked_at)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (*header, source_key, now, _d(books.report_date), json.dumps(state or {}), content, now))
             sid = cur.lastrowid
-            c.executemany(
-                "INSERT INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                [(sid, x.id, x.name, x.parent_id, x.email, x.phone, x.lang, x.terms_days, _m(x.credit_limit),
-                  x.currency, json.dumps(list(x.tags))) for x in books.customers])
+            c.executemany("INSERT INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?)", [(sid, *r) for r in customers])
             c.executemany(
                 "INSERT INTO items (snapshot_id, id, number, customer_id, kind, issued, due, currency, total,"
                 " open_amount, open_amount_company, source_ref, flags, paid_on, customer_name, total_company)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(sid, i.id, i.number, i.customer_id, i.kind.value, _d(i.issued), _d(i.due), i.currency,
-                  str(i.total), str(i.open_amount), _m(i.open_amount_company), i.source_ref,
-                  json.dumps(sorted(i.flags)), _d(i.paid_on), i.customer_name, _m(i.total_company))
-                 for i in books.items])
-            c.executemany(
-                "INSERT INTO payments VALUES (?,?,?,?,?,?,?,?,?)",
-                [(sid, p.id, p.customer_id, _d(p.date), str(p.amount), p.currency, json.dumps(list(p.applied_to)),
-                  p.number, p.source_ref) for p in books.payments])
-            c.executemany(
-                "INSERT INTO allocations VALUES (?,?,?,?,?,?)",
-                [(sid, a.debit_item_id, a.credit_item_id, str(a.amount), _d(a.date), _m(a.amount_currency))
-                 for a in books.allocations])
-        return sid
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [(sid, *r) for r in items])
+            c.executemany("INSERT INTO payments VALUES (?,?,?,?,?,?,?,?,?)", [(sid, *r) for r in payments])
+            c.executemany("INSERT INTO allocations VALUES (?,?,?,?,?,?)", [(sid, *r) for r in allocations])
+        return Stored(sid, True)
 
     def snapshots(self, source_key: str | None = None) -> list[SnapshotInfo]:
-        """Stored snapshots, newest first (optionally of one source)."""
-        sql = ("SELECT s.id, s.source, s.source_key, s.pulled_at, s.report_date, s.state,"
+        """Stored snapshots, the most recently pulled or confirmed first (optionally of one source)."""
+        sql = ("SELECT s.id, s.source, s.source_key, s.pulled_at, coalesce(s.checked_date, s.report_date), s.state,"
                " (SELECT count(*) FROM items i WHERE i.snapshot_id = s.id) FROM snapshots s")
         args: tuple = ()
         if source_key:
             sql += " WHERE s.source_key = ?"
             args = (source_key,)
-        rows = self.conn.execute(sql + " ORDER BY s.id DESC", args).fetchall()
+        # newest first: by when the content was last pulled or confirmed unchanged
+        rows = self.conn.execute(sql + " ORDER BY coalesce(s.checked_at, s.pulled_at) DESC, s.id DESC",
+                                 args).fetchall()
         return [SnapshotInfo(r[0], r[1], r[2], r[3], _pd(r[4]), r[6], json.loads(r[5])) for r in rows]
 
     def latest(self, source_key: str | None = None) -> SnapshotInfo | None:
@@ -224,8 +313,8 @@ class Ledger:
     def load(self, snapshot_id: int) -> Books:
         """The books of one snapshot, exactly as stored."""
         c = self.conn
-        s = c.execute("SELECT source, report_date, company_currency, knows, notes, rates, period_start, period_end,"
-                      " kinds FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()
+        s = c.execute("SELECT source, coalesce(checked_date, report_date), company_currency, knows, notes, rates,"
+                      " period_start, period_end, kinds FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()
         if s is None:
             raise InputError(f"no snapshot {snapshot_id} in the ledger", source=str(self.path))
         customers = tuple(
@@ -311,6 +400,22 @@ def _note(note: Issue | str) -> dict | str:
     """A note as stored: an Issue as its JSON object; a plain string (from a caller not yet giving Issues) as the
     string older ledgers held, which reads back as an info issue."""
     return note.to_json_dict() if isinstance(note, Issue) else str(note)
+
+
+def _content(header: tuple, *tables: list[tuple]) -> str:
+    """A digest of a snapshot's content: everything stored but when it was pulled, the date it stands at and the
+    name it was given (the same file named relative or absolute is one source: the source key says so)."""
+    h = hashlib.sha256(repr(header).encode())
+    for rows in tables:
+        h.update(b"\x1d")
+        for start in range(0, len(rows), 20_000):
+            h.update("\x1e".join(map(repr, rows[start:start + 20_000])).encode())
+    return h.hexdigest()
+
+
+def _locked(exc: sqlite3.OperationalError) -> bool:
+    text = str(exc).lower()
+    return "locked" in text or "busy" in text
 
 
 def _s(value) -> str | None:

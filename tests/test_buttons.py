@@ -2,9 +2,7 @@
 real job (``jobs.refresh.compute_panel``) reading a QuickBooks export written here, with hostile customer names."""
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 import subprocess
 import sys
 from decimal import Decimal
@@ -14,6 +12,7 @@ import pytest
 
 from excel import buttons, layout
 from excel.panel import build_panel
+from tests.exports import export_rows, open_invoices
 from tests.xlwings_book import (
     HOSTILE,
     apply_actions,
@@ -24,32 +23,6 @@ from tests.xlwings_book import (
 
 ROOT = Path(__file__).resolve().parents[1]
 AS_OF = dt.date(2026, 10, 31)
-
-
-def open_invoices(rows: list[tuple[str, str, dt.date, Decimal]]) -> str:
-    """A QuickBooks Online Open Invoices export (as the report prints it) of ``(customer, number, due, amount)``."""
-    out = io.StringIO()
-    w = csv.writer(out, lineterminator="\r\n")
-    w.writerows([["Open Invoices Report"], ["Harbor Test Co"], ["As of Oct 31, 2026"], []])
-    w.writerow(["", "Date", "Transaction type", "Num", "Term", "Due date", "Open balance"])
-    customers: dict[str, list] = {}
-    for customer, number, due, amount in rows:
-        customers.setdefault(customer, []).append((number, due, amount))
-    for customer, items in customers.items():
-        w.writerow([customer, "", "", "", "", "", ""])
-        for number, due, amount in items:
-            issued = due - dt.timedelta(days=30)
-            w.writerow(["", issued.strftime("%m/%d/%Y"), "Invoice", number, "Net 30", due.strftime("%m/%d/%Y"),
-                        f"{amount:,.2f}"])
-        w.writerow([f"Total for {customer}", "", "", "", "", "", f"${sum(a for _, _, a in items):,.2f}"])
-    w.writerow(["TOTAL", "", "", "", "", "", f"${sum(r[3] for r in rows):,.2f}"])
-    return out.getvalue()
-
-
-def export_rows(n: int) -> list[tuple[str, str, dt.date, Decimal]]:
-    """``n`` open invoices, the first ones to customers with names a spreadsheet would read as formulas."""
-    return [(HOSTILE[i] if i < len(HOSTILE) else f"Customer {i:03d}", f"INV{1000 + i}",
-             AS_OF - dt.timedelta(days=(i * 17) % 140 - 20), Decimal(500 + i) + Decimal("0.25")) for i in range(n)]
 
 
 @pytest.fixture
