@@ -64,7 +64,7 @@ def _with_global_options(command: click.Command) -> None:
         _with_global_options(sub)
 
 
-@click.group(cls=_Group)
+@click.group(cls=_Group, name="ardesk")
 @click.option("--config", "config_path", metavar="FILE", help="ardesk.toml to use (default: beside the workbook, "
               "else in the current folder).")
 @click.option("--ledger", "ledger_path", metavar="FILE", help="The ledger file (default: from the config, "

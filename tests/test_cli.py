@@ -177,3 +177,36 @@ def test_bad_dates_and_edges_fail_before_any_source_is_read(tmp_path, monkeypatc
             assert words in result.output and "nonexistent" not in result.output.replace(source, "", 1)
             assert "ARDESK_ODOO_PASSWORD" not in result.output
     assert list(tmp_path.iterdir()) == [tmp_path / "ardesk.toml"]
+
+
+@pytest.mark.parametrize("args, words", [
+    (["aging", "x.csv", "--buckets", "99999999999999999999"], "bucket edges must be 3650 days or fewer"),
+    (["aging", "x.csv", "--buckets", "0,30"], "bucket edges must be positive and increasing"),
+    (["dso", "x.csv", "--months", "100000"], "Invalid value for '--months': 100000 is not in the range 1<=x<=120."),
+    (["dso", "x.csv", "--months", "0"], "Invalid value for '--months': 0 is not in the range 1<=x<=120."),
+    (["dso", "x.csv", "--period-days", "0"], "Invalid value for '--period-days': 0 is not in the range"),
+    (["dso", "x.csv", "--period-days", "-1"], "Invalid value for '--period-days': -1 is not in the range"),
+    (["aging", "x.csv", "--by", "sideways"], "Invalid value for '--by': 'sideways' is not one of 'due', 'issued'."),
+    (["aging", "--bogus"], "No such option '--bogus'."),
+    (["frobnicate"], "No such command 'frobnicate'."),
+    (["workbook", "new"], "Missing argument 'PATH'."),
+])
+def test_usage_errors_are_one_line_with_where_to_read_more(tmp_path, monkeypatch, args, words):
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.stdout == "" and len(result.stderr.splitlines()) == 1, result.stderr
+    assert result.stderr.startswith("ardesk: ") and words in result.stderr and "(see `ardesk" in result.stderr
+    assert list(tmp_path.iterdir()) == []                     # nothing was read or made
+
+
+def test_config_and_ledger_go_before_or_after_the_command(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "open.csv").write_text(OPEN_INVOICES)
+    (tmp_path / "elsewhere.toml").write_text("[aging]\nedges = [15]\n")
+    before = CliRunner().invoke(cli, ["--config", "elsewhere.toml", "--ledger", "a.db", "pull", "open.csv"])
+    after = CliRunner().invoke(cli, ["pull", "open.csv", "--config", "elsewhere.toml", "--ledger", "b.db"])
+    assert before.exit_code == after.exit_code == 0, (before.output, after.output)
+    assert (tmp_path / "a.db").is_file() and (tmp_path / "b.db").is_file() and not (tmp_path / "ardesk.db").exists()
+    aged = CliRunner().invoke(cli, ["aging", "open.csv", "--format", "json", "--config", "elsewhere.toml"])
+    assert json.loads(aged.stdout)["buckets"] == ["Current", "1-15", "16+"]
