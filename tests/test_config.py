@@ -6,7 +6,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-import tempfile
 import tomllib
 import typing
 from datetime import date
@@ -550,30 +549,33 @@ def _toml(value) -> str:
     return "{" + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + "}"
 
 
-_SCRATCH = Path(tempfile.mkdtemp(prefix="ardesk-config-")) / CONFIG_NAME
+@pytest.fixture(scope="module")
+def scratch(tmp_path_factory) -> Path:
+    """One file the property tests write each example into (module-scoped: examples share it)."""
+    return tmp_path_factory.mktemp("config") / CONFIG_NAME
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(_DOCUMENTS)
-def test_any_document_of_wrong_values_is_one_config_error_line(document):
+def test_any_document_of_wrong_values_is_one_config_error_line(scratch, document):
     text = "".join(f"{key} = {_toml(value)}\n" for key, value in document.items())
     assert tomllib.loads(text) == document           # the test's own TOML writer is faithful
-    _SCRATCH.write_text(text, encoding="utf-8")
+    scratch.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        load_config(_SCRATCH)
+        load_config(scratch)
     line = str(caught.value)
-    assert "\n" not in line and line.startswith(f"{_SCRATCH}: ")
-    assert any(re.search(rf"(^|[\[ .]){re.escape(section)}\b", line[len(str(_SCRATCH)):]) for section in document)
+    assert "\n" not in line and line.startswith(f"{scratch}: ")
+    assert any(re.search(rf"(^|[\[ .]){re.escape(section)}\b", line[len(str(scratch)):]) for section in document)
 
 
 @settings(max_examples=100, deadline=None)
 @given(st.sampled_from([(h, k) for h, keys in _tables() for k in keys if not h.startswith("[[")]),
        st.sampled_from(["x", "s", "_"]))
-def test_a_misspelt_key_is_refused_with_the_key_it_meant(header_key, extra):
+def test_a_misspelt_key_is_refused_with_the_key_it_meant(scratch, header_key, extra):
     header, key = header_key
-    _SCRATCH.write_text(f"{header}\n{key}{extra} = 1\n", encoding="utf-8")
+    scratch.write_text(f"{header}\n{key}{extra} = 1\n", encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        load_config(_SCRATCH)
+        load_config(scratch)
     assert str(caught.value).endswith(f"{header} {key}{extra} is not a known key (did you mean {key}?)")
 
 
@@ -599,12 +601,12 @@ def _one_wrong_value() -> st.SearchStrategy:
 
 @settings(max_examples=400, deadline=None)
 @given(_one_wrong_value())
-def test_one_wrong_value_anywhere_names_its_key(case):
+def test_one_wrong_value_anywhere_names_its_key(scratch, case):
     document, where = case
     text = "".join(f"{key} = {_toml(value)}\n" for key, value in document.items())
-    _SCRATCH.write_text(text, encoding="utf-8")
+    scratch.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError) as caught:
-        load_config(_SCRATCH)
+        load_config(scratch)
     line = str(caught.value)
-    assert "\n" not in line and line.startswith(tuple(f"{_SCRATCH}: {w}" for w in where))
+    assert "\n" not in line and line.startswith(tuple(f"{scratch}: {w}" for w in where))
     assert re.search(r": expected .+, found |: it must be | is not a known ", line)
