@@ -54,6 +54,14 @@ MAX_EDGE_DAYS = 3650
 _EXPECTED = "ardesk_expected"          # the kind of error our own validators raise; ctx["expected"] says what
 
 
+def secret_from_env(name: str, what: str, value_is: str) -> str:
+    """A secret from the environment variable ``name`` (never the file); a clear error when it is not set."""
+    value = os.environ.get(name)
+    if not value:
+        raise ConfigError(f"no {what}: set the environment variable {name} to {value_is}")
+    return value
+
+
 @dataclass(frozen=True)
 class Expect:
     """``Annotated`` metadata: what a value of this type looks like, in the words of an error message."""
@@ -168,11 +176,7 @@ class OdooConfig(Section):
     history_months: PositiveInt = 24         # how far back settled items are pulled (past agings, DSO history)
 
     def password(self) -> str:
-        value = os.environ.get(PASSWORD_ENV)
-        if not value:
-            raise ConfigError(f"no Odoo password: set the environment variable {PASSWORD_ENV} "
-                              "to the password or an API key of the Odoo user")
-        return value
+        return secret_from_env(PASSWORD_ENV, "Odoo password", "the password or an API key of the Odoo user")
 
 
 class AgingConfig(Section):
@@ -203,11 +207,7 @@ class SmtpConfig(Section):
     timeout: PositiveNumber = 30.0
 
     def password(self) -> str:
-        value = os.environ.get(SMTP_PASSWORD_ENV)
-        if not value:
-            raise ConfigError(f"no SMTP password: set the environment variable {SMTP_PASSWORD_ENV} "
-                              "to the password of the mail server's user")
-        return value
+        return secret_from_env(SMTP_PASSWORD_ENV, "SMTP password", "the password of the mail server's user")
 
 
 class ReminderLevel(Section):
