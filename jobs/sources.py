@@ -46,7 +46,10 @@ def resolve(source: str | None, config: Config) -> str:
 def source_key(source: str, config: Config) -> str:
     if source == ODOO:
         return f"odoo:{config.odoo.url}/{config.odoo.db}"
-    return "qb:" + str(Path(source).resolve())
+    try:
+        return "qb:" + str(Path(source).resolve())
+    except (OSError, RuntimeError):           # a symbolic link that loops: the reader names it
+        return "qb:" + str(Path(source).absolute())
 
 
 def open_books(source: str | None, config: Config, *, today: date, ledger_path: Path | None = None,
@@ -75,7 +78,7 @@ def open_books(source: str | None, config: Config, *, today: date, ledger_path: 
                                      months=config.odoo.history_months, progress=progress)
             return _store(ledger, books, key, state=state)
     path = Path(source)
-    if not path.exists():
+    if not os.path.lexists(path):
         raise InputError("no such file or folder", source=source,
                          hint="give a QuickBooks export, a folder of exports, 'odoo' or 'ledger'")
     from connectors.quickbooks import read_source

@@ -219,7 +219,8 @@ def aging_frame(items: pd.DataFrame, as_of: date, frames: Frames, *, edges: tupl
         undated = int(np.count_nonzero(days(items["due"]) == NO_DAY))
         warns.append("the source does not give every item's due date: "
                      + (f"{undated} items without one count as Current" if undated else
-                        "its amounts are aged from the first day of the bucket it printed them in")
+                        "some are estimated from the payment terms, or aged from the first day of the bucket it "
+                        "printed them in")
                      + ", so the buckets are approximate")
     unconverted: set[tuple[str, str]] = set()
     if currency:

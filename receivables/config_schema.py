@@ -46,6 +46,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from .errors import ConfigError
+from .money import currency_code
 
 PASSWORD_ENV = "ARDESK_ODOO_PASSWORD"
 SMTP_PASSWORD_ENV = "ARDESK_SMTP_PASSWORD"
@@ -98,6 +99,13 @@ def _decimal_text(value: Any, *, minimum: Decimal, inclusive: bool) -> str:
     return text
 
 
+def _iso_currency(code: str) -> str:
+    try:
+        return currency_code(code)
+    except ValueError:
+        raise _expected('an ISO 4217 currency code such as "EUR"') from None
+
+
 def _increasing_edges(edges: tuple[int, ...]) -> tuple[int, ...]:
     if not edges:
         raise _expected("at least one edge, such as [30, 60, 90]")
@@ -123,7 +131,8 @@ FilePath = Annotated[constr(strict=True, min_length=1), Expect("a file path (tex
 PositiveInt = conint(strict=True, gt=0)
 PositiveNumber = confloat(strict=True, gt=0, allow_inf_nan=False)
 Number = confloat(strict=True, allow_inf_nan=False)
-CurrencyCode = Annotated[constr(strict=True, pattern=r"^[A-Z]{3}$"), Expect('a currency code such as "EUR"')]
+CurrencyCode = Annotated[constr(strict=True, pattern=r"^[A-Z]{3}$"), AfterValidator(_iso_currency),
+                         Expect('a currency code such as "EUR"')]
 Rate = Annotated[str, BeforeValidator(partial(_decimal_text, minimum=Decimal(0), inclusive=False)),
                  Expect('a decimal number such as "1.08" (above zero)')]
 Amount = Annotated[str, BeforeValidator(partial(_decimal_text, minimum=Decimal(0), inclusive=True)),

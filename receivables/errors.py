@@ -114,3 +114,30 @@ def issues_of(found, *, source: str = "", severity: str = "warning") -> tuple[Is
             issue = Issue(source, str(f), severity=severity)
         out.setdefault(issue)
     return tuple(out)
+
+
+ROWS_NAMED = 20   # issues of one file and column named row by row; the rest are counted in one more issue
+
+
+def summarised(issues, per: int = ROWS_NAMED) -> tuple[Issue, ...]:
+    """``issues`` with at most ``per`` row-by-row issues of each file, column and severity; the others are counted
+    in one issue after them ("and 99,980 more rows: 31, 32, 33, ..."), so a file with a problem on every row says
+    so in a few lines, not in as many lines as it has rows."""
+    out: list[Issue] = []
+    extra: dict[tuple, list[int]] = {}
+    seen: dict[tuple, int] = {}
+    for issue in issues:
+        if issue.row is None:
+            out.append(issue)
+            continue
+        key = (issue.source, issue.column, issue.severity)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= per:
+            out.append(issue)
+        else:
+            extra.setdefault(key, []).append(issue.row)
+    for (source, column, severity), rows in extra.items():
+        shown = ", ".join(map(str, rows[:10])) + (", ..." if len(rows) > 10 else "")
+        out.append(Issue(source, f"and {len(rows):,} more rows like the {per} above: rows {shown}",
+                         column=column, severity=severity))
+    return tuple(out)

@@ -78,7 +78,7 @@ def test_processes_sharing_one_new_ledger_all_do_their_work(tmp_path):
     time.sleep(0.5)
     runs += [ardesk(tmp_path, "aging", "ledger", "--format", "csv") for _ in range(2)]
     results = [(p.args[3:], *p.communicate(timeout=240), p.returncode) for p in runs]
-    for args, out, err, code in results:
+    for args, _out, err, code in results:
         assert "Traceback" not in err, (args, err)
         if args[0] == "aging" and code == 2:          # ran before any pull had stored a snapshot: said so
             assert err.strip() == "ardesk: ardesk.db: the ledger holds no snapshot yet (run `ardesk pull SOURCE` " \

@@ -16,7 +16,7 @@ from receivables.config import OdooConfig
 from receivables.errors import ConfigError
 from receivables.records import Books
 
-from .client import OdooClient
+from .client import OdooClient, parse_url
 from .pull import STATE_FORMAT, Puller, cutoff_of
 from .sync import full_pull, incremental_pull
 from .versions import PROFILES, Profile, profile_for
@@ -57,6 +57,7 @@ def pull(config: OdooConfig, *, password: str, today: date, previous: Books | No
     """
     if not config.url or not config.db or not config.user:
         raise ConfigError("[odoo] needs url, db and user", hint="set them in ardesk.toml")
+    parse_url(config.url)                       # a URL that cannot be right fails here, before any connection
     if not password:
         raise ConfigError("no Odoo password", hint="set ARDESK_ODOO_PASSWORD")
     if months < 1:

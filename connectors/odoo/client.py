@@ -10,8 +10,10 @@ The password stays in this object for the life of the connection; it is never lo
 from __future__ import annotations
 
 import http.client
+import ipaddress
 import json
 import logging
+import re
 import socket
 import time
 import urllib.error
@@ -31,24 +33,67 @@ def _no_wire_records(record: logging.LogRecord) -> bool:
 
 
 logging.getLogger("odoorpc.rpc.jsonrpclib").addFilter(_no_wire_records)
+log = logging.getLogger("ardesk.odoo")
+PASSWORD_ENV = "ARDESK_ODOO_PASSWORD"         # where the password comes from (receivables.config reads it)
 
 _TRANSIENT = (urllib.error.URLError, http.client.HTTPException, ConnectionError, socket.timeout, TimeoutError,
               json.JSONDecodeError)
 
 
+_USERINFO = re.compile(r"^(\s*(?:[A-Za-z][A-Za-z0-9+.-]*:)?//)?[^/?#@]*@")
+_LABEL = re.compile(r"(?!-)[^\W_]([\w-]{0,61}[^\W_])?", re.UNICODE)
+_URL_EXAMPLE = "an address such as https://erp.example.com or http://10.0.0.5:8069"
+
+
+def masked(url: str) -> str:
+    """``url`` with any user name and password in it replaced by ``***`` (``https://***@erp.example.com``): the
+    only form in which a URL from the configuration is ever echoed."""
+    return _USERINFO.sub(lambda m: (m.group(1) or "") + "***@", url, count=1)
+
+
 def parse_url(url: str) -> tuple[str, str, int]:
-    """``(host, odoorpc protocol, port)`` of an Odoo URL such as ``https://erp.example.com`` or ``http://h:8069``."""
-    parts = urlsplit(url.strip() if "://" in url else "http://" + url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ConfigError(f"[odoo] url must look like https://erp.example.com, got {url!r}")
-    if parts.path not in ("", "/"):
-        raise ConfigError(f"[odoo] url must be the server's root, without a path, got {url!r}")
-    ssl = parts.scheme == "https"
+    """``(host, odoorpc protocol, port)`` of an Odoo URL such as ``https://erp.example.com`` or ``http://h:8069``.
+
+    Checked before any connection: the scheme must be ``http`` or ``https`` and be written, the host a host name or
+    an IP address, with no path, query, user name or password. Anything else is a
+    :class:`~receivables.errors.ConfigError` naming ``[odoo] url``, which echoes the URL with any credentials
+    masked."""
+    text = url.strip()
+    shown = masked(text)
+    if _USERINFO.match(text):
+        raise ConfigError(f"[odoo] url must not hold a user name or password, got {shown!r}",
+                          hint=f"write the server's address alone; put the user in [odoo] user and the password in "
+                               f"{PASSWORD_ENV}")
+    parts = urlsplit(text)
+    if (parts.scheme.lower() not in ("http", "https") or not text.lower().startswith(("http://", "https://"))
+            or any(c.isspace() or not c.isprintable() for c in text)):
+        raise ConfigError(f"[odoo] url must look like https://erp.example.com, got {shown!r}",
+                          hint=f"write {_URL_EXAMPLE}, starting with https:// or http://")
     try:
-        port = parts.port or (443 if ssl else 80)
+        host, port = parts.hostname, parts.port
     except ValueError:
-        raise ConfigError(f"[odoo] url has a bad port: {url!r}") from None
-    return parts.hostname, "jsonrpc+ssl" if ssl else "jsonrpc", port
+        raise ConfigError(f"[odoo] url has a bad port: {shown!r}", hint=f"write {_URL_EXAMPLE}") from None
+    if not host or not _is_host(host):
+        raise ConfigError(f"[odoo] url must look like https://erp.example.com, got {shown!r}: "
+                          f"{'no host' if not host else repr(host) + ' is not a host name'}",
+                          hint=f"write {_URL_EXAMPLE}")
+    if parts.path not in ("", "/") or parts.query or parts.fragment:
+        raise ConfigError(f"[odoo] url must be the server's root, without a path, got {shown!r}",
+                          hint=f"write {_URL_EXAMPLE}")
+    ssl = parts.scheme.lower() == "https"
+    return host, "jsonrpc+ssl" if ssl else "jsonrpc", port or (443 if ssl else 80)
+
+
+def _is_host(host: str) -> bool:
+    """Whether ``host`` (as :func:`urllib.parse.urlsplit` gives it, lower case, IPv6 without brackets) is an IP
+    address or a host name of dot-separated labels of letters, digits and hyphens."""
+    try:
+        ipaddress.ip_address(host)
+        return True
+    except ValueError:
+        pass
+    labels = host[:-1].split(".") if host.endswith(".") else host.split(".")
+    return len(host) <= 253 and all(_LABEL.fullmatch(label) for label in labels)
 
 
 def _error_name(exc: odoorpc.error.RPCError) -> str:
@@ -104,6 +149,8 @@ class OdooClient:
                                       hint="check [odoo] url: it must be the Odoo server's address") from None
                 if not _is_transient(exc) or attempt == self.retries:
                     raise self._unreachable(exc, attempt + 1) from None
+                log.warning("Odoo at %s does not answer; retrying in %s s (attempt %d of %d)", self.url,
+                            f"{delay:g}", attempt + 2, self.retries + 1)
                 self._sleep(delay)
                 delay *= 2
         raise AssertionError("unreachable")  # pragma: no cover
@@ -157,8 +204,9 @@ class OdooClient:
     # -- errors -------------------------------------------------------------------------------------------------
 
     def _refused(self) -> AuthError:
-        return AuthError(f"Odoo refused the login for user {self.user} on database {self.db}: "
-                         "check ARDESK_ODOO_PASSWORD")
+        return AuthError(f"Odoo refused the login for user {self.user} on database {self.db}: check [odoo] user in "
+                         f"ardesk.toml and {PASSWORD_ENV}",
+                         hint="Odoo does not say which of the two is wrong; an API key works as the password")
 
     def _translate(self, exc: odoorpc.error.RPCError, what: str) -> ArdeskError:
         name = _error_name(exc)

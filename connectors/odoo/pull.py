@@ -12,6 +12,7 @@ reads partial reconciliations only for items that changed. Its result equals a f
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import replace
 from datetime import date, datetime, timedelta
@@ -19,6 +20,7 @@ from typing import Any
 
 from receivables.config import OdooConfig
 from receivables.errors import ConfigError, Issue, RemoteError
+from receivables.money import currency_code
 from receivables.records import (
     ALLOCATIONS,
     DUE_DATES,
@@ -281,8 +283,26 @@ def assemble(p: Puller, items: dict[int, Invoice], payments: dict[int, Payment],
                  customers=tuple(customers[c] for c in sorted(used, key=int) if c in customers),
                  items=tuple(out_items), payments=tuple(payments[k] for k in sorted(payments)),
                  allocations=tuple(allocations), knows=KNOWS,
-                 notes=(note,),
+                 notes=(note, *currency_notes(p, out_items)),
                  period=(p.cutoff, p.today), kinds=("odoo",))
+
+
+def currency_notes(p: Puller, items: list[Invoice]) -> list[Issue]:
+    """A warning for each currency of the pull that is not an ISO 4217 code (:func:`receivables.money.currency_code`).
+    Odoo allows custom currencies, so such a code is read, not refused; amounts in it are held to two decimals."""
+    used = Counter(it.currency for it in items)
+    if p.currency:
+        used[p.currency] += 0
+    out = []
+    for code in sorted(c for c in used if c):
+        try:
+            currency_code(code)
+        except ValueError:
+            whose = " (the company's currency)" if code == p.currency else ""
+            out.append(Issue(note_source(p.config), f"currency {code!r}{whose} is not an ISO 4217 code: Odoo allows "
+                             f"custom currencies, so it is read as it is ({used[code]} items), amounts to two "
+                             "decimals", severity="warning"))
+    return out
 
 
 def note_source(config: OdooConfig) -> str:

@@ -12,9 +12,13 @@ Every printed subtotal and total is checked against the rows. Bad input raises
 from __future__ import annotations
 
 import gc
+import os
+import stat
+from dataclasses import replace
 from pathlib import Path
 
-from receivables.errors import ArdeskError, InputError
+from connectors.files import regular_file
+from receivables.errors import ArdeskError, InputError, summarised
 from receivables.records import Books
 
 from .grid import Sheet, decode_text, is_xlsx, load_csv, load_xlsx, read_bytes
@@ -94,14 +98,20 @@ def _unknown(sheets: list[Sheet], source: str) -> InputError:
 
 def detect(path: str | Path) -> str:
     """The report kind of the export at ``path`` (e.g. ``"qbo_open_invoices"``, ``"iif"``)."""
-    kind, found = _guarded(lambda: _load(Path(path)), path)
+    path = regular_file(path)
+    kind, found = _guarded(lambda: _load(path), path)
     return IIF if kind == IIF else found.kind
 
 
 def read_export(path: str | Path, *, company_currency: str = "USD") -> Books:
-    """Read one QuickBooks export (CSV, XLSX or IIF) into ``Books``."""
-    path = Path(path)
-    return _guarded(lambda: _read(path, company_currency.upper()), path)
+    """Read one QuickBooks export (CSV, XLSX or IIF) into ``Books``.
+
+    Only a regular file is read (:func:`connectors.files.regular_file`): a pipe, a device, a socket, a symbolic
+    link that loops or a file over :data:`connectors.files.MAX_BYTES` is refused naming it.
+    """
+    path = regular_file(path)
+    books = _guarded(lambda: _read(path, company_currency.upper()), path)
+    return replace(books, notes=summarised(books.notes))
 
 
 def _read(path: Path, company_currency: str) -> Books:
@@ -121,13 +131,24 @@ def _read(path: Path, company_currency: str) -> Books:
 
 
 def read_source(path: str | Path, *, company_currency: str = "USD") -> Books:
-    """Read a file, or a folder of exports merged into one ``Books`` (newest export of each kind)."""
+    """Read a file, or a folder of exports merged into one ``Books`` (newest export of each kind).
+
+    A folder's exports are listed by :func:`connectors.files.files_in`: each must be a regular file, as a file
+    given alone must (see :func:`read_export`).
+    """
     from .source import read_folder
 
     path = Path(path)
-    if path.is_dir():
+    if _is_folder(path):
         return read_folder(path, company_currency=company_currency.upper(), read=read_export)
     return read_export(path, company_currency=company_currency)
+
+
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(os.stat(path).st_mode)
+    except OSError:
+        return False                    # read_export names what is wrong with the path
 
 
 def _guarded(work, path):

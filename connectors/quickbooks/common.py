@@ -3,12 +3,14 @@ the notes (:class:`~receivables.errors.Issue` values) a reader gives about a fil
 from __future__ import annotations
 
 import dataclasses
-from collections import deque
-from datetime import date
+import re
+from collections import Counter, deque
+from datetime import date, timedelta
 from decimal import Decimal
 from itertools import repeat
 
 from receivables.errors import InputError, Issue
+from receivables.money import currency_code
 from receivables.records import Customer, Invoice, ItemKind
 
 from .cells import DMY, MDY, decide_date_order, parse_date
@@ -22,18 +24,108 @@ _TYPES = {
     "customer payment": ItemKind.PAYMENT,
 }
 
+#: A transaction type QuickBooks documents that may post to Accounts Receivable without being an invoice, a credit
+#: memo or a payment (a journal entry, a refund cheque paying out a credit, a deposit). Where an open-item report
+#: lists one, its open balance is part of the report's total: the row is kept by its sign (an invoice when positive,
+#: a credit note when negative) and flagged :data:`OTHER_FLAG`, as QuickBooks' own aging counts it and as the Odoo
+#: connector keeps such journal items. History reports skip it. Either way the books' notes name it.
+OTHER_AR = "other_ar"
+#: A transaction type QuickBooks documents that carries no amount on Accounts Receivable (an estimate, a sales
+#: receipt, a bill...): every reader skips it and names it in the notes.
+NOT_AR = "not_ar"
+#: The flag of an item kept from a row of an :data:`OTHER_AR` type (the Odoo connector's flag for the same).
+OTHER_FLAG = "journal_entry"
+#: The flag of an invoice whose due date the export left blank, estimated from its terms.
+ESTIMATED_FLAG = "due_estimated"
 
-def kind_of(type_text: str, amount: Decimal) -> ItemKind:
-    """The item kind of a QuickBooks transaction type; other types (journal entries, refunds...) by their sign."""
-    kind = _TYPES.get(" ".join(type_text.lower().split()))
-    if kind is not None:
-        return kind
-    return ItemKind.INVOICE if amount >= 0 else ItemKind.CREDIT_NOTE
+_OTHER_AR_TYPES = (
+    "journal entry", "journal", "general journal", "genjrnl", "gen jrnl", "deposit", "dep", "check", "chk",
+    "cheque", "expense", "cash expense", "check expense", "cheque expense", "refund", "refund receipt",
+    "cash refund", "customer refund", "credit refund", "credit card refund", "ccard refund", "discount",
+)
+_NOT_AR_TYPES = (
+    "estimate", "sales receipt", "cash sale", "sales order", "salesorder", "purchase order", "purchord",
+    "bill", "bill payment", "bill payment (check)", "bill payment (cheque)", "bill payment (credit card)",
+    "bill pmt -check", "bill pmt -ccard", "bill pmt-check", "bill pmt-ccard", "billpmt", "bill refund",
+    "bill credit", "vendor credit", "credit card", "credit card charge", "credit card credit",
+    "credit card expense", "credit card payment", "delayed charge", "delayed credit", "time charge",
+    "time activity", "billable expense charge", "purchase", "item receipt", "inventory adjust",
+    "inventory qty adjust", "inventory starting value", "build assembly", "transfer", "paycheck", "payroll check",
+    "liability check", "liability adjustment", "sales tax payment", "tax payment",
+)
+_CLASSES: dict[str, ItemKind | str] = {**dict.fromkeys(_OTHER_AR_TYPES, OTHER_AR),
+                                       **dict.fromkeys(_NOT_AR_TYPES, NOT_AR), **_TYPES}
+TYPES_HINT = ("ardesk reads Invoice, Credit Memo, Payment, Statement Charge and Finance Charge rows and skips the "
+              "other types QuickBooks documents, such as Journal Entry, Deposit, Check, Refund, Estimate and Sales "
+              "Receipt; export the report again without editing it")
 
 
 def known_kind(type_text: str) -> ItemKind | None:
-    """The item kind of a known transaction type, ``None`` for others."""
+    """The item kind of a transaction type ardesk reads as one, ``None`` for others."""
     return _TYPES.get(" ".join(type_text.lower().split()))
+
+
+def type_class(type_text: str) -> ItemKind | str | None:
+    """What a transaction type is: an :class:`ItemKind` ardesk reads it as, :data:`OTHER_AR` or :data:`NOT_AR` for
+    the other types QuickBooks documents, ``None`` for text that is no transaction type (refused by the readers,
+    see :func:`unknown_type`)."""
+    return _CLASSES.get(" ".join(type_text.lower().split()))
+
+
+def unknown_type(text: str, source: str, row: int | None, column: str | None) -> InputError:
+    """The error for a row whose transaction type is blank or not one QuickBooks documents."""
+    if not text.strip():
+        return InputError("a transaction row with no transaction type", source=source, row=row, column=column,
+                          hint=TYPES_HINT)
+    return InputError(f"unknown transaction type {text.strip()[:40]!r}", source=source, row=row, column=column,
+                      hint=TYPES_HINT)
+
+
+def types_note(fname: str, counts: Counter, column: str | None, *, kept: bool = False) -> Issue:
+    """The note naming the rows of other transaction types a reader skipped (or, ``kept``, counted by sign)."""
+    listed = ", ".join(f"{name} ({count})" for name, count in sorted(counts.items()))
+    if kept:
+        return Issue(fname, "rows of other transaction types on Accounts Receivable counted by their sign, as "
+                     f"QuickBooks' own aging counts them, and flagged {OTHER_FLAG!r}: {listed}", column=column,
+                     severity="warning")
+    return Issue(fname, "rows of other transaction types skipped: " + listed, column=column, severity="warning")
+
+
+def currency_cell(text: str, source: str, row: int | None, column: str | None) -> str:
+    """The ISO 4217 code of a currency cell (:func:`receivables.money.currency_code`); an
+    :class:`~receivables.errors.InputError` naming the cell for text that is not one."""
+    try:
+        return currency_code(text)
+    except ValueError as exc:
+        raise InputError(str(exc), source=source, row=row, column=column,
+                         hint="QuickBooks prints three-letter ISO 4217 codes such as USD, EUR or GBP; export the "
+                              "report again without editing it") from None
+
+
+_NET = re.compile(r"net\s*(\d{1,3})\b", re.IGNORECASE)
+
+
+def due_from_terms(terms: str, issued: date) -> date | None:
+    """The due date payment terms give an item issued on ``issued``: ``Net 30`` (also ``1% 10 Net 30``) → 30 days
+    later, ``Due on receipt`` → the same day; ``None`` for terms that give no number of days."""
+    match = _NET.search(terms)
+    if match:
+        return issued + timedelta(days=int(match.group(1)))
+    if "receipt" in terms.lower():
+        return issued
+    return None
+
+
+def blank_due_note(fname: str, row: int, column: str | None, terms: str | None, due: date | None) -> Issue:
+    """The note for an invoice whose due date the export left blank: estimated from ``terms`` as ``due``, or not."""
+    if due is not None:
+        message = f"no due date: estimated as {due.isoformat()} from the terms {terms.strip()!r}"
+    elif terms and terms.strip():
+        message = (f"no due date, and the terms {terms.strip()[:40]!r} give none: the invoice counts as Current when "
+                   "aged by due date")
+    else:
+        message = "no due date, and no terms to estimate one from: the invoice counts as Current when aged by due date"
+    return Issue(fname, message, row=row, column=column, severity="warning")
 
 
 def file_name(source: str) -> str:

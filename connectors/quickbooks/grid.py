@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import csv
 import io
-import os
+import warnings
 import zipfile
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
+from connectors.files import read_regular
 from receivables.errors import InputError
 from receivables.money import money
 
@@ -38,25 +39,11 @@ class Sheet:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes, refused when missing, empty, or changing while it is read."""
-    source = str(path)
-    try:
-        before = os.stat(path)
-        with open(path, "rb") as handle:
-            data = handle.read()
-        after = os.stat(path)
-    except FileNotFoundError:
-        raise InputError("file not found", source=source, hint="check the path") from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not an export file", source=source) from None
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror or exc})", source=source,
-                         hint="close it in other programs and try again") from None
-    if (before.st_size, before.st_mtime_ns) != (after.st_size, after.st_mtime_ns) or len(data) != after.st_size:
-        raise InputError("the file changed while it was read: it is still being written", source=source,
-                         hint="wait until the export has finished downloading and try again")
+    """The file's bytes, refused when it is not a regular file, too large, missing, empty, or changing while it is
+    read (see :func:`connectors.files.read_regular`)."""
+    data = read_regular(path)
     if not data.strip(b"\xef\xbb\xbf \t\r\n\x00"):
-        raise InputError("the file is empty", source=source, hint="export the report again from QuickBooks")
+        raise InputError("the file is empty", source=str(path), hint="export the report again from QuickBooks")
     return data
 
 
@@ -94,15 +81,27 @@ def load_csv(text: str, source: str) -> Sheet:
 
 
 def load_xlsx(data: bytes, source: str) -> list[Sheet]:
-    """Every worksheet of an XLSX export, formulas evaluated, dates as ISO text, numbers as plain decimals."""
-    import warnings
+    """Every worksheet of an XLSX export, formulas evaluated, dates as ISO text, numbers as plain decimals.
 
+    A macro-enabled workbook (``.xlsm``: ardesk's own control panel, say) is refused before it is read. The
+    spreadsheet library's warnings (QuickBooks omits the default style block; a control panel's conditional
+    formatting extensions) are silenced while it reads: what is wrong with a file is said once, as an error.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return _load_xlsx(data, source)
+
+
+def _load_xlsx(data: bytes, source: str) -> list[Sheet]:
     import openpyxl
 
+    if _macro_enabled(data):
+        raise InputError("is a macro-enabled workbook (.xlsm), such as ardesk's control panel, not a QuickBooks export",
+                         source=source,
+                         hint="give the .csv, .xlsx or .iif file QuickBooks exported; to refresh a control panel "
+                              "run `ardesk refresh --workbook PATH`")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")      # QuickBooks omits the default style block
-            book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     except (zipfile.BadZipFile, EOFError):
         raise InputError("not a complete XLSX file: it may still be downloading or be damaged", source=source,
                          hint="wait for the download to finish, or export the report again") from None
@@ -121,6 +120,21 @@ def load_xlsx(data: bytes, source: str) -> list[Sheet]:
     finally:
         book.close()
     return sheets
+
+
+def _macro_enabled(data: bytes) -> bool:
+    """Whether the package holds a VBA project or declares a macro-enabled workbook (False when unreadable: the
+    read then says what is wrong)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as package:
+            names = set(package.namelist())
+            if "xl/vbaProject.bin" in names:
+                return True
+            if "[Content_Types].xml" in names:
+                return b"macroEnabled" in package.read("[Content_Types].xml")[:1 << 20]
+    except Exception:  # noqa: BLE001 - a damaged package is reported by the read
+        return False
+    return False
 
 
 def _texts(raw: list[list], source: str) -> list[list[str]]:

@@ -6,8 +6,10 @@ They give issued invoices and credit notes (``total`` signed: invoices positive,
 (Transaction List by Customer) the open balances are derived per customer and currency, applying payments and
 credit notes to the oldest open invoice first, and the books' notes say so. ``paid_on`` is known only where the
 report shows which payment settled an invoice (Invoices and Received Payments lists an invoice's payments under it;
-those become allocations) or where it is derived; other rows of other types (sales receipts, estimates, journal
-entries) are skipped and counted in the notes.
+those become allocations) or where it is derived; rows of the other types QuickBooks documents (sales receipts,
+estimates, journal entries) are skipped and counted in the notes, and a type it does not document is refused. An
+invoice whose due date the report left blank is due as its terms say where the report prints them (else unknown),
+named row by row in the notes; the books then do not claim ``DUE_DATES``.
 """
 from __future__ import annotations
 
@@ -30,7 +32,20 @@ from receivables.records import (
     Payment,
 )
 
-from .common import Ids, customer_from, customers_for, date_columns, file_name, known_kind
+from .common import (
+    ESTIMATED_FLAG,
+    Ids,
+    blank_due_note,
+    currency_cell,
+    customer_from,
+    customers_for,
+    date_columns,
+    due_from_terms,
+    file_name,
+    type_class,
+    types_note,
+    unknown_type,
+)
 from .kinds import (
     AMOUNT,
     CURRENCY,
@@ -42,12 +57,15 @@ from .kinds import (
     OPEN,
     QBO_INVOICE_LIST,
     QBO_INVOICES_AND_PAYMENTS,
+    TERMS,
     TYPE,
     Layout,
 )
 from .open_items import required_columns
 from .table import walk
 
+_NONE = frozenset()
+_ESTIMATED = frozenset({ESTIMATED_FLAG})
 FIFO_NOTE = ("the export does not record which payment or credit settles which invoice: open balances and paid "
              "dates are derived per customer, applying payments and credits to the oldest open invoice first")
 
@@ -67,25 +85,34 @@ def read_history(layout: Layout, company_currency: str) -> Books:
 
     issued_col, *rest = date_columns(layout, body, [DATE] + ([DUE] if due_c is not None else []), notes)
     due_col = rest[0] if rest else [None] * len(issued_col)
+    terms_c = cols.get(TERMS)
+    type_name, due_name = layout.name_of(TYPE), layout.name_of(DUE)
+    currencies: dict[str, str] = {}
 
     linked = layout.kind == QBO_INVOICES_AND_PAYMENTS
     ids, items, payments, allocations = Ids(), [], [], []
     skipped: Counter = Counter()
     customer_ids = set()
+    blank_dues = 0
     unapplied: dict[str, Decimal] = {}          # payment id -> part left unapplied at the report date
     for k, (index, row, headings, values) in enumerate(details):
         customer = (row[cust_c].strip() if cust_c is not None else "") or customer_from(headings)
         if not customer:
             raise InputError("a transaction row with no customer", source=source, row=index + 1,
                              hint="export the report grouped by customer, or with the customer column")
-        kind = known_kind(row[type_c])
+        kind = type_class(row[type_c])
         if kind is None:
-            skipped[row[type_c].strip() or "(blank)"] += 1
+            raise unknown_type(row[type_c], source, index + 1, type_name)
+        if not isinstance(kind, ItemKind):
+            skipped[row[type_c].strip()] += 1
             continue
         customer_ids.add(customer)
         issued = issued_col[k]
         number = row[num_c].strip() if num_c is not None else ""
-        currency = (row[cur_c].strip().upper() if cur_c is not None else "") or company_currency
+        currency = company_currency
+        if cur_c is not None and row[cur_c].strip():
+            currency = currencies.get(row[cur_c]) or currencies.setdefault(
+                row[cur_c], currency_cell(row[cur_c], source, index + 1, layout.name_of(CURRENCY)))
         amount = values[amount_j]
         if currency != company_currency and famount_j is not None:
             amount = values[famount_j]
@@ -104,15 +131,21 @@ def read_history(layout: Layout, company_currency: str) -> Books:
         sign = 1 if kind is ItemKind.INVOICE else -1
         total = sign * abs(amount)
         opened = sign * abs(values[open_j]) if open_j is not None else total
-        due = due_col[k]
+        due, flags = due_col[k], _NONE
         if due is None and kind is ItemKind.CREDIT_NOTE:
             due = issued
+        elif due is None and due_c is not None:     # an invoice the export printed no due date for
+            terms = row[terms_c] if terms_c is not None else None
+            due = due_from_terms(terms, issued) if terms else None
+            notes.append(blank_due_note(fname, index + 1, due_name, terms, due))
+            flags = _ESTIMATED if due is not None else _NONE
+            blank_dues += 1
         item_id = ids.make(kind.value, number, customer, issued, abs(amount))
         items.append(Invoice(item_id, number, customer, kind, issued, due, currency, total, opened,
-                             opened if currency == company_currency else None, ref, frozenset(), None, customer))
+                             opened if currency == company_currency else None, ref, flags, None, customer))
 
     knows = {ISSUED_HISTORY, PAYMENTS}
-    if due_c is not None:
+    if due_c is not None and not blank_dues:
         knows.add(DUE_DATES)
     if open_j is not None:
         knows.add(OPEN_ITEMS)
@@ -132,9 +165,7 @@ def read_history(layout: Layout, company_currency: str) -> Books:
         knows |= {OPEN_ITEMS, PAYMENT_DATES}
         notes.append(Issue(fname, FIFO_NOTE, severity="warning"))
     if skipped:
-        notes.append(Issue(fname, "rows of other transaction types skipped: "
-                           + ", ".join(f"{name} ({count})" for name, count in sorted(skipped.items())),
-                           column=layout.name_of(TYPE), severity="warning"))
+        notes.append(types_note(fname, skipped, type_name))
     return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
                  customers=customers_for(customer_ids), items=tuple(items), payments=tuple(payments),
                  allocations=tuple(allocations), knows=frozenset(knows), notes=tuple(notes), period=layout.period,

@@ -4,13 +4,14 @@ Each transaction is a ``TRNS`` line, its ``SPL`` distribution lines and ``ENDTRN
 ``!TRNS``/``!SPL`` header lines. The TRNS amount and the SPL amounts must add up to zero, or the file is refused.
 IIF records no open balance and not which payment settles which invoice: open balances and paid dates are derived
 per customer, oldest invoice first (said in the books' notes). The report date is the ``!HDR`` export date when
-there is one, else the last transaction date. Due dates come from ``DUEDATE`` or from ``Net N`` terms.
+there is one, else the last transaction date. Due dates come from ``DUEDATE`` or, where it is blank or missing, are
+estimated from ``Net N`` terms (a blank ``DUEDATE`` is named row by row in the notes). Transactions of the other
+types QuickBooks documents (``GENERAL JOURNAL``, ``CASH SALE``, ``ESTIMATE``...) are skipped and counted in the
+notes; a ``TRNSTYPE`` QuickBooks does not document is refused.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
-from datetime import timedelta
 
 from receivables.errors import InputError, Issue
 from receivables.records import (
@@ -25,11 +26,22 @@ from receivables.records import (
 )
 
 from .cells import parse_amount
-from .common import Dates, Ids, customers_for, file_name
+from .common import (
+    ESTIMATED_FLAG,
+    Dates,
+    Ids,
+    blank_due_note,
+    customers_for,
+    due_from_terms,
+    file_name,
+    type_class,
+    types_note,
+    unknown_type,
+)
 from .history import FIFO_NOTE, derive_open
 
-_KINDS = {"INVOICE": ItemKind.INVOICE, "CREDIT MEMO": ItemKind.CREDIT_NOTE, "PAYMENT": ItemKind.PAYMENT}
-_NET = re.compile(r"net\s*(\d{1,3})", re.IGNORECASE)
+_NONE = frozenset()
+_ESTIMATED = frozenset({ESTIMATED_FLAG})
 
 
 def _fields(line: str) -> list[str]:
@@ -99,9 +111,11 @@ def read_iif(text: str, source: str, company_currency: str) -> Books:
         if spls and total != 0:
             raise InputError(f"the transaction's lines add up to {total}, not 0", source=source, row=row,
                              column="AMOUNT", hint="each TRNS amount must balance its SPL lines")
-        kind = _KINDS.get(" ".join(trns.get("TRNSTYPE", "").upper().split()))
+        kind = type_class(trns.get("TRNSTYPE", ""))
         if kind is None:
-            skipped[trns.get("TRNSTYPE", "") or "(blank)"] += 1
+            raise unknown_type(trns.get("TRNSTYPE", ""), source, row, "TRNSTYPE")
+        if not isinstance(kind, ItemKind):
+            skipped[trns["TRNSTYPE"].strip()] += 1
             continue
         if not trns.get("NAME"):
             raise InputError("a transaction with no customer", source=source, row=row, column="NAME",
@@ -123,6 +137,10 @@ def read_iif(text: str, source: str, company_currency: str) -> Books:
     day = dates.cache
 
     ids, items, payments = Ids(), [], []
+    has_due = "DUEDATE" in headers.get("TRNS", [])
+    if not has_due and any(kind is ItemKind.INVOICE for _, _, kind, _ in wanted):
+        notes.append(Issue(fname, "the file has no DUEDATE column: due dates are estimated from the TERMS of each "
+                           "invoice (Net 30: 30 days after its date)", severity="warning"))
     for row, trns, kind, amount in wanted:
         issued = day.get(trns.get("DATE", ""))
         if issued is None:
@@ -135,15 +153,18 @@ def read_iif(text: str, source: str, company_currency: str) -> Books:
             payments.append(Payment(pay_id, customer, issued, abs(amount), company_currency, (), number, ref))
             continue
         total = abs(amount) if kind is ItemKind.INVOICE else -abs(amount)
-        due = day.get(trns.get("DUEDATE", ""))
-        if due is None:
-            match = _NET.search(trns.get("TERMS", ""))
-            if match:
-                due = issued + timedelta(days=int(match.group(1)))
-            elif "receipt" in trns.get("TERMS", "").lower() or kind is ItemKind.CREDIT_NOTE:
-                due = issued
+        due, flags = day.get(trns.get("DUEDATE", "")), _NONE
+        if due is None and kind is ItemKind.CREDIT_NOTE:
+            due = issued
+        elif due is None:
+            terms = trns.get("TERMS", "")
+            due = due_from_terms(terms, issued)
+            if has_due:                     # the DUEDATE column is there but blank: named row by row
+                notes.append(blank_due_note(fname, row, "DUEDATE", terms, due))
+            if due is not None:
+                flags = _ESTIMATED
         items.append(Invoice(ids.make(kind.value, number, customer, issued, abs(amount)), number, customer, kind,
-                             issued, due, company_currency, total, total, total, ref, frozenset(), None, customer))
+                             issued, due, company_currency, total, total, total, ref, flags, None, customer))
 
     items = derive_open(items, payments, company_currency)
     all_dates = [i.issued for i in items] + [p.date for p in payments]
@@ -155,9 +176,7 @@ def read_iif(text: str, source: str, company_currency: str) -> Books:
                            severity="info"))
     notes.append(Issue(fname, FIFO_NOTE, severity="warning"))
     if skipped:
-        notes.append(Issue(fname, "transactions of other types skipped: "
-                           + ", ".join(f"{name} ({count})" for name, count in sorted(skipped.items())),
-                           column="TRNSTYPE", severity="warning"))
+        notes.append(types_note(fname, skipped, "TRNSTYPE"))
     return Books(source=source, company_currency=company_currency, report_date=report_date,
                  customers=customers_for(customers), items=tuple(items), payments=tuple(payments),
                  knows=frozenset({ISSUED_HISTORY, PAYMENTS, OPEN_ITEMS, PAYMENT_DATES}), notes=tuple(notes),

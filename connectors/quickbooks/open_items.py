@@ -6,6 +6,14 @@ Detail reports give one :class:`Invoice` per printed line: invoices positive, cr
 exported days-past-due column (Desktop ``Aging``) is ignored: aging is recomputed from due dates. Reports that do
 not print the original amount set ``total`` to the open balance and flag the item ``"total_unknown"``.
 
+Transaction types (:func:`~connectors.quickbooks.common.type_class`): a row of a type that posts to A/R without
+being an invoice, credit memo or payment (a journal entry, a refund cheque) is kept by its sign and flagged
+``"journal_entry"``, since the report's total includes it; a type with no amount on A/R (an estimate) is skipped;
+both are named in the notes. A type QuickBooks does not document is refused, as is a currency that is not ISO 4217.
+An invoice whose due date the report left blank is due as its ``Terms`` say (``Net 30``), flagged
+``"due_estimated"``, or unknown when there are none; each such row is named in the notes and the books then do not
+claim ``DUE_DATES``, so the aging says it is approximate.
+
 An A/R Aging Summary has no items, only per-customer bucket totals. Each non-zero bucket of a customer becomes one
 item: ``id`` ``"summary:<customer>:<bucket>"``, no number, ``due`` and ``issued`` = report date minus the
 bucket's first day past due (so aging at the report date, by due or by issue date, lands in the same bucket with
@@ -15,6 +23,7 @@ for the last bucket). Its books do not claim ``DUE_DATES``: the bucket is fixed 
 """
 from __future__ import annotations
 
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 from itertools import repeat
@@ -23,7 +32,24 @@ from receivables.errors import InputError, Issue
 from receivables.records import DUE_DATES, OPEN_ITEMS, Books, Invoice, ItemKind
 
 from .cells import parse_amount
-from .common import Ids, customer_from, customers_for, date_columns, file_name, known_kind, make_invoices
+from .common import (
+    ESTIMATED_FLAG,
+    NOT_AR,
+    OTHER_AR,
+    OTHER_FLAG,
+    Ids,
+    blank_due_note,
+    currency_cell,
+    customer_from,
+    customers_for,
+    date_columns,
+    due_from_terms,
+    file_name,
+    make_invoices,
+    type_class,
+    types_note,
+    unknown_type,
+)
 from .kinds import (
     AGING,
     AMOUNT,
@@ -36,6 +62,7 @@ from .kinds import (
     NUM,
     OPEN,
     RATE,
+    TERMS,
     TOTAL,
     TYPE,
     Layout,
@@ -68,6 +95,7 @@ def read_open_items(layout: Layout, company_currency: str) -> Books:
     if AGING in cols:
         notes.append(Issue(fname, "the exported column is ignored: aging is recomputed from due dates",
                            column=layout.name_of(AGING), severity="info"))
+    body, classes, other = _typed(layout, body, notes)
     index, keys, values = body.index, body.keys, body.values
     n = len(index)
     date_keys = [DATE] + ([DUE] if DUE in cols else [])
@@ -75,18 +103,27 @@ def read_open_items(layout: Layout, company_currency: str) -> Books:
     opens = values[keys.index(OPEN)]
 
     types = body.cells(cols[TYPE])
-    kind_map = {t: known_kind(t) for t in set(types)}
-    kinds = list(map(kind_map.__getitem__, types))
+    kinds = list(map(classes.__getitem__, types))
     invoice, credit_note = ItemKind.INVOICE, ItemKind.CREDIT_NOTE      # enum attribute access is slow
-    if None in kind_map.values():
-        kinds = [k if k is not None else (invoice if o >= 0 else credit_note) for k, o in zip(kinds, opens)]
+    if other:
+        kinds = [k if k is not OTHER_AR else (invoice if o >= 0 else credit_note) for k, o in zip(kinds, opens)]
     customers = _customers(layout, body)
     dues = rest[0] if rest else [None] * n
+    flags = _NONE if AMOUNT in keys else _NO_TOTAL
+    row_flags = None
+    estimated = missing = 0
     if None in dues:
-        dues = [d if d is not None or k is invoice else day for d, k, day in zip(dues, kinds, issued)]
+        # Credit memos, payments and rows of other types are due when issued; an invoice the export printed no due
+        # date for is due as its terms say, named row by row in the notes.
+        invoices = [k is invoice and classes[t] is invoice for k, t in zip(kinds, types)]
+        dues = [d if d is not None or i else day for d, i, day in zip(dues, invoices, issued)]
+        if DUE in cols:
+            dues, row_flags, estimated, missing = _blank_dues(layout, body, dues, invoices, issued, flags, notes)
+    if other:
+        base = row_flags or [flags] * n
+        row_flags = [f | {OTHER_FLAG} if classes[t] is OTHER_AR else f for f, t in zip(base, types)]
     numbers = list(map(str.strip, body.cells(cols[NUM]))) if NUM in cols else [""] * n
     totals = values[keys.index(AMOUNT)] if AMOUNT in keys else opens
-    flags = _NONE if AMOUNT in keys else _NO_TOTAL
     currencies, companies, rates = [company_currency] * n, opens, {}
     if CURRENCY in cols:
         opens, totals, currencies, rates = _foreign(layout, body, company_currency, opens, totals)
@@ -98,15 +135,60 @@ def read_open_items(layout: Layout, company_currency: str) -> Books:
                for k, number, c, day, o in zip(kinds, numbers, customers, issued, opens)]
     refs = list(map(f"{fname}:".__add__, map(str, map((1).__add__, index))))
     items = make_invoices(ids, numbers, customers, kinds, issued, dues, currencies, totals, opens, companies,
-                          refs, repeat(flags), repeat(None), customers)
+                          refs, row_flags if row_flags is not None else repeat(flags), repeat(None), customers)
     knows = {OPEN_ITEMS}
-    if DUE in cols:
+    if DUE in cols and not estimated and not missing:
         knows.add(DUE_DATES)
     if layout.report_date is None:
         notes.append(Issue(fname, "the report prints no 'As of' date", severity="info"))
     return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
                  customers=customers_for(set(customers)), items=tuple(items), rates=rates, knows=frozenset(knows),
                  notes=tuple(notes), period=layout.period, kinds=(layout.kind,))
+
+
+def _typed(layout: Layout, body, notes: list[Issue]):
+    """The body without rows of types that carry no amount on A/R, each type's class (see
+    :func:`~connectors.quickbooks.common.type_class`), and whether rows of other A/R types are kept. A row of a
+    type QuickBooks does not document is refused; skipped and kept types are named in ``notes``."""
+    types = body.cells(layout.columns[TYPE])
+    classes = {t: type_class(t) for t in set(types)}
+    column = layout.name_of(TYPE)
+    if None in classes.values():
+        k = next(k for k, t in enumerate(types) if classes[t] is None)
+        raise unknown_type(types[k], layout.sheet.source, body.index[k] + 1, column)
+    fname = file_name(layout.sheet.source)
+    if NOT_AR in classes.values():
+        notes.append(types_note(fname, Counter(t.strip() for t in types if classes[t] is NOT_AR), column))
+        body = body.only([classes[t] is not NOT_AR for t in types])
+        types = body.cells(layout.columns[TYPE])
+    other = OTHER_AR in classes.values()
+    if other:
+        notes.append(types_note(fname, Counter(t.strip() for t in types if classes[t] is OTHER_AR), column,
+                                kept=True))
+    return body, classes, other
+
+
+def _blank_dues(layout: Layout, body, dues: list, invoices: list[bool], issued: list, flags: frozenset,
+                notes: list[Issue]):
+    """Due dates of invoices the export left blank, estimated from the row's terms where it prints them; each such
+    row named in ``notes``. Returns the due dates, each row's flags, and how many were estimated and left unknown."""
+    terms = body.cells(layout.columns[TERMS]) if TERMS in layout.columns else None
+    fname, column = file_name(layout.sheet.source), layout.name_of(DUE)
+    dues, row_flags = list(dues), [flags] * len(dues)
+    estimated = missing = 0
+    estimated_flags = flags | {ESTIMATED_FLAG}
+    for k, due in enumerate(dues):
+        if due is not None or not invoices[k]:
+            continue
+        text = terms[k] if terms is not None else None
+        due = due_from_terms(text, issued[k]) if text else None
+        notes.append(blank_due_note(fname, body.index[k] + 1, column, text, due))
+        if due is None:
+            missing += 1
+        else:
+            dues[k], row_flags[k] = due, estimated_flags
+            estimated += 1
+    return dues, row_flags, estimated, missing
 
 
 def _customers(layout: Layout, body) -> list[str]:
@@ -130,7 +212,7 @@ def _foreign(layout: Layout, body, company_currency: str, opens, totals):
     """Multicurrency columns: document-currency amounts where the row's currency is not the company's."""
     cols, keys, values = layout.columns, body.keys, body.values
     texts = body.cells(cols[CURRENCY])
-    code_of = {t: t.strip().upper() or company_currency for t in set(texts)}
+    code_of = currency_codes(layout, body, texts, company_currency)
     if set(code_of.values()) == {company_currency}:
         return opens, totals, [company_currency] * len(texts), {}
     codes = list(map(code_of.__getitem__, texts))
@@ -153,6 +235,14 @@ def _foreign(layout: Layout, body, company_currency: str, opens, totals):
                                  row=body.index[k] + 1, column=layout.name_of(RATE))
             rates[code] = rate
     return opens, totals, codes, rates
+
+
+def currency_codes(layout: Layout, body, texts: list[str], company_currency: str) -> dict[str, str]:
+    """The ISO 4217 code of each distinct text of the currency column (blank: the company's currency); a text that is
+    not one is refused naming its first row."""
+    column = layout.name_of(CURRENCY)
+    return {t: currency_cell(t, layout.sheet.source, body.index[texts.index(t)] + 1, column) if t.strip()
+            else company_currency for t in set(texts)}
 
 
 def read_aging_summary(layout: Layout, company_currency: str) -> Books:

@@ -3,7 +3,9 @@
 The merge rule:
 
 1. Every ``.csv``, ``.xlsx`` and ``.iif`` file in the folder (not its subfolders; hidden and Excel lock files
-   skipped) is read; any file that is not a readable export fails the whole read.
+   skipped) is read; any file that is not a readable export fails the whole read, and so does an entry with such a
+   name that is not a regular file (a pipe, a device, a socket, a symbolic link that loops or leads nowhere: see
+   :func:`connectors.files.files_in`).
 2. Of each report kind, only the newest export counts: newest by the report's own date (its "As of" date, else the
    end of its period), then by file modification time.
 3. Open items come from the best open-item report: the one with the latest report date; on a tie the first of
@@ -26,9 +28,11 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
+from connectors.files import files_in
 from receivables.errors import InputError, Issue
 from receivables.records import ALLOCATIONS, DUE_DATES, OPEN_ITEMS, PAYMENT_DATES, Books, Invoice, ItemKind
 
+from .common import ESTIMATED_FLAG
 from .kinds import HISTORY_KINDS, OPEN_ITEM_KINDS
 
 SUFFIXES = {".csv", ".xlsx", ".iif"}
@@ -40,8 +44,7 @@ def _when(books: Books, path: Path) -> tuple:
 
 
 def read_folder(folder: Path, *, company_currency: str, read) -> Books:
-    files = sorted(p for p in folder.iterdir() if p.is_file() and p.suffix.lower() in SUFFIXES
-                   and not p.name.startswith((".", "~$")))
+    files = files_in(folder, SUFFIXES)
     if not files:
         raise InputError("no QuickBooks exports (.csv, .xlsx, .iif) in the folder", source=str(folder),
                          hint="save the exported reports into this folder")
@@ -107,7 +110,7 @@ def _merge(folder: Path, company_currency: str, base, histories, superseded) -> 
     items = [combine(records.get(item_id, []), listed.get(item_id), report_date if base else None,
                      company_currency) for item_id in dict.fromkeys([*records, *listed])]
     items = settle_dates(items, allocations.values())
-    if not all(i.due is not None for i in items if i.kind is ItemKind.INVOICE):
+    if not all(i.due is not None and ESTIMATED_FLAG not in i.flags for i in items if i.kind is ItemKind.INVOICE):
         knows.discard(DUE_DATES)
     if ALLOCATIONS in knows and base is not None and (history_end is None or history_end < report_date):
         knows -= {ALLOCATIONS, PAYMENT_DATES}
@@ -139,15 +142,19 @@ def combine(history: list[Invoice], current: Invoice | None, report_date: date |
     ``current`` from the open-item report standing at ``report_date`` (``None`` when it does not list the item).
 
     Document currency and total come from the first report that states a foreign currency, else the first that
-    prints a total; the due date and ``paid_on`` from the first that states them; the open balance from the
+    prints a total; the due date from the first that prints it (else from the first that estimated it from the
+    terms); ``paid_on`` from the first that states it; the open balance from the
     open-item report, zero when it omits an item issued by its date, else as the history report printed it.
     """
     records = ([current] if current is not None else []) + history
     priced = [r for r in records if "total_unknown" not in r.flags]
     main = next((r for r in priced if r.currency != company_currency), priced[0] if priced else records[0])
-    due = next((r.due for r in records if r.due is not None), None)
+    printed = next((r.due for r in records if r.due is not None and ESTIMATED_FLAG not in r.flags), None)
+    due = printed if printed is not None else next((r.due for r in records if r.due is not None), None)
     paid_on = next((r.paid_on for r in records if r.paid_on is not None), None)
     flags = frozenset().union(*(r.flags for r in records)) - ({"total_unknown"} if priced else set())
+    if printed is not None:
+        flags -= {ESTIMATED_FLAG}                   # a report printed the due date another one left blank
     first = records[0]
     if current is not None:
         open_, open_co = current.open_amount, current.open_amount_company

@@ -61,6 +61,13 @@ class Body:
             texts = self.texts[col] = column(self.picked, None, col)
         return texts
 
+    def only(self, keep: list[bool]) -> Body:
+        """The detail rows where ``keep`` is true (rows a reader skips, such as estimates, taken out)."""
+        pick = list(compress(range(len(self.index)), keep))
+        return Body(self.keys, [self.index[k] for k in pick], [self.paths[k] for k in pick],
+                    [[values[k] for k in pick] for values in self.values], self.has_total, self.rows,
+                    [self.picked[k] for k in pick])
+
     @property
     def details(self) -> list[tuple]:
         """Row by row: ``(index, row, headings, values)``, for reports small enough not to need columns."""
