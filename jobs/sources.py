@@ -70,12 +70,15 @@ def open_books(source: str | None, config: Config, *, today: date, ledger_path: 
     if source == ODOO:
         from connectors.odoo import pull as odoo_pull
 
-        with open_ledger(ledger_path, config) as ledger:
-            previous = ledger.latest(key)
-            prev_books = ledger.load(previous.id) if previous else None
-            books, state = odoo_pull(config.odoo, password=config.odoo.password(), today=today,
-                                     previous=prev_books, state=previous.state if previous else None,
-                                     months=config.odoo.history_months, progress=progress)
+        previous = prev_books = None
+        if Path(ledger_path).exists():          # the last pull's books and state make this one incremental
+            with open_ledger(ledger_path, config) as ledger:
+                previous = ledger.latest(key)
+                prev_books = ledger.load(previous.id) if previous else None
+        books, state = odoo_pull(config.odoo, password=config.odoo.password(), today=today,
+                                 previous=prev_books, state=previous.state if previous else None,
+                                 months=config.odoo.history_months, progress=progress)
+        with open_ledger(ledger_path, config) as ledger:   # made only once there is something to store
             return _store(ledger, books, key, state=state)
     path = Path(source)
     if not os.path.lexists(path):

@@ -275,6 +275,7 @@ def test_a_wrong_odoo_user_is_told_to_check_the_user_and_the_password(desk):
         result = run("aging", "odoo", env={"ARDESK_ODOO_PASSWORD": s.password})
     refused_by(result, 1, "ardesk: Odoo refused the login for user nobody on database demo",
                "[odoo] user in ardesk.toml", "ARDESK_ODOO_PASSWORD")
+    assert not list(desk.glob("*.db"))                  # a refused pull leaves no (empty) ledger behind
 
 
 def test_an_odoo_server_that_does_not_answer_says_so_while_it_retries(desk):
