@@ -60,17 +60,23 @@ def countback_dso(ar: Decimal, months_newest_first: list[tuple[str, Decimal, int
                   ) -> tuple[Decimal | None, str | None]:
     """Exhaust ``ar`` against monthly sales going back (``(label, sales, days)``, newest first).
 
-    Returns the days and, when it stopped early at a month with sales ≤ 0, a note (the value then counts the months
-    before it only); absent with the reason when the history runs out before the AR is exhausted.
+    A month without positive credit sales (a month just begun, or one whose credit notes outweigh its invoices)
+    has nothing to consume: its days count and the count goes on into the months before it, as the countback method
+    does; a note names such months. Absent with the reason when the history runs out before the AR is exhausted.
     """
     remaining, total = ar, Decimal(0)
     if remaining <= 0:
         return Decimal(0), None
+    empty: list[str] = []
     for label, sales, n in months_newest_first:
         if sales <= 0:
-            return total, f"countback stopped at {label}: credit sales ≤ 0 (AR {fmt(remaining)} left uncounted)"
+            empty.append(label)
+            total += n
+            continue
         if remaining <= sales:
-            return total + remaining / sales * n, None
+            note = (f"months without credit sales counted as days with nothing to consume: {', '.join(empty)}"
+                    if empty else None)
+            return total + remaining / sales * n, note
         remaining -= sales
         total += n
     return None, (f"history runs out after {len(months_newest_first)} months with AR {fmt(remaining)} "

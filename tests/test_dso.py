@@ -27,7 +27,18 @@ def test_formulas_never_divide_by_zero_and_say_why():
     assert standard_dso(D(5), D(-1), 30)[0] is None
     assert cei(D(0), D(10), D(0), D(10))[0] is None
     value, note = countback_dso(D(500), [("2026-03", D(100), 31), ("2026-02", D(0), 28)])
-    assert value == 31 and "2026-02" in note
+    assert value is None and "history runs out after 2 months with AR 400.00" in note
+
+
+def test_countback_counts_a_month_without_sales_and_goes_on_into_earlier_months():
+    # The first day of December: no December sales yet. AR 3,000 against November 2,000 and October 4,000:
+    # 1 day of December with nothing to consume, all 30 of November, then 1,000/4,000 of October's 31 days.
+    value, note = countback_dso(D(3000), [("2026-12", D(0), 1), ("2026-11", D(2000), 30), ("2026-10", D(4000), 31)])
+    assert value == D(1) + D(30) + D(1000) / D(4000) * 31 == D("38.75")
+    assert note == "months without credit sales counted as days with nothing to consume: 2026-12"
+    # A month whose credit notes outweigh its invoices consumes nothing either, and the count carries on.
+    value, note = countback_dso(D(500), [("2026-03", D(100), 31), ("2026-02", D(-50), 28), ("2026-01", D(800), 31)])
+    assert value == D(31) + D(28) + D(400) / D(800) * 31 == D("74.5") and "2026-02" in note
     value, note = countback_dso(D(500), [("2026-03", D(100), 31)])
     assert value is None and "history runs out after 1 months" in note
 
@@ -110,3 +121,12 @@ def test_foreign_sales_count_at_the_sources_own_company_amount():
     unknown = Books(**{**base.__dict__, "items": base.items + (replace(eur, total_company=None),)})
     out = dso(unknown, AS_OF, months=3).to_json_dict()
     assert out["credit_sales"] == "6500.00" and any("no rate to USD for EUR" in w for w in out["warnings"])
+
+
+def test_countback_on_the_first_day_of_a_month_counts_that_day_and_goes_on():
+    # As of 1 April: no April sales yet. AR 5,500 (the same books). April: 1 day, nothing to consume; March sales
+    # 3,500 over 31 days; February 2,000 of the 2,000 left over 28 days: 1 + 31 + 28 = 60.0.
+    out = dso(ledger(), date(2026, 4, 1), months=3).to_json_dict()
+    assert out["ar"] == "5500.00" and out["countback_dso"] == "60.0"
+    assert out["reasons"]["countback_dso"] == ("months without credit sales counted as days with nothing to consume: "
+                                               "2026-04")
