@@ -109,8 +109,10 @@ class CustomerTable:
     """Per-customer sums behind a customers report, as arrays indexed like ``ids`` (integers until asked for).
 
     ``chosen``: the indices reported; ``open``/``overdue``/``old``: company-currency sums of open AR, overdue AR
-    and AR over 90 days past due; ``history[i, window, (w, late, dtp, n)]``: :func:`payment_history`'s sums with
-    windows in ascending length; ``first_day``: the day of each customer's first invoice.
+    and AR over 90 days past due; ``owed``/``owed_overdue``: the same of what the customer owes (open items above
+    zero, credits left out), which "% current" is the share of; ``history[i, window, (w, late, dtp, n)]``:
+    :func:`payment_history`'s sums with windows in ascending length; ``first_day``: the day of each customer's first
+    invoice.
     """
 
     ids: np.ndarray
@@ -118,6 +120,8 @@ class CustomerTable:
     open: CompanySums
     overdue: CompanySums
     old: CompanySums
+    owed: CompanySums
+    owed_overdue: CompanySums
     history: np.ndarray
     first_day: np.ndarray
     day: int
@@ -135,7 +139,10 @@ class CustomerTable:
         late = {k: _ratio(h[j, 1], h[j, 0]) for k, j in _WINDOW_INDEX.items()}
         dtp = {k: _ratio(h[j, 2], h[j, 0]) for k, j in _WINDOW_INDEX.items()}
         n3, n12 = int(h[_WINDOW_INDEX["3m"], 3]), int(h[_WINDOW_INDEX["12m"], 3])
-        pct_current = (open_ar - overdue) / open_ar * 100 if open_ar > 0 else None
+        # "% current": the share of what the customer owes that is not yet due. Credits are left out of both sides,
+        # so a credit larger than the overdue amount cannot make it negative or above 100; nothing owed: none.
+        owed, owed_overdue = self.owed.value(i), self.owed_overdue.value(i)
+        pct_current = (owed - owed_overdue) / owed * 100 if owed > 0 else None
         limit = c.credit_limit if c and c.credit_limit is not None else self.credit_limits.get(cid)
         used = open_ar / limit * 100 if limit else None
         over = None if limit is None else open_ar > limit
@@ -175,6 +182,8 @@ class CustomersReport:
         return {"as_of": self.as_of.isoformat(), "currency": self.currency,
                 "source_date": self.source_date.isoformat() if self.source_date else None,
                 "definitions": {"weights": "invoice total in its own currency",
+                                "percent_current": "the share of what is owed (open items above zero) that is not "
+                                                   "yet due; credits are left out of both sides",
                                 "windows_days": dict(WINDOWS), "risk_weights": dict(RISK_WEIGHTS)},
                 "customers": [r.to_json_dict(self.currency) for r in self.rows],
                 "warnings": [w.message for w in self.warnings]}
@@ -259,13 +268,17 @@ def customers_frames(frames: Frames, as_of: date, customers: dict[str, Customer]
     open_s = company_sums_by(items, frames, codes, ids)
     overdue_s = company_sums_by(items[overdue], frames, codes[overdue], ids)
     old_s = company_sums_by(items[old], frames, codes[old], ids)
+    owes = (items["open_minor"].to_numpy(np.int64) > 0)
+    owed_s = company_sums_by(items[owes], frames, codes[owes], ids)
+    owed_overdue_s = company_sums_by(items[owes & overdue], frames, codes[owes & overdue], ids)
     chosen = np.flatnonzero(open_s.present | (sums[:, _WINDOW_INDEX["12m"], 3] > 0))
     warnings = list(at.warnings)
     for i in sorted(open_s.missing):
         cid = str(ids[i])
         warnings.append(f"{frames.names.get(cid, cid)}: no rate for {', '.join(open_s.missing[i])}; "
                         "left out of open AR")
-    table = CustomerTable(ids=ids, chosen=chosen, open=open_s, overdue=overdue_s, old=old_s, history=sums,
+    table = CustomerTable(ids=ids, chosen=chosen, open=open_s, overdue=overdue_s, old=old_s, owed=owed_s,
+                          owed_overdue=owed_overdue_s, history=sums,
                           first_day=first_day, day=d, names=frames.names, customers=customers or {},
                           credit_limits=frames.credit_limits)
     return CustomersReport(as_of=as_of, source_date=frames.report_date, currency=frames.company_currency,

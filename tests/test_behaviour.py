@@ -57,3 +57,20 @@ def test_weighted_days_late_and_to_pay_percent_current_limits_and_risk():
     assert out["definitions"]["weights"] == "invoice total in its own currency"
     row = rep.panel_rows()[0]
     assert row["over_limit"] == "yes" and row["risk_factors"].startswith("overdue share 25% of AR: +9/35")
+
+
+def test_percent_current_is_the_share_of_what_is_owed_when_credits_exceed_the_overdue_amount():
+    # Owed 3,528.50 overdue + 1,000.00 not yet due; an open credit of 2,571.00. Open AR 1,957.50 is smaller than
+    # what is overdue: "% current" is 1,000 / 4,528.50 of what is owed = 22.1%, never negative.
+    b = Books(source="t", company_currency="USD", report_date=AS_OF, knows=frozenset({ISSUED_HISTORY}),
+              customers=(Customer("C", "Credit Co"),),
+              items=(inv("x1", "C", date(2026, 3, 1), date(2026, 3, 31), "3528.50"),
+                     inv("x2", "C", date(2026, 6, 20), date(2026, 7, 20), "1000.00"),
+                     inv("cr", "C", date(2026, 6, 1), date(2026, 6, 1), "-2571.00", kind=ItemKind.CREDIT_NOTE)))
+    row = customers_report(b, AS_OF).rows[0]
+    assert (row.open_ar, row.overdue) == (D("1957.50"), D("957.50"))
+    assert row.percent_current == D(1000) / D("4528.50") * 100
+    assert customers_report(b, AS_OF).to_json_dict()["customers"][0]["percent_current"] == "22.1"
+    only_credit = Books(source="t", company_currency="USD", report_date=AS_OF, knows=frozenset({ISSUED_HISTORY}),
+                        customers=(Customer("C", "Credit Co"),), items=b.items[2:])
+    assert customers_report(only_credit, AS_OF).rows[0].percent_current is None
