@@ -119,8 +119,11 @@ def _customers_rows(d: dict):
 def _forecast_rows(d: dict):
     weeks = [*d["weeks"], d["later"]]
     rows = [[w["week"], w["start"], w["end"] or "", w["amount"], len(w.get("items", []))] for w in weeks]
+    rows.append(["credits set aside", "", "", d["credits_set_aside"], ""])   # open credits: no receipt expected
+    rows.append(["TOTAL (open AR)", "", "", d["open_ar"], ""])
     return (["Week", "From", "To", "Expected", "Items"], rows,
-            [f"Expected receipts from {d['as_of']}, {d.get('currency', '')}: {d.get('basis', '')}"])
+            [f"Expected receipts after {d['as_of']} (week 1 starts {d['first_day']}), {d.get('currency', '')}: "
+             f"{d.get('basis', '')}"])
 
 
 TABULATORS.update({"dso": _dso_rows, "customers": _customers_rows, "forecast": _forecast_rows})

@@ -53,6 +53,12 @@ class ForecastReport:
     warnings: tuple[Issue, ...]
     names: dict
 
+    @property
+    def open_ar(self) -> Decimal:
+        """What the weeks, ``later`` and the credits set aside add up to: the open AR (company currency), less only
+        amounts in a currency without a rate (the warnings name them)."""
+        return sum(self.amounts, Decimal(0)) + self.excluded_credits
+
     def week_range(self, k: int) -> tuple[date, date | None]:
         start = self.as_of + timedelta(days=7 * (k - 1) + 1)
         return start, (None if k > WEEKS else start + timedelta(days=6))
@@ -92,7 +98,10 @@ class ForecastReport:
                 else format(tenth(self.company_days_late), "f"),
                 "weeks": weeks[:WEEKS], "later": weeks[WEEKS],
                 "fallback_customers": [self.names.get(c, c) for c in self.fallback_customers],
-                "excluded_credits": fmt(self.excluded_credits, cur), "warnings": [w.message for w in self.warnings]}
+                "excluded_credits": fmt(self.excluded_credits, cur),
+                "credits_set_aside": fmt(self.excluded_credits, cur),
+                "open_ar": fmt(self.open_ar, cur), "first_day": self.week_range(1)[0].isoformat(),
+                "warnings": [w.message for w in self.warnings]}
 
 
 def forecast(books: Books, as_of: date) -> ForecastReport:

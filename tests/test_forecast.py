@@ -54,3 +54,24 @@ def test_weeks_from_own_history_company_fallback_and_no_due_dates():
                                           "open": "100.00", "expected": "2026-07-01"}]}
     assert out["weeks"][4]["items"][0]["expected"] == "2026-08-02" and len(out["weeks"]) == 13
     assert out["later"]["week"] == "later" and out["later"]["end"] is None
+
+
+def test_every_forecast_output_adds_up_to_the_open_ar_with_the_credits_set_aside():
+    import csv
+    import io
+
+    from cli.output import render
+
+    rep = forecast(books(), AS_OF)
+    out = rep.to_json_dict()
+    # Open at 30 June: 100 + 300 + 300 + 5 + 70 owed, less the open credit note of 50 = 725.00.
+    assert out["open_ar"] == "725.00" and out["credits_set_aside"] == "-50.00" and out["first_day"] == "2026-07-01"
+    weeks = [*out["weeks"], out["later"]]
+    assert sum(D(w["amount"]) for w in weeks) + D(out["credits_set_aside"]) == D(out["open_ar"])
+    rows = list(csv.reader(io.StringIO(render("forecast", out, "csv"))))
+    assert rows[-2][:4] == ["credits set aside", "", "", "-50.00"] and rows[-1][:4] == ["TOTAL (open AR)", "", "",
+                                                                                         "725.00"]
+    assert sum(D(r[3]) for r in rows[1:-1]) == D("725.00")
+    table = render("forecast", out, "table")
+    assert table.startswith("Expected receipts after 2026-06-30 (week 1 starts 2026-07-01), USD: ")
+    assert table.splitlines()[-1].split()[-1] == "725.00"
