@@ -40,7 +40,7 @@ from .frames import (
     sum_by,
 )
 from .money import fmt, tenth
-from .records import Books, Customer
+from .records import PAYMENT_DATES, Books, Customer
 
 WINDOWS = {"3m": 91, "6m": 182, "12m": 365}
 RISK_WEIGHTS = {"overdue share": 35, "days late": 25, "over 90 days": 20, "over credit limit": 10,
@@ -123,6 +123,7 @@ class CustomerTable:
     owed: CompanySums
     owed_overdue: CompanySums
     history: np.ndarray
+    history_known: bool         # the source tells when items were paid: without it, behaviour cannot be judged
     first_day: np.ndarray
     day: int
     names: dict[str, str]
@@ -147,8 +148,8 @@ class CustomerTable:
         used = open_ar / limit * 100 if limit else None
         over = None if limit is None else open_ar > limit
         trend = _trend(late["3m"], late["12m"], n3, n12)
-        segment = _segment(late["12m"], n12, int(self.first_day[i]), self.day)
-        score, factors = _risk(open_ar, overdue, old, late["12m"], over, trend, used)
+        segment = _segment(late["12m"], n12, int(self.first_day[i]), self.day) if self.history_known else "unknown"
+        score, factors = _risk(open_ar, overdue, old, late["12m"], over, trend, used, self.history_known)
         return CustomerRow(
             customer_id=cid, customer=(c.name if c else self.names.get(cid, cid)),
             parent=(customers[c.parent_id].name if c and c.parent_id in customers else (c.parent_id or "") if c
@@ -278,7 +279,7 @@ def customers_frames(frames: Frames, as_of: date, customers: dict[str, Customer]
         warnings.append(f"{frames.names.get(cid, cid)}: no rate for {', '.join(open_s.missing[i])}; "
                         "left out of open AR")
     table = CustomerTable(ids=ids, chosen=chosen, open=open_s, overdue=overdue_s, old=old_s, owed=owed_s,
-                          owed_overdue=owed_overdue_s, history=sums,
+                          owed_overdue=owed_overdue_s, history=sums, history_known=PAYMENT_DATES in frames.knows,
                           first_day=first_day, day=d, names=frames.names, customers=customers or {},
                           credit_limits=frames.credit_limits)
     return CustomersReport(as_of=as_of, source_date=frames.report_date, currency=frames.company_currency,
@@ -304,7 +305,10 @@ def _segment(late12: Decimal | None, n12: int, first_day, d: int) -> str:
 
 
 def _risk(open_ar: Decimal, overdue: Decimal, old: Decimal, late12: Decimal | None, over: bool | None,
-          trend: str, used: Decimal | None) -> tuple[int, tuple[tuple[str, int, int, str], ...]]:
+          trend: str, used: Decimal | None, history_known: bool = True
+          ) -> tuple[int, tuple[tuple[str, int, int, str], ...]]:
+    """The risk score from what is known, and its factors in words; a source without payment history scores the
+    balance alone and says that its days late are unknown."""
     zero, one = Decimal(0), Decimal(1)
     shares: list[tuple[str, Decimal, Decimal | None, str]] = []     # (factor, share 0-1, value seen, its unit)
     if open_ar > 0:
@@ -324,4 +328,6 @@ def _risk(open_ar: Decimal, overdue: Decimal, old: Decimal, late12: Decimal | No
 
     factors = tuple((name, int((s * RISK_WEIGHTS[name]).to_integral_value(ROUND_HALF_UP)), RISK_WEIGHTS[name],
                      seen(name, value, unit)) for name, s, value, unit in shares if s > 0)
+    if not history_known:
+        factors += (("days late", 0, RISK_WEIGHTS["days late"], "unknown: the source has no payment history"),)
     return int(exact.to_integral_value(ROUND_HALF_UP)), factors

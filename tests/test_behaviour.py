@@ -74,3 +74,16 @@ def test_percent_current_is_the_share_of_what_is_owed_when_credits_exceed_the_ov
     only_credit = Books(source="t", company_currency="USD", report_date=AS_OF, knows=frozenset({ISSUED_HISTORY}),
                         customers=(Customer("C", "Credit Co"),), items=b.items[2:])
     assert customers_report(only_credit, AS_OF).rows[0].percent_current is None
+
+
+def test_without_payment_history_behaviour_is_unknown_and_risk_says_what_it_lacks():
+    # An A/R Aging Summary kind of source: open items only. A balance 100 days past due is not a "new" customer.
+    b = Books(source="t", company_currency="USD", report_date=AS_OF, knows=frozenset(),
+              customers=(Customer("O", "Old Debt"),),
+              items=(inv("o", "O", date(2026, 2, 20), date(2026, 3, 22), "100.00"),))
+    row = customers_report(b, AS_OF).rows[0]
+    assert (row.segment, row.trend) == ("unknown", "unknown")
+    # overdue 100% x 35 + over 90 days 100% x 20 = 55, from the balance alone; days late named as unknown
+    assert row.risk_score == 55
+    assert row.factors_text() == ("overdue share 100% of AR: +35/35; over 90 days 100% of AR: +20/20; "
+                                  "days late unknown: the source has no payment history: +0/25")
