@@ -24,7 +24,13 @@ class ReportResult:
     notes: tuple[Issue, ...]       # what the source cannot tell
 
     def to_json_dict(self) -> dict:
-        return self.report.to_json_dict()
+        """The report's JSON object; the source's own warnings (a file skipped, dates read one way of two) join the
+        report's ``warnings``, each naming its file."""
+        out = self.report.to_json_dict()
+        said = [str(n) for n in self.notes if n.severity != "info"]
+        if said:
+            out["warnings"] = [*out.get("warnings", []), *said]
+        return out
 
 
 def aging(source: str | None, settings: Settings, *, today: date, as_of: date | None = None,

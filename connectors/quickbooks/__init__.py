@@ -81,6 +81,25 @@ def _load(path: Path) -> tuple[str, object]:
     raise _unknown(sheets, source)
 
 
+class NotReceivables(InputError):
+    """The file is readable but is not a receivables report ardesk knows (an A/P aging, a P&L...): a folder skips
+    it and says so, a file given alone is refused."""
+
+    def __init__(self, message: str, *, source: str, title: str | None, hint: str | None = None):
+        super().__init__(message, source=source, hint=hint)
+        self.title = title
+
+
+def _title(sheets: list[Sheet]) -> str | None:
+    """The first text of the first sheet: the report's title, as QuickBooks prints it on the first row."""
+    for sheet in sheets[:1]:
+        for row in sheet.rows[:5]:
+            for cell in row:
+                if cell and cell.strip():
+                    return cell.strip()[:80]
+    return None
+
+
 def _unknown(sheets: list[Sheet], source: str) -> InputError:
     for sheet in sheets:
         for index, row in enumerate(sheet.rows[:40]):
@@ -90,10 +109,10 @@ def _unknown(sheets: list[Sheet], source: str) -> InputError:
                     return InputError(f"found the title {cell.strip()!r} but no header row with its columns",
                                       source=source, row=index + 1,
                                       hint="export the report again with its standard columns and title block")
-    return InputError("not a QuickBooks receivables report: no known report title (such as 'Open Invoices' or "
-                      "'A/R Aging Detail') above a header row", source=source,
-                      hint="export Open Invoices, A/R Aging Detail or Summary, Invoice List, Customer Balance "
-                           "Detail, Transaction List by Customer, Invoices and Received Payments, or an IIF file")
+    return NotReceivables("not a QuickBooks receivables report: no known report title (such as 'Open Invoices' or "
+                          "'A/R Aging Detail') above a header row", source=source, title=_title(sheets),
+                          hint="export Open Invoices, A/R Aging Detail or Summary, Invoice List, Customer Balance "
+                               "Detail, Transaction List by Customer, Invoices and Received Payments, or an IIF file")
 
 
 def detect(path: str | Path) -> str:

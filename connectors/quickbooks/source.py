@@ -48,10 +48,16 @@ def read_folder(folder: Path, *, company_currency: str, read) -> Books:
     if not files:
         raise InputError("no QuickBooks exports (.csv, .xlsx, .iif) in the folder", source=str(folder),
                          hint="save the exported reports into this folder")
+    from . import NotReceivables
+
     newest: dict[str, tuple] = {}
-    superseded = []
+    superseded, skipped = [], []
     for path in files:
-        books = read(path, company_currency=company_currency)
+        try:
+            books = read(path, company_currency=company_currency)
+        except NotReceivables as exc:         # another report kept in the same folder: skipped, and said so
+            skipped.append((path.name, exc.title))
+            continue
         kind = books.kinds[0]
         entry = (_when(books, path), path, books)
         if kind in newest:
@@ -63,7 +69,20 @@ def read_folder(folder: Path, *, company_currency: str, read) -> Books:
     base = max(opens, key=lambda e: (e[2].report_date or date.min, -OPEN_ITEM_KINDS.index(e[2].kinds[0])),
                default=None)
     histories = [newest[k] for k in HISTORY_KINDS if k in newest]
-    return _merge(folder, company_currency, base, histories, superseded)
+    if not newest:
+        found = "; ".join(f"{name} ({title!r})" if title else name for name, title in skipped)
+        raise InputError(f"no QuickBooks receivables report in the folder, only other reports: {found}",
+                         source=str(folder), hint="export Open Invoices, A/R Aging Detail or Summary, Invoice List, "
+                         "Customer Balance Detail, Transaction List by Customer, Invoices and Received Payments, or "
+                         "an IIF file into it")
+    books = _merge(folder, company_currency, base, histories, superseded)
+    if not skipped:
+        return books
+    here = folder.name or folder.resolve().name or str(folder)
+    said = tuple(Issue(here, f"skipped {name}: not a receivables report" + (f" (its title: {title!r})" if title
+                                                                             else ""), severity="warning")
+                 for name, title in skipped)
+    return replace(books, notes=books.notes + said)
 
 
 def _merge(folder: Path, company_currency: str, base, histories, superseded) -> Books:
