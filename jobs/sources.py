@@ -85,8 +85,10 @@ def open_books(source: str | None, config: Config, *, today: date, ledger_path: 
         raise InputError("no such file or folder", source=source,
                          hint="give a QuickBooks export, a folder of exports, 'odoo' or 'ledger'")
     from connectors.quickbooks import read_source
+    from receivables.terms import with_due_dates
 
-    books = read_source(path, company_currency=config.company_currency or "USD")
+    books = with_due_dates(read_source(path, company_currency=config.company_currency or "USD"),
+                           config.aging.default_terms_days)
     if config.rates:
         from receivables.money import money
 

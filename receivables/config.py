@@ -210,6 +210,7 @@ workbook = "collections.xlsm"
 [aging]
 edges = [30, 60, 90]          # whole days, 1 to 3650, increasing
 by = "due"                    # or "issued"
+default_terms_days = 30       # an invoice without a due date (and no terms) falls due this many days after issue
 
 [dso]
 # period_days = 90            # default: calendar days of the period

@@ -194,6 +194,9 @@ class AgingConfig(Section):
     edges: Annotated[tuple[EdgeDays, ...], AfterValidator(_increasing_edges),
                      Expect("a list of whole days such as [30, 60, 90]")] = (30, 60, 90)
     by: Literal["due", "issued"] = "due"
+    # days after issue an invoice falls due when the source gives no due date and no terms for its customer
+    default_terms_days: Annotated[conint(strict=True, ge=0, le=MAX_EDGE_DAYS),
+                                  Expect("a whole number of days from 0 to 3650")] = 30
 
 
 class DsoConfig(Section):

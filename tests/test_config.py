@@ -111,7 +111,7 @@ PROBES = [
     ('[odoo]\nbatchsize = 10\n', "[odoo] batchsize is not a known key (did you mean batch_size?)"),
     ("foo = 1\n", "foo is not a known section (known sections: source, files, company, odoo, aging, dso, smtp, "
                   "reminders, notes, jobs, worklist, privacy, ledger)"),
-    ("[aging.extra]\nx = 1\n", "[aging.extra] is not a known table (known keys: edges, by)"),
+    ("[aging.extra]\nx = 1\n", "[aging.extra] is not a known table (known keys: edges, by, default_terms_days)"),
     # the sections later issues read
     ("[smtp]\nport = 70000\n", "[smtp] port: expected a whole number from 1 to 65535, found 70000"),
     ('[smtp]\nstarttls = "yes"\n', '[smtp] starttls: expected true or false, found "yes"'),

@@ -132,7 +132,7 @@ def test_a_blank_due_date_is_estimated_from_the_terms_and_named_and_the_aging_sa
     rows = qbo_open_invoices_rows()
     assert rows[6][2:6] == ["Invoice", "1001", "Net 30", "10/01/2026"] and rows[15][2] == "Invoice"
     rows[6][5] = ""                      # Net 30 from 09/01/2026: estimated as 10/01/2026
-    rows[15][5] = ""                     # no terms: left unknown
+    rows[15][5] = ""                     # no terms: [aging] default_terms_days (30) after 06/15/2026
     (desk / "open.csv").write_bytes(to_csv(rows))
     result = run("aging", "open.csv", "--as-of", AS_OF, "--format", "json")
     data = _aging_json(result)
@@ -143,7 +143,7 @@ def test_a_blank_due_date_is_estimated_from_the_terms_and_named_and_the_aging_sa
     assert any("approximate" in w for w in data["warnings"]), data["warnings"]
     by_customer = {c["customer"]: c["buckets"] for c in data["customers"]}
     assert by_customer["Anna E Yount"]["1-30"] == "1000.00"       # 1,200.00 due 10/01, less the payment
-    assert by_customer["Freeman Sporting Goods:55 Twin Lane"]["Current"] == "562.50"
+    assert by_customer["Freeman Sporting Goods:55 Twin Lane"]["61-90"] == "562.50"    # due 07/15: 84 days past
     # every due date printed: nothing said, nothing approximate
     (desk / "whole.csv").write_bytes(to_csv(qbo_open_invoices_rows()))
     whole = run("aging", "whole.csv", "--as-of", AS_OF, "--format", "json")

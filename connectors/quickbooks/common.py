@@ -12,6 +12,7 @@ from itertools import repeat
 from receivables.errors import InputError, Issue
 from receivables.money import currency_code
 from receivables.records import Customer, Invoice, ItemKind
+from receivables.terms import ESTIMATED
 
 from .cells import DMY, MDY, decide_date_order, parse_date
 
@@ -36,7 +37,7 @@ NOT_AR = "not_ar"
 #: The flag of an item kept from a row of an :data:`OTHER_AR` type (the Odoo connector's flag for the same).
 OTHER_FLAG = "journal_entry"
 #: The flag of an invoice whose due date the export left blank, estimated from its terms.
-ESTIMATED_FLAG = "due_estimated"
+ESTIMATED_FLAG = ESTIMATED      # the flag of a due date estimated from terms (receivables.terms)
 
 _OTHER_AR_TYPES = (
     "journal entry", "journal", "general journal", "genjrnl", "gen jrnl", "deposit", "dep", "check", "chk",
@@ -121,10 +122,11 @@ def blank_due_note(fname: str, row: int, column: str | None, terms: str | None, 
     if due is not None:
         message = f"no due date: estimated as {due.isoformat()} from the terms {terms.strip()!r}"
     elif terms and terms.strip():
-        message = (f"no due date, and the terms {terms.strip()[:40]!r} give none: the invoice counts as Current when "
-                   "aged by due date")
+        message = (f"no due date, and the terms {terms.strip()[:40]!r} give none: estimated from the customer's "
+                   "terms or [aging] default_terms_days")
     else:
-        message = "no due date, and no terms to estimate one from: the invoice counts as Current when aged by due date"
+        message = ("no due date, and no terms on the row: estimated from the customer's terms or "
+                   "[aging] default_terms_days")
     return Issue(fname, message, row=row, column=column, severity="warning")
 
 
