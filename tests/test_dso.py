@@ -130,3 +130,12 @@ def test_countback_on_the_first_day_of_a_month_counts_that_day_and_goes_on():
     assert out["ar"] == "5500.00" and out["countback_dso"] == "60.0"
     assert out["reasons"]["countback_dso"] == ("months without credit sales counted as days with nothing to consume: "
                                                "2026-04")
+
+
+def test_a_warning_about_every_month_is_given_once():
+    # Open items only, as of a day after the books' date: every month's AR says "books stand at ..."; the report
+    # says it once.
+    books = ledger(knows=frozenset({OPEN_ITEMS}))
+    out = dso(books, date(2026, 4, 30), months=12).to_json_dict()
+    stand = [w for w in out["warnings"] if w.startswith("books stand at 2026-03-31")]
+    assert len(stand) == 1 and len(out["warnings"]) == len(set(out["warnings"]))
