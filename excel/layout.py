@@ -7,33 +7,74 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    from receivables.panel import Panel
 
 # Cell kinds: how a value is written and formatted.
 TEXT, MONEY, DATE, INT, DAYS, PERCENT, NUMBER = "text", "money", "date", "int", "days", "percent", "number"
+DATETIME = "datetime"     # a naive local date and time (Last refresh)
 
 NUMBER_FORMATS = {
     TEXT: "@",
     MONEY: "#,##0.00;[Red]-#,##0.00",
     DATE: "yyyy-mm-dd",
+    DATETIME: "yyyy-mm-dd hh:mm",
     INT: "0",
     DAYS: "0.0",
-    PERCENT: "0.0",
+    # Percentages are stored as the 0-100 numbers the reports print (rounded to 0.1), and shown with a literal
+    # "%": a true percent format (0.0%) would need fractions, i.e. numbers that differ from `ardesk customers`.
+    PERCENT: '0.0"%"',
     NUMBER: "General",
 }
+
+#: Height in points of one line of the default font (Calibri 11); a wrapped cell's row gets one per line.
+LINE_HEIGHT = 15.0
+MAX_ROW_HEIGHT = 409.0    # Excel's largest row height
+#: Character widths a table header keeps free for its filter button.
+FILTER_BUTTON = 2
+#: Width of an average character of text, in the digit widths column widths are measured in (for row heights).
+CHAR_WIDTH = 0.9
 
 PROGRAM, PEOPLE = "program", "people"
 
 
 @dataclass(frozen=True)
 class Column:
+    """A data column. ``width`` (in characters) is at least the longest word of the header plus the filter
+    button's room, so no header is cut: a longer header wraps onto a second line instead. A ``wrap`` column's
+    text wraps within the width and its row grows (no text is cut at the column's edge, in print either)."""
+
     header: str
     field: str            # key in the row dicts the jobs produce
     kind: str = TEXT
     width: float = 14
+    wrap: bool = False
+
+    def __post_init__(self) -> None:
+        words = max((len(w) for w in self.header.split()), default=0)
+        if self.width < words + FILTER_BUTTON:
+            object.__setattr__(self, "width", float(words + FILTER_BUTTON))
+
+
+@dataclass(frozen=True)
+class PrintSetup:
+    """How a sheet prints (written by excel.panel; a headless refresh keeps what the file holds).
+
+    ``paper`` None leaves the paper to the printer and the user's locale (Letter in North America, A4 elsewhere):
+    the desk is used on both sides of the Atlantic and fitting to the page width makes either work. A footer
+    cannot read a cell, so it holds no as-of date (that is on every Aging row and on Control); it names the sheet,
+    the day it was printed and the page, so a loose page says where it comes from.
+    """
+
+    landscape: bool = True
+    fit_width: int = 1
+    fit_height: int = 0          # 0: as many pages tall as the rows need
+    repeat_header: bool = True   # the header row on every page (print titles)
+    footer: str = "&L&8&A&C&8printed &D&R&8Page &P of &N"
+    margins: tuple[float, float, float, float] = (0.25, 0.25, 0.75, 0.75)   # Excel's "Narrow": l, r, t, b (in)
+    paper: int | None = None     # XlsxWriter paper index (1 Letter, 9 A4); None: the printer's default
+
+
+PRINT = PrintSetup()
+CONTROL_PRINT = PrintSetup(fit_height=1, repeat_header=False)
 
 
 @dataclass(frozen=True)
@@ -46,6 +87,7 @@ class Sheet:
     # For a sheet whose middle columns depend on the inputs (the aging buckets): the field prefix of those columns.
     dynamic_field: str | None = None
     hidden: bool = False
+    print_setup: PrintSetup = PRINT
 
 
 @dataclass(frozen=True)
@@ -66,23 +108,23 @@ CONF_SHEET = "xlwings.conf"
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet(INVOICES, table="tblInvoices", columns=(
-        Column("Customer", "customer", TEXT, 32),
+        Column("Customer", "customer", TEXT, 34),
         Column("Number", "number", TEXT, 14),
         Column("Kind", "kind", TEXT, 12),
         Column("Issued", "issued", DATE, 11),
         Column("Due", "due", DATE, 11),
-        Column("Days past due", "days_past_due", INT, 8),
+        Column("Days past due", "days_past_due", INT, 11),
         Column("Bucket", "bucket", TEXT, 10),
         Column("Currency", "currency", TEXT, 8),
         Column("Total", "total", MONEY, 13),
         Column("Open", "open_amount", MONEY, 13),
         Column("Open (company)", "open_amount_company", MONEY, 14),
         Column("Flags", "flags", TEXT, 12),
-        Column("Source", "source_ref", TEXT, 24),
+        Column("Source", "source_ref", TEXT, 56, wrap=True),
     )),
     # The bucket columns between Currency and Total follow the BucketEdges input ("bucket:Current", ...).
     Sheet(AGING, table="tblAging", dynamic_field="bucket:", columns=(
-        Column("Customer", "customer", TEXT, 32),
+        Column("Customer", "customer", TEXT, 34),
         Column("Currency", "currency", TEXT, 8),
         Column("Total", "total", MONEY, 14),
         Column("As of", "as_of", DATE, 11),             # every aging row says its date and its books' date
@@ -94,13 +136,13 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Credit sales", "credit_sales", MONEY, 15),
         Column("DSO", "dso", DAYS, 8),
         Column("Countback DSO", "countback_dso", DAYS, 10),
-        Column("Best possible DSO", "best_possible_dso", DAYS, 10),
+        Column("Best possible DSO", "best_possible_dso", DAYS, 14),
         Column("Avg days delinquent", "average_days_delinquent", DAYS, 10),
         Column("CEI %", "cei", PERCENT, 8),
     )),
     Sheet(CUSTOMERS, table="tblCustomers", columns=(
-        Column("Customer", "customer", TEXT, 32),
-        Column("Parent", "parent", TEXT, 20),
+        Column("Customer", "customer", TEXT, 34),
+        Column("Parent", "parent", TEXT, 22),
         Column("Email", "email", TEXT, 24),
         Column("Open AR", "open_ar", MONEY, 14),
         Column("Overdue", "overdue", MONEY, 14),
@@ -108,14 +150,14 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Credit limit", "credit_limit", MONEY, 13),
         Column("Limit used %", "limit_used", PERCENT, 9),
         Column("Over limit", "over_limit", TEXT, 8),
-        Column("Days late 3m", "days_late_3m", DAYS, 9),
-        Column("Days late 6m", "days_late_6m", DAYS, 9),
-        Column("Days late 12m", "days_late_12m", DAYS, 9),
-        Column("Days to pay 12m", "days_to_pay_12m", DAYS, 9),
+        Column("Days late 3m", "days_late_3m", DAYS, 10),
+        Column("Days late 6m", "days_late_6m", DAYS, 10),
+        Column("Days late 12m", "days_late_12m", DAYS, 10),
+        Column("Days to pay 12m", "days_to_pay_12m", DAYS, 10),
         Column("Trend", "trend", TEXT, 11),
         Column("Segment", "segment", TEXT, 10),
         Column("Risk", "risk_score", INT, 7),
-        Column("Risk factors", "risk_factors", TEXT, 48),
+        Column("Risk factors", "risk_factors", TEXT, 48, wrap=True),
     )),
     Sheet(REMINDERS, table="tblReminders", columns=(
         Column("Customer", "customer", TEXT, 32),
@@ -137,11 +179,15 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Note id", "uid", TEXT, 14),
         Column("Synced", "synced_at", TEXT, 16),
     )),
+    # One line per kind of problem (see issue_lines): how many ("7 warning(s) from open.csv"), which rows, and the
+    # message once.
     Sheet(ISSUES, table="tblIssues", columns=(
+        Column("Count", "count", INT, 7),
         Column("Severity", "severity", TEXT, 9),
-        Column("Source", "source", TEXT, 40),
-        Column("Row", "row", INT, 7),
-        Column("Message", "message", TEXT, 90),
+        Column("Source", "source", TEXT, 30, wrap=True),
+        Column("Column", "column", TEXT, 12, wrap=True),
+        Column("Rows", "rows", TEXT, 18, wrap=True),
+        Column("Message", "message", TEXT, 90, wrap=True),
     )),
     # Fixed-shape figures the Control sheet's charts read (aging by bucket in company currency).
     Sheet(FIGURES, table="tblFigures", hidden=True, columns=(
@@ -158,7 +204,7 @@ NAMED_CELLS: tuple[NamedCell, ...] = (
     NamedCell("Source", CONTROL, "C8", "Source (blank = ardesk.toml's default)", TEXT, None, True),
     NamedCell("ReminderPolicy", CONTROL, "C9", "Reminder policy", TEXT, "standard", True),
     NamedCell("Status", CONTROL, "C11", "Status", TEXT, "Ready.", False),
-    NamedCell("LastRefresh", CONTROL, "C12", "Last refresh", TEXT, None, False),
+    NamedCell("LastRefresh", CONTROL, "C12", "Last refresh", DATETIME, None, False),
     NamedCell("DataAsOf", CONTROL, "C13", "Books as of", TEXT, None, False),
     NamedCell("TotalAR", CONTROL, "C15", "Open AR (company currency)", MONEY, None, False),
     NamedCell("OverdueAR", CONTROL, "C16", "Overdue AR", MONEY, None, False),
@@ -180,11 +226,11 @@ class PanelData:
     """What a refresh writes: lines per program-owned sheet, the aging bucket labels, and output named cells.
 
     ``rows[sheet_name]`` is a sequence of lines: objects whose attributes are the sheet's :attr:`Column.field`
-    names (the engine's typed lines of :mod:`receivables.panel`, or :class:`~receivables.errors.Issue` on the
-    Issues sheet; the Aging sheet's bucket columns read ``line.buckets`` in the order of ``bucket_labels``), or
-    dicts keyed by the fields (``"bucket:<label>"`` for a bucket).
-    Values are ``str``, ``int``, ``Decimal``, ``datetime.date`` or ``None`` (see :mod:`excel.values`); text is
-    always written as text, never as a formula.
+    names (the engine's typed lines of :mod:`receivables.panel`, or :class:`IssueLine` on the Issues sheet, made
+    by :func:`issue_lines`; the Aging sheet's bucket columns read ``line.buckets`` in the order of
+    ``bucket_labels``), or dicts keyed by the fields (``"bucket:<label>"`` for a bucket).
+    Values are ``str``, ``int``, ``Decimal``, ``datetime.date``, a naive local ``datetime.datetime`` (a DATETIME
+    cell) or ``None`` (see :mod:`excel.values`); text is always written as text, never as a formula.
     """
 
     rows: dict[str, Sequence[object]] = field(default_factory=dict)
@@ -192,18 +238,51 @@ class PanelData:
     cells: dict[str, object] = field(default_factory=dict)
 
 
-def panel_data(panel: Panel, refreshed_at: str = "") -> PanelData:
-    """Where each part of the engine's :class:`~receivables.panel.Panel` goes on the workbook."""
-    source_date = panel.source_date.isoformat() if panel.source_date else "?"
-    cells = {
-        "LastRefresh": refreshed_at,
-        "DataAsOf": f"{panel.as_of.isoformat()} (books as of {source_date}, {panel.source})",
-        "TotalAR": panel.total_ar, "OverdueAR": panel.overdue_ar, "DsoValue": panel.dso_value,
-        "CeiValue": panel.cei_value, "Status": panel.status,
-    }
-    return PanelData(rows={INVOICES: panel.invoices, AGING: panel.aging, FIGURES: panel.figures, DSO: panel.dso,
-                           CUSTOMERS: panel.customers, REMINDERS: (), ISSUES: panel.issues},
-                     bucket_labels=panel.bucket_labels, cells=cells)
+# --- Row heights of wrapped text ---------------------------------------------------------------------------------
+
+def text_lines(text: str, width: float) -> int:
+    """Lines a wrapped cell ``width`` characters wide needs for ``text``: words kept whole where they fit, a word
+    longer than the cell broken. An estimate on the wide side: a character counted as :data:`CHAR_WIDTH` of the
+    digit width that column widths are measured in (text averages less), a character's room kept free."""
+    room = max(int((width - 1) / CHAR_WIDTH), 1)
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0
+        for word in paragraph.split():
+            need = len(word) + (1 if used else 0)
+            if used + need <= room:
+                used += need
+                continue
+            if used:
+                lines += 1
+            lines += (len(word) - 1) // room
+            used = len(word) - (len(word) - 1) // room * room
+    return lines
+
+
+def row_height(columns: Sequence[Column], values: Sequence[object],
+               widths: Sequence[float] | None = None) -> float | None:
+    """The height (points) a row of ``values`` needs for its wrapped text, or None when one line is enough;
+    ``widths`` are the columns' widths where they differ from the declared ones (a file's own)."""
+    lines = 1
+    for i, (column, value) in enumerate(zip(columns, values)):
+        if column.wrap and type(value) is str:
+            width = widths[i] if widths else column.width
+            if len(value) * CHAR_WIDTH > width - 1 or "\n" in value:
+                lines = max(lines, text_lines(value, width))
+    return None if lines == 1 else min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
+
+
+def header_height(columns: Sequence[Column], widths: Sequence[float] | None = None) -> float | None:
+    """The height of a header row whose text wraps (headers longer than their column), None for one line."""
+    lines = max((text_lines(c.header, widths[i] if widths else c.width) for i, c in enumerate(columns)),
+                default=1)
+    return None if lines == 1 else min(lines * LINE_HEIGHT, MAX_ROW_HEIGHT)
+
+
+def has_wrap(columns: Sequence[Column]) -> bool:
+    return any(c.wrap for c in columns)
 
 
 def columns_of(sheet_: Sheet, bucket_labels: tuple[str, ...]) -> tuple[Column, ...]:
@@ -228,10 +307,18 @@ FORMATS = {
     "output": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#D9D9D9"},
     "status": {"bold": True, "bg_color": "#F2F2F2", "border": 1, "border_color": "#D9D9D9", "text_wrap": True},
     "note": {"italic": True, "font_color": "#7F7F7F", "text_wrap": True, "valign": "top"},
+    "output_wrap": {"bg_color": "#F2F2F2", "border": 1, "border_color": "#D9D9D9", "text_wrap": True,
+                    "valign": "top"},
+    "header": {"text_wrap": True},   # data sheets' header cells: a long header wraps (see Column.width)
+    "wrap": {"text_wrap": True},     # data cells of a Column(wrap=True)
 }
 
+#: Roles of Control's output cells other than "output", and rows taller than one line (points).
+CONTROL_ROLES = {"Status": "status", "DataAsOf": "output_wrap"}
+CONTROL_ROW_HEIGHTS = {"Status": 45, "DataAsOf": 30}
+
 #: Width of Control's columns A.. (label in B, value in C, buttons from E).
-CONTROL_WIDTHS = (2, 38, 24, 2, 20, 4)
+CONTROL_WIDTHS = (2, 38, 28, 2, 20, 4)
 CONTROL_TITLE = ("B2", "ardesk collections desk")
 CONTROL_SUBTITLE = ("B3", "Yellow cells are inputs; press a button to run. Notes belong to you: type them on Notes.")
 CONTROL_SECTIONS = (("B10", "Result"), ("B14", "Key figures"))
@@ -292,12 +379,16 @@ class Chart:
     values: tuple[str, ...]
     cell: str             # where it is placed on Control
     default_points: int   # rows plotted when the panel is built without data
+    x_title: str = ""     # axis titles: categories (x) and values (y)
+    y_title: str = ""
+    y_format: str = "#,##0"   # the value axis' number format (a thousands separator)
     size: tuple[int, int] = (480, 288)
 
 
 CHARTS: tuple[Chart, ...] = (
-    Chart("Open AR by aging bucket", "column", FIGURES, "bucket", ("amount",), "B21", 5),
-    Chart("DSO trend", "line", DSO, "month", ("dso", "countback_dso"), "F21", 12),
+    Chart("Open AR by aging bucket", "column", FIGURES, "bucket", ("amount",), "B21", 5,
+          x_title="Days past due", y_title="Open AR (company currency)"),
+    Chart("DSO trend", "line", DSO, "month", ("dso", "countback_dso"), "F21", 12, x_title="Month", y_title="Days"),
 )
 
 

@@ -1,8 +1,9 @@
 """Write a :class:`~excel.layout.PanelData` into an open workbook through xlwings (what the buttons show).
 
-Program-owned sheets get their header and values replaced whole and their table resized; people-owned sheets
-(Notes) are never touched. Values cross into Excel here and only here: amounts become numbers once, dates stay
-dates, and text that Excel would read as a formula is written as text (with Excel's ``'`` text prefix).
+Program-owned sheets get their header and values replaced whole and their table resized (rows with wrapped text
+fitted to it); people-owned sheets (Notes) are never touched. Values cross into Excel here and only here: amounts
+become numbers once, dates stay dates, and text that Excel would read as a formula is written as text (with
+Excel's ``'`` text prefix).
 """
 from __future__ import annotations
 
@@ -35,8 +36,13 @@ def write_live(book, data: PanelData, sheets: Iterable[str] | None = None,
 
 
 def set_cell(book, name: str, value) -> None:
-    """Set the named cell ``name`` (declared in layout.NAMED_CELLS) to ``value``."""
-    book.names[name].refers_to_range.value = live_value(named_value(name, value))
+    """Set the named cell ``name`` (declared in layout.NAMED_CELLS) to ``value``; a date-time cell also gets its
+    number format (a panel built before the cell held a date-time shows it as text otherwise)."""
+    rng = book.names[name].refers_to_range
+    rng.value = live_value(named_value(name, value))
+    kind = layout.named_cell(name).kind
+    if kind == layout.DATETIME and value is not None:
+        rng.number_format = layout.NUMBER_FORMATS[kind]
 
 
 def _write_sheet(ws, sheet: layout.Sheet, data: PanelData) -> None:
@@ -54,6 +60,8 @@ def _write_sheet(ws, sheet: layout.Sheet, data: PanelData) -> None:
     for table in ws.tables:
         if table.name == sheet.table:
             table.resize(ws.range((top, 1), (top + max(len(rows), 1), len(columns))))
+    if layout.has_wrap(columns) and rows:      # Excel fits the rows' heights to their wrapped text
+        ws.range((top + 1, 1), (top + len(rows), len(columns))).rows.autofit()
 
 
 def live_value(value):

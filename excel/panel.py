@@ -1,9 +1,11 @@
 """Build the control-panel workbook (``collections.xlsm``) without Excel, with XlsxWriter.
 
 Everything placed comes from :mod:`excel.layout`: one loop over ``layout.SHEETS`` writes every data sheet (a table
-with filters and a frozen header, each column's number format as the column default so the headless refresher
-can restyle new rows from ``<col>``), then Control gets its named input cells, buttons and charts, and the hidden
-``xlwings.conf`` sheet tells xlwings which Python to run. Text is always written as text, never as a formula.
+with filters and a frozen, wrapping header, each column's number format as the column default so the headless
+refresher can restyle new rows from ``<col>``, rows of wrapped text as tall as their lines, and the sheet's print
+setup: landscape, one page wide, the header on every page, a footer), then Control gets its named input cells,
+buttons and charts, and the hidden ``xlwings.conf`` sheet tells xlwings which Python to run. Text is always
+written as text, never as a formula.
 """
 from __future__ import annotations
 
@@ -88,8 +90,7 @@ class _PanelWriter:
         self.write_control(control)
         self.write_conf()
         self.book.set_properties({"title": "ardesk collections desk", "comments": "Built by ardesk"})
-        control.set_landscape()
-        control.fit_to_pages(1, 1)
+        print_setup(control, layout.CONTROL_PRINT)
         control.activate()
 
     # -- data sheets ------------------------------------------------------------------------------------------------
@@ -98,19 +99,30 @@ class _PanelWriter:
         columns, values = row_reader(sheet, self.data.bucket_labels)
         rows = [] if sheet.owner == layout.PEOPLE else self.data.rows.get(sheet.name, [])
         top = sheet.header_row - 1
-        formats = [self.fmt(column.kind) for column in columns]
+        formats = [self.fmt(column.kind, "wrap" if column.wrap else None) for column in columns]
         for c, column in enumerate(columns):
             ws.set_column(c, c, column.width, formats[c])
+        wraps = layout.has_wrap(columns)
         for r, line in enumerate(rows, start=top + 1):
-            for c, value in enumerate(values(line, r + 1)):
+            cells = values(line, r + 1)
+            for c, value in enumerate(cells):
                 if value is not None and value != "":         # a blank takes the column's format
                     self.write_value(ws, r, c, value, formats[c])
+            height = layout.row_height(columns, cells) if wraps else None
+            if height:
+                ws.set_row(r, height)
         last = top + max(len(rows), 1)   # a table needs one data row: an empty one is ready for typing
+        header = self.fmt(role="header")
         ws.add_table(top, 0, last, len(columns) - 1, {
             "name": sheet.table, "autofilter": True, "style": "Table Style Light 9",
-            "columns": [{"header": column.header, "format": self.fmt(column.kind)} for column in columns],
+            "columns": [{"header": column.header, "format": self.fmt(column.kind), "header_format": header}
+                        for column in columns],
         })
+        height = layout.header_height(columns)
+        if height:
+            ws.set_row(top, height)
         ws.freeze_panes(top + 1, 0)
+        print_setup(ws, sheet.print_setup, top)
         for highlight in layout.HIGHLIGHTS:
             if highlight.sheet != sheet.name:
                 continue
@@ -130,6 +142,8 @@ class _PanelWriter:
             ws.write_blank(r, c, None, cell_format)
         elif type(value) is str:
             ws.write_string(r, c, value, cell_format)
+        elif isinstance(value, dt.datetime):
+            ws.write_datetime(r, c, value, cell_format)
         elif isinstance(value, dt.date):
             ws.write_datetime(r, c, dt.datetime(value.year, value.month, value.day), cell_format)
         else:
@@ -148,14 +162,15 @@ class _PanelWriter:
                 continue
             row, col = xl_cell_to_rowcol(named.cell)
             ws.write_string(row, col - 1, named.label, self.fmt(role="label"))
-            role = "input" if named.is_input else ("status" if named.name == "Status" else "output")
+            role = "input" if named.is_input else layout.CONTROL_ROLES.get(named.name, "output")
             kind = None if named.kind == layout.TEXT and not named.is_input else named.kind
             value = named_value(named.name, self.data.cells.get(named.name, named.default))
             self.write_value(ws, row, col, value, self.fmt(kind, role))
             self.book.define_name(named.name, f"='{named.sheet}'!${xl_col_to_name(col)}${row + 1}")
             if named.name in layout.VALIDATIONS:
                 ws.data_validation(row, col, row, col, dict(layout.VALIDATIONS[named.name]))
-        ws.set_row(xl_cell_to_rowcol(layout.named_cell("Status").cell)[0], 45)
+        for name, height in layout.CONTROL_ROW_HEIGHTS.items():
+            ws.set_row(xl_cell_to_rowcol(layout.named_cell(name).cell)[0], height)
         for button in layout.BUTTONS:
             ws.insert_button(button.cell, {"macro": button.macro, "caption": button.caption,
                                            **layout.BUTTON_SIZE})
@@ -181,6 +196,10 @@ class _PanelWriter:
                                  "values": ref(value_field), "marker": {"type": "circle"} if chart.kind == "line"
                                  else None})
         xl_chart.set_title({"name": chart.title, "name_font": {"size": 11}})
+        axis_font = {"size": 9, "bold": False}
+        xl_chart.set_x_axis({"name": chart.x_title, "name_font": axis_font} if chart.x_title else {})
+        xl_chart.set_y_axis({"num_format": chart.y_format, **({"name": chart.y_title, "name_font": axis_font}
+                                                              if chart.y_title else {})})
         xl_chart.set_legend({"position": "bottom"} if len(chart.values) > 1 else {"none": True})
         xl_chart.set_size({"width": chart.size[0], "height": chart.size[1]})
         ws.insert_chart(chart.cell, xl_chart)
@@ -197,3 +216,19 @@ class _PanelWriter:
             ws.write_string(r, 0, text, note if r > len(layout.CONF_KEYS) + 2 else self.fmt(role="section"))
         ws.hide()
 
+
+def print_setup(ws, setup: layout.PrintSetup, header_row: int | None = None) -> None:
+    """Apply ``setup`` (:class:`excel.layout.PrintSetup`) to the XlsxWriter sheet ``ws``; ``header_row`` (0-based)
+    is repeated on every page when the setup says so."""
+    if setup.landscape:
+        ws.set_landscape()
+    else:
+        ws.set_portrait()
+    ws.fit_to_pages(setup.fit_width, setup.fit_height)
+    if setup.repeat_header and header_row is not None:
+        ws.repeat_rows(header_row)
+    left, right, top, bottom = setup.margins
+    ws.set_margins(left=left, right=right, top=top, bottom=bottom)
+    ws.set_footer(setup.footer, {"scale_with_doc": False})
+    if setup.paper:
+        ws.set_paper(setup.paper)

@@ -2,8 +2,9 @@
 
 Three writers put values into the workbook (a new file with XlsxWriter, a headless refresh that rewrites sheet
 parts, and a live book through xlwings); each reads a sheet's lines through :func:`row_reader` and gets, per cell,
-``None`` (no cell), ``str`` (text, never a formula), ``int``, a finite ``Decimal`` (already rounded by the engine)
-or a ``datetime.date``, checked against the column's kind. What a medium needs beyond that (a double for Excel's
+``None`` (no cell), ``str`` (text, never a formula), ``int``, a finite ``Decimal`` (already rounded by the engine),
+a ``datetime.date`` or (for a date-time cell) a naive local ``datetime.datetime``, checked against the column's
+kind. What a medium needs beyond that (a double for Excel's
 numbers, the text prefix that stops Excel from reading typed text as a formula) is the writer's own last step.
 """
 from __future__ import annotations
@@ -16,7 +17,7 @@ from operator import attrgetter
 from excel import layout
 from receivables.errors import InputError
 
-CellValue = str | int | Decimal | dt.date | None
+CellValue = str | int | Decimal | dt.date | dt.datetime | None
 
 
 def _text(value) -> str | None:
@@ -31,6 +32,17 @@ def _date(value) -> dt.date | None:
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return value
     raise TypeError(f"expected a date, found {value!r}")
+
+
+def _datetime(value) -> dt.datetime | None:
+    if value is None:
+        return None
+    if not isinstance(value, dt.datetime):
+        raise TypeError(f"expected a date and time, found {value!r}")
+    if value.tzinfo is not None:
+        raise ValueError(f"expected a local date and time without a time zone, found {value!r} (a cell holds "
+                         "no zone: convert it with excel.sheets.local_time)")
+    return value
 
 
 def _number(value) -> int | Decimal | None:
@@ -49,7 +61,7 @@ def _number(value) -> int | Decimal | None:
                     "counts int)")
 
 
-_BY_KIND: dict[str, Callable] = {layout.TEXT: _text, layout.DATE: _date}
+_BY_KIND: dict[str, Callable] = {layout.TEXT: _text, layout.DATE: _date, layout.DATETIME: _datetime}
 
 
 def checker(kind: str) -> Callable[[object], CellValue]:
@@ -58,7 +70,8 @@ def checker(kind: str) -> Callable[[object], CellValue]:
 
 
 class CellValueError(InputError, TypeError):
-    """A value a column cannot hold (a float amount, a datetime for a date): named by sheet, row and column. A
+    """A value a column cannot hold (a float amount, a datetime for a date, a date or an aware time for a
+    date-time): named by sheet, row and column. A
     ``TypeError`` for the code that passed it, and one line for a front that reports it."""
 
 

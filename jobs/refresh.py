@@ -3,7 +3,7 @@
 ``compute_panel`` is what the workbook's buttons call; ``refresh_workbook`` pulls, keeps the notes people typed in
 the ledger, and replaces the program-owned sheets inside the file, or, when a person has the workbook open, stores
 the snapshot and leaves the file alone so the Refresh button can load it. The numbers come from the engine
-(:func:`receivables.panel.panel`); where they go on the workbook, from :func:`excel.layout.panel_data`.
+(:func:`receivables.panel.panel`); where they go on the workbook, from :func:`excel.sheets.panel_data`.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from excel import layout as L
+from excel.sheets import panel_data as panel_data_of
 from receivables.errors import InputError
 from receivables.records import Books
 
@@ -33,7 +34,7 @@ def panel_data(books: Books, as_of: date, settings: Settings, *, edges: tuple[in
     computed = panel(books, as_of, edges=edges or cfg.aging.edges, by=by or cfg.aging.by,
                      period_days=period_days or cfg.dso.period_days, months=cfg.dso.months,
                      cei_sales=cfg.dso.cei_sales)
-    return L.panel_data(computed, refreshed_at=datetime.now().astimezone().isoformat(timespec="seconds"))
+    return panel_data_of(computed, refreshed_at=datetime.now().astimezone().isoformat(timespec="seconds"))
 
 
 def _compute(settings: Settings, opts: dict, *, today: date, source_override: str | None = None,

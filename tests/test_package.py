@@ -16,7 +16,7 @@ import subprocess
 import sys
 import time
 import zipfile
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
@@ -171,12 +171,12 @@ def panel_data(n: int = 5, labels=("Current", "1-30", "31-60", "61-90", "91+")) 
         rows={
             "Invoices": invoice_rows(n),
             "Aging": aging_rows(labels),
-            "Issues": [{"severity": "warning", "source": "x.csv", "row": 3, "message": HOSTILE[4]}],
+            "Issues": [{"severity": "warning", "count": 1, "source": "x.csv", "rows": "3", "message": HOSTILE[4]}],
         },
         bucket_labels=tuple(labels),
         cells={
             "Status": "Refreshed.",
-            "LastRefresh": "2026-11-02 06:00",
+            "LastRefresh": datetime(2026, 11, 2, 6, 0),
             "TotalAR": Decimal("1234.56"),
             "DsoValue": Decimal("41.3"),
         },

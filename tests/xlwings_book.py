@@ -130,7 +130,8 @@ def book_from_file(path: str | Path, name: str | None = None):
 
 
 def apply_actions(payload: dict, actions: list[dict]) -> dict:
-    """The payload after Excel applied ``actions`` (setValues, rangeClearContents, resizeTable), as a copy.
+    """The payload after Excel applied ``actions`` (setValues, rangeClearContents, resizeTable; setNumberFormat
+    and setAutofit change no value), as a copy.
 
     Text written with Excel's ``'`` prefix is stored without it, as Excel does.
     """
@@ -151,6 +152,8 @@ def apply_actions(payload: dict, actions: list[dict]) -> dict:
         elif func == "resizeTable":
             index, address = action["args"]
             sheet["tables"][index] = _table_api(sheet["tables"][index]["name"], address.replace("$", ""))
+        elif func in ("setNumberFormat", "setAutofit"):
+            pass                                   # formats and row heights: the payload holds values only
         else:
             raise AssertionError(f"unexpected action {func}")
     return out
@@ -200,8 +203,10 @@ def sample_data(n_invoices: int = 10, bucket_labels=("Current", "1-30", "31-60",
             "dso": Decimal("40.0") + m, "countback_dso": Decimal("38.5"), "best_possible_dso": Decimal("20.0"),
             "average_days_delinquent": Decimal("20.0"), "cei": Decimal("81.2")} for m in range(1, 11)]
     figures = [{"bucket": b, "amount": Decimal(1000 * (j + 1))} for j, b in enumerate(bucket_labels)]
-    issues = [{"severity": "warning", "source": "=cmd.csv", "row": 3, "message": "unknown currency 'XXX'"}]
-    cells = {"DataAsOf": as_of.isoformat(), "LastRefresh": "2026-11-01 06:00", "TotalAR": Decimal("123456.78"),
+    issues = [{"severity": "warning", "count": 2, "source": "=cmd.csv", "column": "Currency", "rows": "3, 9",
+               "message": "unknown currency 'XXX'"}]
+    cells = {"DataAsOf": as_of.isoformat(), "LastRefresh": dt.datetime(2026, 11, 1, 6, 0),
+             "TotalAR": Decimal("123456.78"),
              "OverdueAR": Decimal("23456.70"), "DsoValue": Decimal("42.5"), "CeiValue": Decimal("81.2")}
     return PanelData(rows={layout.INVOICES: invoices, layout.AGING: aging, layout.DSO: dso,
                            layout.FIGURES: figures, layout.ISSUES: issues}, bucket_labels=tuple(bucket_labels),

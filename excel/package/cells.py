@@ -127,18 +127,20 @@ def _t(text: str) -> str:
 class RowWriter:
     """Serialises data rows for fixed columns: ``row_xml(r, values)`` gives one ``<row>`` element.
 
-    ``styles`` holds each column's style index (or None). Values are ``str``, ``int``, ``Decimal``, ``date``,
-    ``bool`` or ``None`` (no cell); anything else, floats included, raises ``TypeError``.
+    ``styles`` holds each column's style index (or None). Values are ``str``, ``int``, ``Decimal``, ``date``
+    (a ``datetime`` with its time as a day fraction), ``bool`` or ``None`` (no cell); anything else, floats
+    included, raises ``TypeError``.
     """
 
     def __init__(self, styles: list[int | None], date1904: bool = False):
         self.date1904 = date1904
         self._cols = [(col_letter(i + 1), f' s="{s}"' if s is not None else "") for i, s in enumerate(styles)]
 
-    def row_xml(self, r: int, values) -> str:
+    def row_xml(self, r: int, values, height: float | None = None) -> str:
+        """One ``<row>``; with ``height`` (points) the row is that tall (wrapped text)."""
         rs = str(r)
         epoch = _EPOCH_1904 if self.date1904 else _EPOCH_1900
-        out = [f'<row r="{rs}">']
+        out = [f'<row r="{rs}" ht="{height:g}" customHeight="1">' if height else f'<row r="{rs}">']
         add = out.append
         for (letter, s), v in zip(self._cols, values):
             t = type(v)

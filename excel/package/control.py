@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
-from excel.layout import NAMED_CELLS
+from excel.layout import DATE, DATETIME, NAMED_CELLS
 from excel.values import named_value
 from receivables.errors import InputError
 
 from . import xmlsplice as xs
 from .cells import cell_xml, col_letter, split_ref
 from .opc import Package
+from .styles import Styles
 
 
 def named_cell_places(pkg: Package, names) -> dict[str, list[tuple[str, int, int]]]:
@@ -29,12 +30,21 @@ def named_cell_places(pkg: Package, names) -> dict[str, list[tuple[str, int, int
 
 
 def write_cells(
-    xml: bytes, places: list[tuple[str, int, int]], values: dict[str, object], date1904: bool, part: str
+    xml: bytes, places: list[tuple[str, int, int]], values: dict[str, object], date1904: bool, part: str,
+    styles: Styles | None = None,
 ) -> bytes:
-    """``xml`` (a sheet part) with the given cells' values replaced; each cell keeps its style."""
+    """``xml`` (a sheet part) with the given cells' values replaced; each cell keeps its style, except that a date
+    or date-time cell whose style shows no such format (a panel older than the cell's kind) gets a copy of its
+    style that does (with ``styles``, the workbook's :class:`~excel.package.styles.Styles`)."""
+    kinds = {c.name: c.kind for c in NAMED_CELLS}
     for name, row, col in places:
+        kind = kinds.get(name)
+        restyle = None
+        if styles is not None and kind in (DATE, DATETIME) and not isinstance(values[name], str):
+            def restyle(s, kind=kind):
+                return styles.derive(s, kind=kind)
         try:
-            xml = _write_cell(xml, row, col, named_value(name, values[name]), date1904)
+            xml = _write_cell(xml, row, col, named_value(name, values[name]), date1904, restyle)
         except (TypeError, ValueError) as exc:
             raise TypeError(f"named cell {name}: {exc}") from None
         except _Damaged:
@@ -48,7 +58,15 @@ class _Damaged(Exception):
     pass
 
 
-def _write_cell(xml: bytes, row: int, col: int, value, date1904: bool) -> bytes:
+def _style(a: dict | None, restyle) -> str:
+    """The ``s`` attribute text of a cell written over one with attributes ``a`` (None: a new cell)."""
+    s = a.get("s") if a else None
+    if restyle is not None:
+        s = restyle(int(s) if s is not None and s.isdigit() else None)
+    return f' s="{s}"' if s is not None else ""
+
+
+def _write_cell(xml: bytes, row: int, col: int, value, date1904: bool, restyle=None) -> bytes:
     span = xs.element(xml, b"sheetData")
     if span is None:
         raise _Damaged
@@ -72,20 +90,19 @@ def _write_cell(xml: bytes, row: int, col: int, value, date1904: bool) -> bytes:
         content_start = inner.find(b">", start) + 1
         if inner[content_start - 2 : content_start] == b"/>":  # <row .../>: give it content
             open_tag = inner[start : content_start - 2].rstrip() + b">"
-            new_row = open_tag + cell_xml(ref, value, "", date1904).encode() + b"</row>"
+            new_row = open_tag + cell_xml(ref, value, _style(None, restyle), date1904).encode() + b"</row>"
             return xml[: inner_start + start] + new_row + xml[inner_start + end :]
         at = content_start + len(content)
         for c, a, _body, cs, ce in xs.cells(content):
             if c < col:
                 continue
             if c == col:
-                style = f' s="{a["s"]}"' if "s" in a else ""
-                new = cell_xml(ref, value, style, date1904).encode()
+                new = cell_xml(ref, value, _style(a, restyle), date1904).encode()
                 s0, s1 = inner_start + content_start + cs, inner_start + content_start + ce
                 return xml[:s0] + new + xml[s1:]
             at = content_start + cs
             break
-        new = cell_xml(ref, value, "", date1904).encode()
+        new = cell_xml(ref, value, _style(None, restyle), date1904).encode()
         return xml[: inner_start + at] + new + xml[inner_start + at :]
-    new_row = f'<row r="{row}">{cell_xml(ref, value, "", date1904)}</row>'.encode()
+    new_row = f'<row r="{row}">{cell_xml(ref, value, _style(None, restyle), date1904)}</row>'.encode()
     return xml[: inner_start + insert_at] + new_row + xml[inner_start + insert_at :]

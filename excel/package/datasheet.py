@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from excel.layout import MONEY, Column, PanelData, Sheet
+from excel.layout import MONEY, Column, PanelData, Sheet, has_wrap, header_height, row_height
 from excel.values import row_reader
 
 from . import xmlsplice as xs
@@ -136,8 +136,13 @@ def plan_sheet(pkg: Package, layout: Sheet, data: PanelData, styles: Styles) -> 
         if ds is None:
             ds = styles.style_for(col.kind)
         hs = header_style(k) if k else None
+        hs = hs if hs is not None else header_style(1)
+        if styles is not None:  # a long header wraps (and so does a wrap column's text), in an older file too
+            hs = styles.derive(hs, wrap=True)
+            if col.wrap:
+                ds = styles.derive(ds, wrap=True)
         d_styles.append(ds)
-        h_styles.append(hs if hs is not None else header_style(1))
+        h_styles.append(hs)
 
     records = data.rows.get(layout.name, [])
     n = len(records)
@@ -145,8 +150,17 @@ def plan_sheet(pkg: Package, layout: Sheet, data: PanelData, styles: Styles) -> 
     last_row = hr + n
     first_row = min([hr] + [r for r, *_ in xs.rows(b"".join(kept))])
     headers_changed = [c.header for c in columns] != old_headers
+    # the widths the columns will have (kept from the file where it has them), for the heights of wrapped rows
+    widths = []
+    for i, col in enumerate(columns, start=1):
+        old = old_cols.get(old_pos.get(col.header, 0) if headers_changed else i, {}).get("width")
+        try:
+            widths.append(float(old) if old else col.width)
+        except ValueError:
+            widths.append(col.width)
 
-    head_row = RowWriter(h_styles, pkg.date1904).row_xml(hr, [c.header for c in columns])
+    head_row = RowWriter(h_styles, pkg.date1904).row_xml(hr, [c.header for c in columns],
+                                                           header_height(columns, widths))
     open_tag = xml[span[0] : span[1]]
     if open_tag.endswith(b"/>"):
         open_tag = open_tag[:-2].rstrip() + b">"
@@ -162,6 +176,7 @@ def plan_sheet(pkg: Package, layout: Sheet, data: PanelData, styles: Styles) -> 
     after = _sheet_autofilter(after, f"A{hr}:{last_col}{max(last_row, hr + 1)}")
 
     writer = RowWriter(d_styles, pkg.date1904)
+    wraps = has_wrap(columns)
 
     def body() -> Iterator[bytes]:
         row_xml = writer.row_xml
@@ -169,7 +184,11 @@ def plan_sheet(pkg: Package, layout: Sheet, data: PanelData, styles: Styles) -> 
         for i in range(0, n, CHUNK_ROWS):
             out = []
             for line in records[i : i + CHUNK_ROWS]:
-                out.append(row_xml(r, values(line, r)))
+                if wraps:
+                    cells = values(line, r)
+                    out.append(row_xml(r, cells, row_height(columns, cells, widths)))
+                else:
+                    out.append(row_xml(r, values(line, r)))
                 r += 1
             yield "".join(out).encode("utf-8", "replace")
 

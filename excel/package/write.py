@@ -62,7 +62,7 @@ def write_panel_data(path: str | Path, data: PanelData) -> None:
             part = pkg.sheet(sheet_name).part
             if part in streamed:
                 raise ValueError(f"named cells on the data sheet {sheet_name!r} cannot be written")
-            replaced[part] = write_cells(pkg.read(part), places, data.cells, pkg.date1904, part)
+            replaced[part] = write_cells(pkg.read(part), places, data.cells, pkg.date1904, part, styles)
             written_cells[part] = {(r, c) for _n, r, c in places}
         if styles is not None and styles.changed:
             replaced[styles.member] = styles.xml
