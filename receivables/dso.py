@@ -6,6 +6,10 @@ Conventions (every output states them):
 - The period: the ``months`` calendar months ending at the as-of date (the last one may be partial), counted in
   calendar days; with ``period_days`` N, the N days ending at the as-of date, counted as N days (365, 360, 90...).
 - Credit sales: invoices and credit notes issued in the period (credit notes negative), in the company currency.
+  Books without an invoice history may hold a sales report's totals instead (``Books.sales``, see
+  :class:`_SalesTotals`): credit sales are then the totals whose dates lie within the period (less the cash sales a
+  Sales by Customer Detail tells apart); a period the report's columns cannot be cut to is answered over the
+  report's own period instead (said in the warnings), and sales that include cash sales are said to.
 - AR at a date is the AR the books held then (receivables.asof), not today's open items filtered by date; where the
   books cannot show it the metric is absent (``None``) and ``reasons`` says why. Division by zero never escapes.
 - Average days delinquent = DSO − best possible DSO; for the company this equals the sales-weighted mean of the
@@ -22,6 +26,7 @@ from decimal import Decimal
 from functools import cached_property
 
 import numpy as np
+import pandas as pd
 
 from .asof import ar_series, currencies_of, open_at
 from .errors import InputError, Issue, issues_of
@@ -40,11 +45,15 @@ from .frames import (
     frames_of,
     month_numbers,
 )
-from .money import fmt, tenth
-from .records import ISSUED_HISTORY, Books
+from .money import fmt, tenth, to_minor
+from .records import ISSUED_HISTORY, OPEN_ITEMS, SALES_TOTALS, Books, SalesTotal
 
 SALES_KINDS = ("invoice", "credit_note")
 TOTAL_COMPANY = "total_company_minor"
+CASH_INCLUDED = ("credit sales include cash sales (sales receipts): the Sales by Customer Summary cannot tell them "
+                 "apart, so DSO looks better than it is")
+NO_OPEN_ITEMS = ("the books hold a sales report's totals but no open items, so AR is unknown: export an A/R Aging "
+                 "Summary or Detail, or Open Invoices, into a folder with the sales report")
 
 
 # --- the formulas ------------------------------------------------------------------------------------------------
@@ -187,16 +196,108 @@ class DsoReport:
 def dso(books: Books, as_of: date, *, period_days: int | None = None, months: int = 12,
         cei_sales: str = "total") -> DsoReport:
     """The DSO family of ``books`` at the end of ``as_of`` (see the module's conventions)."""
-    return dso_frames(frames_of(books), as_of, period_days=period_days, months=months, cei_sales=cei_sales)
+    return dso_frames(frames_of(books), as_of, period_days=period_days, months=months, cei_sales=cei_sales,
+                      sales=books.sales)
+
+
+def _day(d: date) -> str:
+    return d.isoformat()
+
+
+def _credit(s: SalesTotal) -> Decimal:
+    """The credit sales of a sales total: its amount less its cash sales, where the report tells them."""
+    return s.amount if s.cash is None else s.amount - s.cash
+
+
+class _SalesTotals:
+    """Credit sales from a sales report's totals (:class:`~receivables.records.SalesTotal`), for books without an
+    invoice history.
+
+    The records' spans (a report's whole period, or its months) say which dates the report covers. Credit sales
+    over ``first..last`` are known when the covered dates include every day of it and no span runs across its
+    edges: the sum of the spans within it, each less its cash sales where the report tells them (a Detail), else
+    including them (a Summary: ``cash_included``).
+    """
+
+    def __init__(self, sales: tuple[SalesTotal, ...]):
+        self.records = sales
+        # Per span: its credit sales and whether they include cash sales (summed once; a Detail has many records).
+        self.by_span: dict[tuple[date, date], list] = {}
+        for s in sales:
+            entry = self.by_span.setdefault((s.first, s.last), [Decimal(0), False])
+            entry[0] += _credit(s)
+            entry[1] = entry[1] or (s.cash is None and s.amount != 0)
+        self.spans = sorted(self.by_span)
+        covered: list[list[date]] = []
+        for a, b in self.spans:
+            if covered and a <= covered[-1][1] + timedelta(days=1):
+                covered[-1][1] = max(covered[-1][1], b)
+            else:
+                covered.append([a, b])
+        self.covered = [(a, b) for a, b in covered]
+        self.start, self.end = self.covered[0][0], self.covered[-1][1]
+        self.monthly = all(month_start(a) == month_start(b) for a, b in self.spans)
+
+    def _check(self, first: date, last: date) -> str | None:
+        """Why credit sales over ``first..last`` cannot be had from the totals; ``None`` when they can."""
+        if not any(a <= first and last <= b for a, b in self.covered):
+            if last > self.end and first <= self.end:
+                return f"the sales report ends on {_day(self.end)}: credit sales after it are not in the books"
+            if first < self.start:
+                return f"credit sales before {_day(self.start)} are not in the books (the sales report starts then)"
+            return (f"the sales report covers {', '.join(f'{_day(a)}..{_day(b)}' for a, b in self.covered)}: credit "
+                    f"sales of {_day(first)}..{_day(last)} are not in the books")
+        for a, b in self.spans:
+            if a <= last and b >= first and (a < first or b > last):
+                if self.monthly:
+                    return (f"the sales report gives its sales for {_day(a)}..{_day(b)} whole, which cannot be cut "
+                            f"to {_day(first)}..{_day(last)}")
+                return (f"the sales report gives one total for {_day(a)}..{_day(b)}, not month by month (export the "
+                        "Sales by Customer Summary with columns by month for a monthly trend)")
+        return None
+
+    def between(self, first: date, last: date) -> tuple[Decimal | None, bool, str | None]:
+        """``(credit sales, whether they include cash sales, None)``, or ``(None, False, reason)``."""
+        why = self._check(first, last)
+        if why is not None:
+            return None, False, why
+        total, cash_included = Decimal(0), False
+        for (a, b), (credit, cash) in self.by_span.items():
+            if first <= a and b <= last:
+                total += credit
+                cash_included = cash_included or cash
+        return total, cash_included, None
+
+    def by_customer(self, first: date, last: date) -> dict[str, Decimal]:
+        """Credit sales per customer over ``first..last`` (known: see :meth:`between`)."""
+        out: dict[str, Decimal] = {}
+        for s in self.records:
+            if first <= s.first and s.last <= last:
+                out[s.customer_id] = out.get(s.customer_id, Decimal(0)) + _credit(s)
+        return out
+
+    def own_period(self, as_of: date) -> tuple[date, date] | None:
+        """The report's own period up to ``as_of``: from the start of the covered dates that begin by then to the
+        end of the last span within them that ends by then; ``None`` when no span ends by ``as_of``."""
+        for a, b in reversed(self.covered):
+            if a > as_of:
+                continue
+            ends = [t for f, t in self.spans if a <= f and t <= min(b, as_of)]
+            return (a, max(ends)) if ends else None
+        return None
 
 
 class _Books:
     """What the DSO computations ask of the books, each answer computed once."""
 
-    def __init__(self, frames: Frames, as_of: date):
+    def __init__(self, frames: Frames, as_of: date, sales: tuple[SalesTotal, ...] = ()):
         self.frames, self.as_of = frames, as_of
         items = frames.items
         self.has_sales = ISSUED_HISTORY in frames.knows
+        # A sales report's totals give credit sales only where the books have no invoice history.
+        self.totals = _SalesTotals(sales) if sales and not self.has_sales else None
+        # A sales report alone: no open items at all, so AR is unknown rather than zero.
+        self.no_ar = SALES_TOTALS in frames.knows and OPEN_ITEMS not in frames.knows and items.empty
         issued = days(items["issued"])
         mask = items["kind"].isin(SALES_KINDS).to_numpy() & (issued <= day_number(as_of))
         columns = ["customer_id", "currency", "issued", "total_minor"]
@@ -232,6 +333,14 @@ class _Books:
                 self.warnings.append(text)
 
     def sales_between(self, first: date, last: date) -> tuple[Decimal | None, str | None]:
+        if self.totals is not None:
+            value, cash_included, why = self.totals.between(first, last)
+            if cash_included and CASH_INCLUDED not in self.warnings:
+                self.warnings.append(CASH_INCLUDED)
+            return value, why
+        if not self.has_sales and SALES_TOTALS in self.frames.knows:
+            return None, ("the books' credit sales are in a sales report, which this view does not read yet "
+                          "(run `ardesk dso`)")
         if not self.has_sales:
             return None, ("the books hold only open items, so credit sales are unknown (export an invoice history "
                           "such as Invoices and Received Payments, or pull from the ERP)")
@@ -248,6 +357,9 @@ class _Books:
 
     def prepare(self, dates: list[date]) -> None:
         """Compute AR and current AR at all ``dates`` in one pass (receivables.asof.ar_series)."""
+        if self.no_ar:
+            self._ar.update((d, (None, None, NO_OPEN_ITEMS)) for d in dates)
+            return
         curs = currencies_of(self.frames)
         series, warnings = ar_series(self.frames, dates, curs)
         for w in warnings:
@@ -277,12 +389,31 @@ class _Books:
         return self._ar[d]
 
     def countback(self, d: date, ar: Decimal) -> tuple[Decimal | None, str | None]:
+        if self.totals is not None:
+            return self._countback_totals(d, ar)
         if not self.has_sales or self.history_start is None:
             return None, "credit sales are unknown"
         seq, m = [], month_start(d)
         while m >= self.history_start:
             last = min(month_end(m), d)
             seq.append((m.strftime("%Y-%m"), self.month_sales.get(m, Decimal(0)), (last - m).days + 1))
+            m = months_back(m, 1)
+        return countback_dso(ar, seq)
+
+    def _countback_totals(self, d: date, ar: Decimal) -> tuple[Decimal | None, str | None]:
+        """Countback over a sales report's months, back to its first whole month."""
+        totals = self.totals
+        if not totals.monthly:
+            return None, (f"countback needs monthly credit sales: the sales report gives one total for "
+                          f"{_day(totals.spans[0][0])}..{_day(totals.spans[-1][1])} (export the Sales by Customer "
+                          "Summary with columns by month, or the Sales by Customer Detail)")
+        seq, m = [], month_start(d)
+        while m >= totals.start:
+            last = min(month_end(m), d)
+            value, why = self.sales_between(m, last)
+            if value is None:
+                return None, why
+            seq.append((m.strftime("%Y-%m"), value, (last - m).days + 1))
             m = months_back(m, 1)
         return countback_dso(ar, seq)
 
@@ -325,13 +456,14 @@ def _figures(b: _Books, start: date, end: date, n_days: int, n_months: int, cei_
 
 
 def dso_frames(frames: Frames, as_of: date, *, period_days: int | None = None, months: int = 12,
-               cei_sales: str = "total") -> DsoReport:
-    """:func:`dso` over pre-built frames."""
+               cei_sales: str = "total", sales: tuple[SalesTotal, ...] = ()) -> DsoReport:
+    """:func:`dso` over pre-built frames; ``sales``: the books' sales totals (``Books.sales``), which frames do not
+    carry."""
     if cei_sales not in ("total", "average"):
         raise InputError(f"cei_sales must be 'total' or 'average', not {cei_sales!r}")
     if months < 1 or (period_days is not None and period_days < 1):
         raise InputError("months and period days must be positive")
-    b = _Books(frames, as_of)
+    b = _Books(frames, as_of, sales)
     if period_days:
         start, n_days = as_of - timedelta(days=period_days - 1), period_days
         n_months = max(1, round(period_days * 12 / 365))
@@ -341,19 +473,42 @@ def dso_frames(frames: Frames, as_of: date, *, period_days: int | None = None, m
         n_days, n_months, day_count = (as_of - start).days + 1, months, "calendar days"
     label = "total credit sales of the period" if cei_sales == "total" else \
         f"monthly average credit sales (period total ÷ {n_months})"
+    end = as_of
+    if b.totals is not None:
+        start, end, n_days, n_months, day_count = _sales_period(b, start, as_of, n_days, n_months, day_count)
     ends = [min(month_end(months_back(as_of, k)), as_of) for k in range(months)]
-    b.prepare([as_of, start - timedelta(days=1)] + ends + [months_back(as_of, k) - timedelta(days=1)
-                                                           for k in range(months)])
-    figures = _figures(b, start, as_of, n_days, n_months, cei_sales)
+    b.prepare([as_of, end, start - timedelta(days=1)] + ends + [months_back(as_of, k) - timedelta(days=1)
+                                                                for k in range(months)])
+    figures = _figures(b, start, end, n_days, n_months, cei_sales)
     rows = []
     for k in range(months - 1, -1, -1):
         m = months_back(as_of, k)
         end = min(month_end(m), as_of)
         rows.append((m.strftime("%Y-%m"), _figures(b, m, end, (end - m).days + 1, 1, cei_sales)))
-    customers = _per_customer(b, start, as_of, n_days)
+    customers = _per_customer(b, start, end, n_days)
     return DsoReport(as_of=as_of, source_date=frames.report_date, currency=frames.company_currency,
                      period_start=start, period_days=n_days, day_count=day_count, cei_sales=label,
                      figures=figures, months=tuple(rows), table=customers, warnings=issues_of(b.warnings))
+
+
+def _sales_period(b: _Books, start: date, as_of: date, n_days: int, n_months: int, day_count: str):
+    """The period of the company figures when credit sales come from a sales report's totals: the one asked for
+    when the totals can be cut to it, else the report's own period up to ``as_of`` (said in the warnings, with the
+    date its AR stands at when that is before ``as_of``)."""
+    totals = b.totals
+    own = totals.own_period(as_of)
+    asked_ok = totals.between(start, as_of)[0] is not None
+    if asked_ok and (start, as_of) != own:
+        return start, as_of, n_days, n_months, day_count
+    if own is None:
+        return start, as_of, n_days, n_months, day_count       # the figures say why the sales are unknown
+    first, last = own
+    days_ = (last - first).days + 1
+    text = f"DSO over the sales report's period {_day(first)}..{_day(last)} ({days_} days)"
+    if last < as_of:
+        text += f", with AR as the books held it at {_day(last)}"
+    b.warnings.append(text)
+    return first, last, days_, max(1, round(days_ * 12 / 365)), "the sales report's period"
 
 
 @dataclass(frozen=True)
@@ -396,12 +551,16 @@ class CustomerDso:
 
 def _per_customer(b: _Books, start: date, end: date, n_days: int) -> CustomerDso:
     frames = b.frames
+    if b.no_ar:
+        return CustomerDso()
     try:
         at = open_at(frames, end)
     except InputError:
         return CustomerDso()
     items = at.items
     ids = codes_of(frames.items["customer_id"])[1]
+    if b.totals is not None:
+        return _per_customer_totals(b, items, ids, start, end, n_days)
     codes = codes_in(items["customer_id"], ids)
     ar_by = company_sums_by(items, frames, codes, ids)
     due = days(items["due"])
@@ -417,3 +576,25 @@ def _per_customer(b: _Books, start: date, end: date, n_days: int) -> CustomerDso
     _, sales_reason = b.sales_between(start, end)
     return CustomerDso(ar_by, cur_by, None, sales_reason, n_days, frames.names)
 
+
+
+def _per_customer_totals(b: _Books, items: pd.DataFrame, ids: np.ndarray, start: date, end: date,
+                         n_days: int) -> CustomerDso:
+    """:func:`_per_customer` with credit sales from a sales report's totals: its customers join those with AR."""
+    frames = b.frames
+    value, _, why = b.totals.between(start, end)
+    by_customer = b.totals.by_customer(start, end) if value is not None else {}
+    ids = np.asarray(list(dict.fromkeys([*ids, *by_customer])), dtype=object)
+    codes = codes_in(items["customer_id"], ids)
+    ar_by = company_sums_by(items, frames, codes, ids)
+    due = days(items["due"])
+    current = (due == NO_DAY) | (due >= day_number(end))
+    cur_by = company_sums_by(items[current], frames, codes[current], ids)
+    if value is None:
+        return CustomerDso(ar_by, cur_by, None, why, n_days, frames.names)
+    cc = frames.company_currency
+    part = pd.DataFrame({"customer_id": pd.Series(list(by_customer), dtype=object),
+                         "currency": pd.Series([cc] * len(by_customer), dtype=object),
+                         "amount_minor": np.array([to_minor(v, cc) for v in by_customer.values()], dtype=np.int64)})
+    sales_by = company_sums_by(part, frames, codes_in(part["customer_id"], ids), ids, "amount_minor", None)
+    return CustomerDso(ar_by, cur_by, sales_by, None, n_days, frames.names)

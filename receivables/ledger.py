@@ -2,8 +2,8 @@
 
 - The schema carries a version (``PRAGMA user_version``) and is brought forward by the ordered ``MIGRATIONS`` when a
   file is opened; a file written by a newer ardesk is refused rather than damaged.
-- A snapshot (customers, items, payments, allocations and the connector's state) is written in one transaction:
-  a failed pull leaves nothing behind.
+- A snapshot (customers, items, payments, allocations, sales totals and the connector's state) is written in one
+  transaction: a failed pull leaves nothing behind.
 - Money is stored as decimal text (exact) and read back through :func:`~receivables.money.money`, dates as ISO
   text. A snapshot's notes are :class:`~receivables.errors.Issue` values stored as JSON objects; the plain strings
   older ledgers hold read back as info issues.
@@ -32,7 +32,7 @@ from pathlib import Path
 
 from .errors import InputError, Issue, LedgerBusy
 from .money import money
-from .records import Allocation, Books, Customer, Invoice, ItemKind, Payment
+from .records import Allocation, Books, Customer, Invoice, ItemKind, Payment, SalesTotal
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: snapshots and their records, notes, audit trail
@@ -100,6 +100,15 @@ MIGRATIONS: tuple[str, ...] = (
     ALTER TABLE snapshots ADD COLUMN checked_at TEXT;
     ALTER TABLE snapshots ADD COLUMN checked_date TEXT;
     CREATE INDEX snapshots_content ON snapshots(source_key, content);
+    """,
+    # 4: sales totals per customer and period from a sales report (credit sales for DSO without invoice history)
+    """
+    CREATE TABLE sales (
+        snapshot_id INTEGER NOT NULL REFERENCES snapshots(id) ON DELETE CASCADE,
+        customer_id TEXT NOT NULL, first_day TEXT NOT NULL, last_day TEXT NOT NULL, amount TEXT NOT NULL, cash TEXT,
+        source_ref TEXT
+    );
+    CREATE INDEX sales_snapshot ON sales(snapshot_id);
     """,
 )
 BUSY_TIMEOUT = 30.0       # seconds a writer waits for another (``[ledger] busy_timeout``)
@@ -269,7 +278,11 @@ class Ledger:
                      p.number, p.source_ref) for p in books.payments]
         allocations = [(a.debit_item_id, a.credit_item_id, str(a.amount), _d(a.date), _m(a.amount_currency))
                        for a in books.allocations]
-        content = _content(header[1:], customers, items, payments, allocations)   # not how the source was named
+        sales = [(t.customer_id, _d(t.first), _d(t.last), str(t.amount), _m(t.cash), t.source_ref)
+                 for t in books.sales]
+        # Not how the source was named. Sales totals count only where there are some, so that books without them
+        # hash as they did before the ledger could hold them (an unchanged pull still stores nothing new).
+        content = _content(header[1:], customers, items, payments, allocations, *([sales] if sales else []))
         now = _now()
         with self.transaction() as c:
             last = c.execute("SELECT id, content FROM snapshots WHERE source_key = ? ORDER BY id DESC LIMIT 1",
@@ -291,6 +304,8 @@ class Ledger:
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [(sid, *r) for r in items])
             c.executemany("INSERT INTO payments VALUES (?,?,?,?,?,?,?,?,?)", [(sid, *r) for r in payments])
             c.executemany("INSERT INTO allocations VALUES (?,?,?,?,?,?)", [(sid, *r) for r in allocations])
+            c.executemany("INSERT INTO sales (snapshot_id, customer_id, first_day, last_day, amount, cash,"
+                          " source_ref) VALUES (?,?,?,?,?,?,?)", [(sid, *r) for r in sales])
         return Stored(sid, True)
 
     def snapshots(self, source_key: str | None = None) -> list[SnapshotInfo]:
@@ -341,9 +356,14 @@ class Ledger:
                        amount_currency=_pm(r[4]))
             for r in c.execute("SELECT debit_item_id, credit_item_id, amount, date, amount_currency FROM allocations"
                                " WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)))
+        sales = tuple(
+            SalesTotal(customer_id=r[0], first=_pd(r[1]), last=_pd(r[2]), amount=money(r[3]), cash=_pm(r[4]),
+                       source_ref=r[5] or "")
+            for r in c.execute("SELECT customer_id, first_day, last_day, amount, cash, source_ref FROM sales"
+                               " WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)))
         period = (_pd(s[6]), _pd(s[7])) if s[6] and s[7] else None
         return Books(source=s[0], company_currency=s[2], report_date=_pd(s[1]), customers=customers, items=items,
-                     payments=payments, allocations=allocations,
+                     payments=payments, allocations=allocations, sales=sales,
                      rates={k: money(v) for k, v in json.loads(s[5]).items()},
                      knows=frozenset(json.loads(s[3])), notes=tuple(map(Issue.from_json_dict, json.loads(s[4]))),
                      period=period, kinds=tuple(json.loads(s[8])))

@@ -144,7 +144,7 @@ def panel(books: Books, as_of: date, *, edges: tuple[int, ...] = (30, 60, 90), b
                     for r in report.currency_rows if r.currency != company]
     figures = tuple(BucketFigure(lb, quantize(amount, company)) for lb, amount in zip(labels, report.totals))
 
-    d = dso_frames(frames, as_of, period_days=period_days, months=months, cei_sales=cei_sales)
+    d = dso_frames(frames, as_of, period_days=period_days, months=months, cei_sales=cei_sales, sales=books.sales)
     dso_lines = tuple(DsoLine(label, _money(f.ar, company), _money(f.credit_sales, company), tenth(f.dso),
                               tenth(f.countback_dso), tenth(f.best_possible_dso),
                               tenth(f.average_days_delinquent), tenth(f.cei)) for label, f in d.months)

@@ -120,6 +120,26 @@ class CollectionNote:
     erp_ref: str | None = None
 
 
+@dataclass(frozen=True, slots=True)
+class SalesTotal:
+    """Sales to one customer over ``first`` to ``last`` (both included), as a sales report gives them: not invoices,
+    only totals (QuickBooks' Sales by Customer Summary and Detail).
+
+    ``amount`` is in the company currency, signed (credit memos and refunds negative). ``cash`` is the part of it
+    that was cash sales (sales receipts less refund receipts), so credit sales are ``amount - cash``; ``None`` when
+    the report cannot tell (a Summary counts both alike). Every span of a report's columns (its whole period, or
+    each month) has at least one record, a zero one if no customer bought anything then, so the spans the records
+    cover are the spans the report covers.
+    """
+
+    customer_id: str
+    first: date
+    last: date
+    amount: Decimal
+    cash: Decimal | None = None
+    source_ref: str = ""
+
+
 # What a source can tell. Reports that need a capability the books lack say so instead of guessing.
 OPEN_ITEMS = "open_items"            # open balances per item at report_date
 ISSUED_HISTORY = "issued_history"    # invoices and credit notes issued over a period, open or paid
@@ -127,6 +147,7 @@ PAYMENT_DATES = "payment_dates"      # paid_on dates of settled items
 PAYMENTS = "payments"                # payments received, with dates
 ALLOCATIONS = "allocations"          # which payment settled which item, and when
 DUE_DATES = "due_dates"              # items carry due dates
+SALES_TOTALS = "sales_totals"        # sales per customer over a period from a sales report (Books.sales)
 
 
 @dataclass(frozen=True)
@@ -140,7 +161,9 @@ class Books:
     (severity ``"info"``, e.g. "the report does not say when settled invoices were paid") and approximations made or
     rows skipped (``"warning"``, e.g. open balances derived oldest invoice first because IIF does not record which
     payment settles which invoice), each naming its file (or the ERP) and, where it applies, row and column.
-    ``period`` is the first and last date the history covers, when it is a history export.
+    ``period`` is the first and last date the history covers, when it is a history export (or the sales report's
+    period, for the books of a sales report alone). ``sales`` are sales totals from a sales report
+    (:class:`SalesTotal`, claimed by ``SALES_TOTALS``): credit sales for DSO when the books have no invoice history.
     """
 
     source: str
@@ -155,6 +178,7 @@ class Books:
     notes: tuple[Issue, ...] = ()
     period: tuple[date, date] | None = None
     kinds: tuple[str, ...] = ()          # report kinds or connector name that produced these books
+    sales: tuple[SalesTotal, ...] = ()
 
     def open_items(self) -> tuple[Invoice, ...]:
         return tuple(i for i in self.items if i.open_amount != 0)

@@ -1,4 +1,5 @@
-"""Readers for the receivables reports QuickBooks Online and Desktop export (CSV, XLSX, IIF).
+"""Readers for the receivables reports QuickBooks Online and Desktop export (CSV, XLSX, IIF), and for the sales
+reports that give DSO its credit sales (Sales by Customer Summary and Detail: :mod:`connectors.quickbooks.sales`).
 
 - :func:`read_export` reads one file into :class:`~receivables.records.Books`.
 - :func:`detect` names the report kind of a file (one of the ``QBO_*``/``QBD_*``/``IIF`` constants).
@@ -30,13 +31,18 @@ from .kinds import (
     QBD_AR_AGING_DETAIL,
     QBD_CUSTOMER_OPEN_BALANCE,
     QBD_OPEN_INVOICES,
+    QBD_SALES_BY_CUSTOMER_DETAIL,
+    QBD_SALES_BY_CUSTOMER_SUMMARY,
     QBO_AR_AGING_DETAIL,
     QBO_AR_AGING_SUMMARY,
     QBO_CUSTOMER_BALANCE_DETAIL,
     QBO_INVOICE_LIST,
     QBO_INVOICES_AND_PAYMENTS,
     QBO_OPEN_INVOICES,
+    QBO_SALES_BY_CUSTOMER_DETAIL,
+    QBO_SALES_BY_CUSTOMER_SUMMARY,
     QBO_TRANSACTION_LIST_BY_CUSTOMER,
+    SALES_KINDS,
     Layout,
     find_layout,
     title_kind,
@@ -50,13 +56,18 @@ __all__ = [
     "QBD_AR_AGING_DETAIL",
     "QBD_CUSTOMER_OPEN_BALANCE",
     "QBD_OPEN_INVOICES",
+    "QBD_SALES_BY_CUSTOMER_DETAIL",
+    "QBD_SALES_BY_CUSTOMER_SUMMARY",
     "QBO_AR_AGING_DETAIL",
     "QBO_AR_AGING_SUMMARY",
     "QBO_CUSTOMER_BALANCE_DETAIL",
     "QBO_INVOICES_AND_PAYMENTS",
     "QBO_INVOICE_LIST",
     "QBO_OPEN_INVOICES",
+    "QBO_SALES_BY_CUSTOMER_DETAIL",
+    "QBO_SALES_BY_CUSTOMER_SUMMARY",
     "QBO_TRANSACTION_LIST_BY_CUSTOMER",
+    "SALES_KINDS",
     "detect",
     "read_export",
     "read_source",
@@ -137,6 +148,7 @@ def _read(path: Path, company_currency: str) -> Books:
     from .history import read_history
     from .iif import read_iif
     from .open_items import read_aging_summary, read_open_items
+    from .sales import read_sales
 
     kind, found = _load(path)
     if kind == IIF:
@@ -146,6 +158,8 @@ def _read(path: Path, company_currency: str) -> Books:
         return read_aging_summary(layout, company_currency)
     if layout.kind in OPEN_ITEM_KINDS:
         return read_open_items(layout, company_currency)
+    if layout.kind in SALES_KINDS:
+        return read_sales(layout, company_currency)
     return read_history(layout, company_currency)
 
 

@@ -17,6 +17,9 @@ The merge rule:
    credit, date and amount; ``paid_on`` from the allocations that settle the item in full.
 5. Open balances come from the open-item report; an item issued by its date that it does not list is settled.
    ``ALLOCATIONS`` and ``PAYMENT_DATES`` are claimed only when the history reaches the open report's date.
+6. Sales totals (``Books.sales``, for DSO without an invoice history) come from one sales report: the one whose
+   period ends last; on a tie the first of Sales by Customer Detail (Online, Desktop), Summary (Online, Desktop).
+   A sales report read beside an A/R report does not say that the books hold no open items.
 
 The merged books' notes are the notes of the files used, each still naming its file, after the merge's own
 (which name the folder).
@@ -30,10 +33,20 @@ from pathlib import Path
 
 from connectors.files import files_in
 from receivables.errors import InputError, Issue
-from receivables.records import ALLOCATIONS, DUE_DATES, OPEN_ITEMS, PAYMENT_DATES, Books, Invoice, ItemKind
+from receivables.records import (
+    ALLOCATIONS,
+    DUE_DATES,
+    ISSUED_HISTORY,
+    OPEN_ITEMS,
+    PAYMENT_DATES,
+    SALES_TOTALS,
+    Books,
+    Invoice,
+    ItemKind,
+)
 
 from .common import ESTIMATED_FLAG
-from .kinds import HISTORY_KINDS, OPEN_ITEM_KINDS
+from .kinds import HISTORY_KINDS, OPEN_ITEM_KINDS, SALES_KINDS
 
 SUFFIXES = {".csv", ".xlsx", ".iif"}
 
@@ -69,13 +82,16 @@ def read_folder(folder: Path, *, company_currency: str, read) -> Books:
     base = max(opens, key=lambda e: (e[2].report_date or date.min, -OPEN_ITEM_KINDS.index(e[2].kinds[0])),
                default=None)
     histories = [newest[k] for k in HISTORY_KINDS if k in newest]
+    sales = [newest[k] for k in SALES_KINDS if k in newest]
+    chosen = max(sales, key=lambda e: (e[2].period[1], -SALES_KINDS.index(e[2].kinds[0])), default=None)
     if not newest:
         found = "; ".join(f"{name} ({title!r})" if title else name for name, title in skipped)
         raise InputError(f"no QuickBooks receivables report in the folder, only other reports: {found}",
                          source=str(folder), hint="export Open Invoices, A/R Aging Detail or Summary, Invoice List, "
                          "Customer Balance Detail, Transaction List by Customer, Invoices and Received Payments, or "
                          "an IIF file into it")
-    books = _merge(folder, company_currency, base, histories, superseded)
+    books = _merge(folder, company_currency, base, histories, superseded, chosen,
+                   [e[1].name for e in sales if e is not chosen])
     if not skipped:
         return books
     here = folder.name or folder.resolve().name or str(folder)
@@ -85,7 +101,7 @@ def read_folder(folder: Path, *, company_currency: str, read) -> Books:
     return replace(books, notes=books.notes + said)
 
 
-def _merge(folder: Path, company_currency: str, base, histories, superseded) -> Books:
+def _merge(folder: Path, company_currency: str, base, histories, superseded, sales=None, unused=()) -> Books:
     records: dict[str, list] = {}
     payments: dict[str, object] = {}
     allocations: dict[tuple, object] = {}
@@ -142,10 +158,31 @@ def _merge(folder: Path, company_currency: str, base, histories, superseded) -> 
     if ALLOCATIONS in knows and period:
         notes.append(Issue(here, f"history covers {period[0].isoformat()} to {period[1].isoformat()}: books rebuilt "
                            "for a date before it lack the items settled before it", severity="info"))
+    totals = ()
+    if sales is not None:
+        _, path, books = sales
+        from .sales import NO_OPEN_ITEMS
+
+        kinds.append(books.kinds[0])
+        totals = books.sales
+        for customer in books.customers:
+            customers.setdefault(customer.id, customer)
+        held = OPEN_ITEMS in knows
+        notes.extend(_of_file(note, path.name) for note in books.notes if not (held and note.message == NO_OPEN_ITEMS))
+        first, last = books.period
+        span = f"{path.name} ({first.isoformat()} to {last.isoformat()})"
+        used = f"credit sales for DSO from {span}"
+        if ISSUED_HISTORY in knows:
+            used = (f"the sales totals of {span} are not used for credit sales: the invoice history gives them, and "
+                    "tells invoices from sales receipts")
+        notes.append(Issue(here, used, severity="info"))
+        if unused:
+            notes.append(Issue(here, "other sales reports not used: " + ", ".join(sorted(unused)), severity="warning"))
+        knows.add(SALES_TOTALS)
     return Books(source=str(folder), company_currency=company_currency, report_date=report_date,
                  customers=tuple(sorted(customers.values(), key=lambda c: c.id)), items=tuple(items),
                  payments=tuple(payments.values()), allocations=tuple(allocations.values()), rates=rates,
-                 knows=frozenset(knows), notes=tuple(notes), period=period, kinds=tuple(kinds))
+                 knows=frozenset(knows), notes=tuple(notes), period=period, kinds=tuple(kinds), sales=totals)
 
 
 def _of_file(note: Issue | str, name: str) -> Issue:

@@ -26,8 +26,8 @@ from .kinds import (
     FAMOUNT,
     FOPEN,
     OPEN,
-    QBO_AR_AGING_SUMMARY,
     QBO_INVOICES_AND_PAYMENTS,
+    SUMMARY_KINDS,
     TOTAL,
     Layout,
     norm,
@@ -127,10 +127,12 @@ def _amounts_beside(texts: list[str], read: list[tuple]) -> tuple[list, int]:
 def walk(layout: Layout, *, require_total: bool) -> Body:
     sheet = layout.sheet
     rows, source = sheet.rows, sheet.source
-    summary = layout.kind == QBO_AR_AGING_SUMMARY
+    summary = layout.kind in SUMMARY_KINDS
     flat = layout.kind == QBO_INVOICES_AND_PAYMENTS
-    keys: list = list(layout.buckets) + [TOTAL] if summary else [k for k in CHECKED if k in layout.columns]
-    cols = [layout.columns.get(k, k) for k in keys]     # bucket keys are already column indices
+    # A summary's amount columns (aging buckets, or the months of a sales summary) and its total.
+    keys: list = list(layout.buckets or layout.spans) + [TOTAL] if summary else \
+        [k for k in CHECKED if k in layout.columns]
+    cols = [layout.columns.get(k, k) for k in keys]     # bucket and span keys are already column indices
     names = [layout.header_names.get(c, str(c)) for c in cols]
     date_col = None if summary else layout.columns.get(DATE)
     start = layout.header_index + 1
