@@ -299,7 +299,10 @@ class _Books:
         # A sales report alone: no open items at all, so AR is unknown rather than zero.
         self.no_ar = SALES_TOTALS in frames.knows and OPEN_ITEMS not in frames.knows and items.empty
         issued = days(items["issued"])
-        mask = items["kind"].isin(SALES_KINDS).to_numpy() & (issued <= day_number(as_of))
+        # Credit sales are documented invoices and credit notes: a credit inferred to explain a settlement the
+        # source does not show is no sale (it would turn a month of payments into negative sales).
+        mask = (items["kind"].isin(SALES_KINDS).to_numpy() & (issued <= day_number(as_of))
+                & ~items["inferred"].to_numpy())
         columns = ["customer_id", "currency", "issued", "total_minor"]
         # The source's own company-currency totals where it gives them (an ERP converts at each document's rate).
         self.sales = items.loc[mask, columns + [c for c in (TOTAL_COMPANY,) if c in items]]

@@ -139,3 +139,21 @@ def test_a_warning_about_every_month_is_given_once():
     out = dso(books, date(2026, 4, 30), months=12).to_json_dict()
     stand = [w for w in out["warnings"] if w.startswith("books stand at 2026-03-31")]
     assert len(stand) == 1 and len(out["warnings"]) == len(set(out["warnings"]))
+
+
+def test_a_settlement_the_source_cannot_explain_is_never_a_sale():
+    # One month's export: July invoices of 6,000 + 2,365.93 and payments that settle invoices the export does not
+    # list, explained as an inferred credit of 16,359.94. Credit sales are the documented invoices only: 8,365.93,
+    # never 8,365.93 - 16,359.94 = -7,994.01.
+    from dataclasses import replace
+
+    inferred = replace(inv("credit_note:inferred:x", "A", date(2026, 7, 20), date(2026, 7, 20), "-16359.94",
+                           open_="0", kind=ItemKind.CREDIT_NOTE), flags=frozenset({"inferred"}))
+    books = Books(source="irp.csv", company_currency="USD", report_date=date(2026, 7, 31),
+                  knows=frozenset({ISSUED_HISTORY, OPEN_ITEMS}), customers=(Customer("A", "Alpha"),),
+                  items=(inv("j1", "A", date(2026, 7, 3), date(2026, 8, 2), "6000.00"),
+                         inv("j2", "A", date(2026, 7, 17), date(2026, 8, 16), "2365.93"), inferred),
+                  period=(date(2026, 7, 1), date(2026, 7, 31)))
+    out = dso(books, date(2026, 7, 31), months=1).to_json_dict()
+    assert (out["ar"], out["credit_sales"]) == ("8365.93", "8365.93")
+    assert out["dso"] == "31.0" and out["countback_dso"] == "31.0"          # all of July's sales still open
