@@ -7,15 +7,18 @@ one dataclass per item.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from itertools import repeat
+from operator import attrgetter, is_
 
 import numpy as np
 import pandas as pd
 
 from .errors import InputError
-from .money import from_minor, precision, to_minor
+from .money import from_minor, minor_units, precision, to_minor
 from .records import Books
 
 ITEM_COLUMNS = ("id", "number", "customer_id", "kind", "issued", "due", "currency", "total_minor", "open_minor",
@@ -81,10 +84,29 @@ def month_numbers(day_numbers: np.ndarray) -> np.ndarray:
     return np.where(ok, table[np.where(ok, day_numbers, lo) - lo], NO_DAY)
 
 
-def _dates(values) -> np.ndarray:
-    arr = np.array([np.datetime64(v, "D") if v is not None else np.datetime64("NaT") for v in values],
-                   dtype="datetime64[D]")
-    return arr.astype("datetime64[s]")
+_ORDINAL_1970 = date(1970, 1, 1).toordinal()
+_SECONDS_A_DAY = 86_400
+
+
+def _dates(values: list) -> np.ndarray:
+    """``datetime64[s]`` of ``date`` values, ``NaT`` for ``None``: their day ordinals in one numpy conversion."""
+    n, unknown = len(values), values.count(None)
+    seconds = np.full(n, NO_DAY, dtype=np.int64)
+    if unknown < n:
+        missing = np.fromiter(map(is_, values, repeat(None)), dtype=bool, count=n) if unknown else None
+        present = values if missing is None else [v for v in values if v is not None]
+        try:
+            ordinals = np.fromiter(map(date.toordinal, present), dtype=np.int64, count=len(present))
+        except (TypeError, ValueError):  # not all dates: one at a time
+            arr = np.array([np.datetime64(v, "D") if v is not None else np.datetime64("NaT") for v in values],
+                           dtype="datetime64[D]")
+            return arr.astype("datetime64[s]")
+        known = (ordinals - _ORDINAL_1970) * _SECONDS_A_DAY
+        if missing is None:
+            seconds = known
+        else:
+            seconds[~missing] = known
+    return seconds.view("datetime64[s]")
 
 
 def _minor(amount: Decimal, currency: str, where: str, column: str) -> int:
@@ -93,6 +115,62 @@ def _minor(amount: Decimal, currency: str, where: str, column: str) -> int:
     except (ValueError, TypeError) as exc:
         raise InputError(f"amount {amount} cannot be held exactly in {currency}: {exc}", source=where or None,
                          column=column, hint="check the export's amounts and currency") from None
+
+
+def _column(records: Sequence, name: str) -> list:
+    return list(map(attrgetter(name), records))
+
+
+def _each(values: list, fn: Callable) -> list:
+    """``[fn(v) for v in values]``, calling ``fn`` once per distinct value."""
+    try:
+        table = {v: fn(v) for v in set(values)}
+    except TypeError:  # unhashable values
+        return [fn(v) for v in values]
+    return list(map(table.__getitem__, values))
+
+
+def _upper(text: str) -> str:
+    return text.upper()
+
+
+def _same(a: list, b: list) -> bool:
+    """Whether two columns hold the very same objects, row by row."""
+    return all(map(is_, a, b))
+
+
+def _places(currencies: list) -> int | np.ndarray:
+    """Decimal places of each currency: one ``int`` when they all have the same (the usual case), else an array."""
+    places = _each(currencies, precision)
+    distinct = set(places)
+    return distinct.pop() if len(distinct) == 1 else np.array(places, dtype=np.int64)
+
+
+def _minors(amounts: list, places: int | np.ndarray) -> np.ndarray:
+    """Exact minor units (int64) of ``amounts`` at ``places`` (one for all, or one per amount), converted in bulk
+    per precision; raises what :func:`receivables.money.minor_units` raises."""
+    if not isinstance(places, np.ndarray):
+        return np.array(minor_units(amounts, places), dtype=np.int64)
+    out = np.empty(len(amounts), dtype=np.int64)
+    for p in np.unique(places):
+        where = np.flatnonzero(places == p)
+        out[where] = minor_units([amounts[k] for k in where.tolist()], int(p))
+    return out
+
+
+def _optional_minors(amounts: list, places: int | np.ndarray) -> pd.arrays.IntegerArray:
+    """:func:`_minors` of a column where ``None`` means unknown: a nullable ``Int64`` array, ``<NA>`` for ``None``
+    (the array ``pd.array(..., dtype="Int64")`` makes of the same values, masked slots holding 1)."""
+    n, unknown = len(amounts), amounts.count(None)
+    if not unknown:
+        return pd.arrays.IntegerArray(_minors(amounts, places), np.zeros(n, dtype=bool))
+    missing = np.fromiter(map(is_, amounts, repeat(None)), dtype=bool, count=n)
+    values = np.ones(n, dtype=np.int64)
+    if unknown < n:
+        known = ~missing
+        values[known] = _minors([a for a in amounts if a is not None],
+                                places[known] if isinstance(places, np.ndarray) else places)
+    return pd.arrays.IntegerArray(values, missing)
 
 
 def empty_allocations() -> pd.DataFrame:
@@ -108,31 +186,56 @@ def empty_payments() -> pd.DataFrame:
                          "currency": pd.Series([], dtype=object)})
 
 
-def item_frame(books: Books) -> pd.DataFrame:
-    """The items of ``books`` as a frame (columns :data:`ITEM_COLUMNS`)."""
-    items = books.items
+def _refuse_item_amounts(books: Books) -> None:
+    """Raise the error of the first amount (item by item, column by column) that minor units cannot hold."""
     cc = books.company_currency
-    total, open_, open_co, total_co = [], [], [], []
-    for it in items:
+    for it in books.items:
         where = it.source_ref or it.id
-        total.append(_minor(it.total, it.currency, where, "total"))
-        total_co.append(None if it.total_company is None else _minor(it.total_company, cc, where, "total_company"))
-        open_.append(_minor(it.open_amount, it.currency, where, "open_amount"))
-        open_co.append(None if it.open_amount_company is None
-                       else _minor(it.open_amount_company, cc, where, "open_amount_company"))
+        _minor(it.total, it.currency, where, "total")
+        if it.total_company is not None:
+            _minor(it.total_company, cc, where, "total_company")
+        _minor(it.open_amount, it.currency, where, "open_amount")
+        if it.open_amount_company is not None:
+            _minor(it.open_amount_company, cc, where, "open_amount_company")
+
+
+def item_frame(books: Books) -> pd.DataFrame:
+    """The items of ``books`` as a frame (columns :data:`ITEM_COLUMNS`).
+
+    Built column by column: amounts to minor units in bulk per currency precision
+    (:func:`receivables.money.minor_units`), dates through their ordinals, per-value text once per distinct value.
+    An amount finer than its currency allows is refused naming the first such item and column."""
+    items = books.items
+    currencies = _column(items, "currency")
+    places, company_places = _places(currencies), precision(books.company_currency)
+    opens, totals = _column(items, "open_amount"), _column(items, "total")
+    open_cos, total_cos = _column(items, "open_amount_company"), _column(items, "total_company")
+    # Readers often hand the same Decimal object to several amounts of an item (an open invoice's total is its
+    # open amount; a company-currency item's company amount is the amount itself): converted once.
+    one_place = not isinstance(places, np.ndarray) and places == company_places
+    try:
+        open_ = _minors(opens, places)
+        total = open_.copy() if _same(totals, opens) else _minors(totals, places)
+        open_co = (pd.arrays.IntegerArray(open_.copy(), np.zeros(len(items), dtype=bool))
+                   if one_place and _same(open_cos, opens) else _optional_minors(open_cos, company_places))
+        total_co = (pd.arrays.IntegerArray(total.copy(), np.zeros(len(items), dtype=bool))
+                    if one_place and _same(total_cos, totals) else _optional_minors(total_cos, company_places))
+    except (ValueError, TypeError):
+        _refuse_item_amounts(books)
+        raise
     return pd.DataFrame({
-        "id": pd.Series([i.id for i in items], dtype=object),
-        "number": pd.Series([i.number for i in items], dtype=object),
-        "customer_id": pd.Series([i.customer_id for i in items], dtype=object),
-        "kind": pd.Series([str(i.kind) for i in items], dtype=object),
-        "issued": _dates(i.issued for i in items),
-        "due": _dates(i.due for i in items),
-        "currency": pd.Series([i.currency.upper() for i in items], dtype=object),
-        "total_minor": np.array(total, dtype=np.int64),
-        "open_minor": np.array(open_, dtype=np.int64),
-        "open_company_minor": pd.array(open_co, dtype="Int64"),
-        "paid_on": _dates(i.paid_on for i in items),
-        "total_company_minor": pd.array(total_co, dtype="Int64"),
+        "id": pd.Series(_column(items, "id"), dtype=object),
+        "number": pd.Series(_column(items, "number"), dtype=object),
+        "customer_id": pd.Series(_column(items, "customer_id"), dtype=object),
+        "kind": pd.Series(_each(_column(items, "kind"), str), dtype=object),
+        "issued": _dates(_column(items, "issued")),
+        "due": _dates(_column(items, "due")),
+        "currency": pd.Series(_each(currencies, _upper), dtype=object),
+        "total_minor": total,
+        "open_minor": open_,
+        "open_company_minor": open_co,
+        "paid_on": _dates(_column(items, "paid_on")),
+        "total_company_minor": total_co,
         # A credit the source does not list but whose effect it shows (date unknown): see receivables.asof.
         "inferred": np.array(["inferred" in i.flags for i in items], dtype=bool),
     })
@@ -143,18 +246,30 @@ def allocation_frame(books: Books) -> pd.DataFrame:
     item's currency where known."""
     if not books.allocations:
         return empty_allocations()
-    cur = {i.id: i.currency for i in books.items}
+    cur = dict(zip(_column(books.items, "id"), _column(books.items, "currency")))
     cc = books.company_currency
     allocs = books.allocations
+    debit = _column(allocs, "debit_item_id")
+    try:
+        amount = _minors(_column(allocs, "amount"), precision(cc))
+    except (ValueError, TypeError):
+        for a in allocs:  # the error of the first refused amount
+            _minor(a.amount, cc, a.debit_item_id, "amount")
+        raise
+    try:
+        amount_currency = _optional_minors(_column(allocs, "amount_currency"),
+                                           _places([cur.get(d, cc) for d in debit]))
+    except (ValueError, TypeError):
+        for a in allocs:
+            if a.amount_currency is not None:
+                _minor(a.amount_currency, cur.get(a.debit_item_id, cc), a.debit_item_id, "amount_currency")
+        raise
     return pd.DataFrame({
-        "debit_item_id": pd.Series([a.debit_item_id for a in allocs], dtype=object),
-        "credit_item_id": pd.Series([a.credit_item_id for a in allocs], dtype=object),
-        "amount_minor": np.array([_minor(a.amount, cc, a.debit_item_id, "amount") for a in allocs], dtype=np.int64),
-        "amount_currency_minor": pd.array(
-            [None if a.amount_currency is None
-             else _minor(a.amount_currency, cur.get(a.debit_item_id, cc), a.debit_item_id, "amount_currency")
-             for a in allocs], dtype="Int64"),
-        "date": _dates(a.date for a in allocs),
+        "debit_item_id": pd.Series(debit, dtype=object),
+        "credit_item_id": pd.Series(_column(allocs, "credit_item_id"), dtype=object),
+        "amount_minor": amount,
+        "amount_currency_minor": amount_currency,
+        "date": _dates(_column(allocs, "date")),
     })
 
 
@@ -162,13 +277,19 @@ def payment_frame(books: Books) -> pd.DataFrame:
     if not books.payments:
         return empty_payments()
     ps = books.payments
+    currencies = _column(ps, "currency")
+    try:
+        amount = _minors(_column(ps, "amount"), _places(currencies))
+    except (ValueError, TypeError):
+        for p in ps:
+            _minor(p.amount, p.currency, p.source_ref or p.id, "amount")
+        raise
     return pd.DataFrame({
-        "id": pd.Series([p.id for p in ps], dtype=object),
-        "customer_id": pd.Series([p.customer_id for p in ps], dtype=object),
-        "date": _dates(p.date for p in ps),
-        "amount_minor": np.array([_minor(p.amount, p.currency, p.source_ref or p.id, "amount") for p in ps],
-                                 dtype=np.int64),
-        "currency": pd.Series([p.currency.upper() for p in ps], dtype=object),
+        "id": pd.Series(_column(ps, "id"), dtype=object),
+        "customer_id": pd.Series(_column(ps, "customer_id"), dtype=object),
+        "date": _dates(_column(ps, "date")),
+        "amount_minor": amount,
+        "currency": pd.Series(_each(currencies, _upper), dtype=object),
     })
 
 

@@ -5,7 +5,10 @@ with :func:`quantize` to the currency's precision (ISO 4217 minor units).
 """
 from __future__ import annotations
 
+import operator
+from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from itertools import repeat
 
 # ISO 4217 minor units where they differ from 2.
 _MINOR_UNITS = {
@@ -95,12 +98,50 @@ def quantize(amount: Decimal, currency: str | None = None) -> Decimal:
     return amount.quantize(exp, rounding=ROUND_HALF_UP)
 
 
+def _whole(scaled: Sequence[Decimal], units: Sequence[int]) -> bool:
+    """The one rule of exactness in minor units: every scaled amount equals its integer part (``int`` truncates, so
+    an amount with finer decimals than its currency has differs from it)."""
+    return all(map(operator.eq, scaled, units))
+
+
+def _minor_at(amount: Decimal, places: int, currency: str | None) -> int:
+    scaled = money(amount).scaleb(places)
+    units = int(scaled)
+    if not _whole((scaled,), (units,)):
+        raise ValueError(f"{amount} has more decimals than {currency or 'the currency'} allows")
+    return units
+
+
 def to_minor(amount: Decimal, currency: str | None = None) -> int:
     """Exact minor units of ``amount`` (cents for USD). Raises if the amount has finer precision."""
-    scaled = money(amount).scaleb(precision(currency))
-    if scaled != scaled.to_integral_value():
-        raise ValueError(f"{amount} has more decimals than {currency or 'the currency'} allows")
-    return int(scaled)
+    return _minor_at(amount, precision(currency), currency)
+
+
+def minor_units(amounts: Sequence[Decimal], places: int, currency: str | None = None) -> list[int]:
+    """:func:`to_minor` of many amounts at once, at ``places`` decimal places: their exact minor units, in order.
+
+    Made for columns of a million amounts: one ``scaleb`` and one ``int`` per amount and one bulk check of the
+    rule :func:`to_minor` applies. An amount it refuses (finer decimals than ``places``, a float, not finite) gets
+    the very error :func:`to_minor` raises for it (``currency`` names the currency in the message), for the first
+    such amount, with its position in ``amounts`` as the error's ``index`` attribute (and in a note).
+    """
+    try:
+        scaled = list(map(Decimal.scaleb, amounts, repeat(places)))
+        units = list(map(int, scaled))
+    except Exception:  # not all Decimals (an int, a string, a float) or not all finite: see below
+        pass
+    else:
+        if _whole(scaled, units):
+            return units
+    out = []
+    for index, amount in enumerate(amounts):
+        try:
+            out.append(_minor_at(amount, places, currency))
+        except (TypeError, ValueError) as exc:
+            exc.index = index
+            exc.add_note(f"amount {index + 1:,} of {len(amounts):,}")
+            raise
+    return out
 
 
 def from_minor(units: int, currency: str | None = None, *, places: int | None = None) -> Decimal:
