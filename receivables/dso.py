@@ -7,7 +7,7 @@ Conventions (every output states them):
   calendar days; with ``period_days`` N, the N days ending at the as-of date, counted as N days (365, 360, 90...).
 - Credit sales: invoices and credit notes issued in the period (credit notes negative), in the company currency.
   Books without an invoice history may hold a sales report's totals instead (``Books.sales``, see
-  :class:`_SalesTotals`): credit sales are then the totals whose dates lie within the period (less the cash sales a
+  :class:`SalesTotals`): credit sales are then the totals whose dates lie within the period (less the cash sales a
   Sales by Customer Detail tells apart); a period the report's columns cannot be cut to is answered over the
   report's own period instead (said in the warnings), and sales that include cash sales are said to.
 - AR at a date is the AR the books held then (receivables.asof), not today's open items filtered by date; where the
@@ -47,6 +47,7 @@ from .frames import (
 )
 from .money import fmt, tenth, to_minor
 from .records import ISSUED_HISTORY, OPEN_ITEMS, SALES_TOTALS, Books, SalesTotal
+from .sales import SalesTotals
 
 SALES_KINDS = ("invoice", "credit_note")
 TOTAL_COMPANY = "total_company_minor"
@@ -204,89 +205,6 @@ def _day(d: date) -> str:
     return d.isoformat()
 
 
-def _credit(s: SalesTotal) -> Decimal:
-    """The credit sales of a sales total: its amount less its cash sales, where the report tells them."""
-    return s.amount if s.cash is None else s.amount - s.cash
-
-
-class _SalesTotals:
-    """Credit sales from a sales report's totals (:class:`~receivables.records.SalesTotal`), for books without an
-    invoice history.
-
-    The records' spans (a report's whole period, or its months) say which dates the report covers. Credit sales
-    over ``first..last`` are known when the covered dates include every day of it and no span runs across its
-    edges: the sum of the spans within it, each less its cash sales where the report tells them (a Detail), else
-    including them (a Summary: ``cash_included``).
-    """
-
-    def __init__(self, sales: tuple[SalesTotal, ...]):
-        self.records = sales
-        # Per span: its credit sales and whether they include cash sales (summed once; a Detail has many records).
-        self.by_span: dict[tuple[date, date], list] = {}
-        for s in sales:
-            entry = self.by_span.setdefault((s.first, s.last), [Decimal(0), False])
-            entry[0] += _credit(s)
-            entry[1] = entry[1] or (s.cash is None and s.amount != 0)
-        self.spans = sorted(self.by_span)
-        covered: list[list[date]] = []
-        for a, b in self.spans:
-            if covered and a <= covered[-1][1] + timedelta(days=1):
-                covered[-1][1] = max(covered[-1][1], b)
-            else:
-                covered.append([a, b])
-        self.covered = [(a, b) for a, b in covered]
-        self.start, self.end = self.covered[0][0], self.covered[-1][1]
-        self.monthly = all(month_start(a) == month_start(b) for a, b in self.spans)
-
-    def _check(self, first: date, last: date) -> str | None:
-        """Why credit sales over ``first..last`` cannot be had from the totals; ``None`` when they can."""
-        if not any(a <= first and last <= b for a, b in self.covered):
-            if last > self.end and first <= self.end:
-                return f"the sales report ends on {_day(self.end)}: credit sales after it are not in the books"
-            if first < self.start:
-                return f"credit sales before {_day(self.start)} are not in the books (the sales report starts then)"
-            return (f"the sales report covers {', '.join(f'{_day(a)}..{_day(b)}' for a, b in self.covered)}: credit "
-                    f"sales of {_day(first)}..{_day(last)} are not in the books")
-        for a, b in self.spans:
-            if a <= last and b >= first and (a < first or b > last):
-                if self.monthly:
-                    return (f"the sales report gives its sales for {_day(a)}..{_day(b)} whole, which cannot be cut "
-                            f"to {_day(first)}..{_day(last)}")
-                return (f"the sales report gives one total for {_day(a)}..{_day(b)}, not month by month (export the "
-                        "Sales by Customer Summary with columns by month for a monthly trend)")
-        return None
-
-    def between(self, first: date, last: date) -> tuple[Decimal | None, bool, str | None]:
-        """``(credit sales, whether they include cash sales, None)``, or ``(None, False, reason)``."""
-        why = self._check(first, last)
-        if why is not None:
-            return None, False, why
-        total, cash_included = Decimal(0), False
-        for (a, b), (credit, cash) in self.by_span.items():
-            if first <= a and b <= last:
-                total += credit
-                cash_included = cash_included or cash
-        return total, cash_included, None
-
-    def by_customer(self, first: date, last: date) -> dict[str, Decimal]:
-        """Credit sales per customer over ``first..last`` (known: see :meth:`between`)."""
-        out: dict[str, Decimal] = {}
-        for s in self.records:
-            if first <= s.first and s.last <= last:
-                out[s.customer_id] = out.get(s.customer_id, Decimal(0)) + _credit(s)
-        return out
-
-    def own_period(self, as_of: date) -> tuple[date, date] | None:
-        """The report's own period up to ``as_of``: from the start of the covered dates that begin by then to the
-        end of the last span within them that ends by then; ``None`` when no span ends by ``as_of``."""
-        for a, b in reversed(self.covered):
-            if a > as_of:
-                continue
-            ends = [t for f, t in self.spans if a <= f and t <= min(b, as_of)]
-            return (a, max(ends)) if ends else None
-        return None
-
-
 class _Books:
     """What the DSO computations ask of the books, each answer computed once."""
 
@@ -295,7 +213,7 @@ class _Books:
         items = frames.items
         self.has_sales = ISSUED_HISTORY in frames.knows
         # A sales report's totals give credit sales only where the books have no invoice history.
-        self.totals = _SalesTotals(sales) if sales and not self.has_sales else None
+        self.totals = SalesTotals(sales) if sales and not self.has_sales else None
         # A sales report alone: no open items at all, so AR is unknown rather than zero.
         self.no_ar = SALES_TOTALS in frames.knows and OPEN_ITEMS not in frames.knows and items.empty
         issued = days(items["issued"])
