@@ -10,10 +10,11 @@ invoices (the layout ``tests.fixtures.qbrender`` writes, checked against it on a
 sum of credit sales by month. ``--xlsx``: also ``ardesk aging`` on an Open Invoices XLSX of ``--xlsx-rows`` rows
 (written with XlsxWriter in the cell layout the renderer writes) beside pandas reading it with calamine.
 
-Each command is timed as a child process (through GNU ``/usr/bin/time`` where there is one, else ``os.wait4``):
-wall time, CPU time and the child's peak resident memory. The two sides run alternately ``--repeat`` times; the time shown is the best run, the memory the
-largest peak of the runs. Totals must agree to the cent. Targets: time <= 1.5x, peak memory <= 2.0x the bare
-pipeline. Generated files are cached by row count under the system temporary folder (``ardesk-e2e``).
+Each command is timed as a child process (through GNU ``/usr/bin/time`` where there is one, else ``os.wait4``): wall
+time, CPU time and the child's peak resident memory. The two sides run alternately ``--repeat`` times; the time
+shown is the best run, the memory the largest peak of the runs. Totals must agree to the cent. Targets: time <=
+1.5x, peak memory <= 2.0x the bare pipeline. Generated files are cached by row count under the system temporary
+folder (``ardesk-e2e``).
 """
 from __future__ import annotations
 
