@@ -19,9 +19,17 @@ def _aging_rows(d: dict) -> tuple[list[str], list[list], list[str]]:
     rows = [[c["customer"], *[c["buckets"][b] for b in labels], c["total"]] for c in d["customers"]]
     footer = ["TOTAL", *[d["totals"][b] for b in labels], d["totals"]["total"]]
     rows.append(footer)
-    head = [f"Aging as of {d['as_of']} by {d['by']} date, {d['currency']}"
-            + (f" (books as of {d['source_date']})" if d.get("source_date") else "")]
+    head = [f"Aging as of {d['as_of']} by {d['by']} date, {d['currency']}" + books_date(d)]
     return headers, rows, head
+
+
+UNKNOWN_DATE = "books' date unknown"
+
+
+def books_date(d: dict) -> str:
+    """What a table's head says of the date the books stand at: ``" (books as of 2026-10-31)"``, or that the source
+    gives none (``" (books' date unknown)"``): its open balances may be of any day."""
+    return f" (books as of {d['source_date']})" if d.get("source_date") else f" ({UNKNOWN_DATE})"
 
 
 def _cell(value) -> str:
@@ -96,7 +104,7 @@ def _dso_rows(d: dict):
     period = f"{d.get('period_start', '?')}..{d['as_of']}"
     rows.append([f"period {period}"] + [_cell(d.get(f)) for _, f in cols[1:]])
     head = [(f"DSO as of {d['as_of']}, {d.get('currency', '')}: period of {d['period_days']} days "
-             f"({d.get('day_count', '')}); CEI credit sales: {d.get('cei_sales', '')}")]
+             f"({d.get('day_count', '')}); CEI credit sales: {d.get('cei_sales', '')}" + books_date(d))]
     return [h for h, _ in cols], rows, head
 
 
@@ -113,7 +121,7 @@ def _customers_rows(d: dict):
         flat["dtp_12m"] = (c.get("days_to_pay") or {}).get("12m")
         flat["factors"] = ", ".join(f"{f['factor']} {f['points']}" for f in c.get("risk_factors", []) if f["points"])
         rows.append([_cell(flat.get(f)) for _, f in cols])
-    return [h for h, _ in cols], rows, [f"Customers as of {d['as_of']}, {d.get('currency', '')}"]
+    return [h for h, _ in cols], rows, [f"Customers as of {d['as_of']}, {d.get('currency', '')}" + books_date(d)]
 
 
 def _forecast_rows(d: dict):
@@ -123,7 +131,7 @@ def _forecast_rows(d: dict):
     rows.append(["TOTAL (open AR)", "", "", d["open_ar"], ""])
     return (["Week", "From", "To", "Expected", "Items"], rows,
             [f"Expected receipts after {d['as_of']} (week 1 starts {d['first_day']}), {d.get('currency', '')}: "
-             f"{d.get('basis', '')}"])
+             f"{d.get('basis', '')}" + books_date(d)])
 
 
 TABULATORS.update({"dso": _dso_rows, "customers": _customers_rows, "forecast": _forecast_rows})

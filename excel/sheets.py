@@ -17,16 +17,21 @@ from excel.layout import AGING, CUSTOMERS, DSO, FIGURES, INVOICES, ISSUES, REMIN
 if TYPE_CHECKING:
     from receivables.panel import Panel
 
+#: What "Books as of" says when the source gives no date: its open balances may be of any day.
+UNKNOWN_DATE = "books' date unknown"
+
 
 def panel_data(panel: Panel, refreshed_at: dt.datetime | str | None = None) -> PanelData:
     """Where each part of the engine's :class:`~receivables.panel.Panel` goes on the workbook.
 
     ``refreshed_at`` (a datetime, or its ISO text) becomes Last refresh: a local date and time, to the second.
+    Books as of gives the as-of date, the date the books stand at (or that it is unknown: a source that prints no
+    date) and the source's name.
     """
-    source_date = panel.source_date.isoformat() if panel.source_date else "?"
+    books = f"books as of {panel.source_date.isoformat()}" if panel.source_date else UNKNOWN_DATE
     cells = {
         "LastRefresh": local_time(refreshed_at),
-        "DataAsOf": f"{panel.as_of.isoformat()} (books as of {source_date}, {source_name(panel.source)})",
+        "DataAsOf": f"{panel.as_of.isoformat()} ({books}, {source_name(panel.source)})",
         "TotalAR": panel.total_ar, "OverdueAR": panel.overdue_ar, "DsoValue": panel.dso_value,
         "CeiValue": panel.cei_value, "Status": panel.status,
     }

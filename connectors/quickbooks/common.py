@@ -15,6 +15,7 @@ from receivables.records import Customer, Invoice, ItemKind
 from receivables.terms import ESTIMATED
 
 from .cells import DMY, MDY, decide_date_order, parse_date
+from .kinds import HISTORY_KINDS, OPEN, OPEN_ITEM_KINDS
 
 _TYPES = {
     "invoice": ItemKind.INVOICE, "inv": ItemKind.INVOICE, "statement charge": ItemKind.INVOICE,
@@ -128,6 +129,42 @@ def blank_due_note(fname: str, row: int, column: str | None, terms: str | None, 
         message = ("no due date, and no terms on the row: estimated from the customer's terms or "
                    "[aging] default_terms_days")
     return Issue(fname, message, row=row, column=column, severity="warning")
+
+
+#: The note of books whose report prints no date at all (no "As of" line, no period, no run date).
+NO_DATE = ("the report prints no date (no 'As of' line, no period, no run date): its open balances may be of any "
+           "day; every report takes them as they stand and says the books' date is unknown (export the report again "
+           "with its title block and footer)")
+
+
+def date_notes(layout, fname: str) -> list[Issue]:
+    """What the books' notes say of the report's date (see :mod:`connectors.quickbooks.kinds`, "Report dates"):
+    a warning when it carries none, else how the date was found when it is not an "As of" line."""
+    day, how = layout.report_date, layout.dated_by
+    if day is None:
+        return [Issue(fname, NO_DATE, severity="warning")]
+    when = day.isoformat()
+    if layout.kind in HISTORY_KINDS and OPEN in layout.columns and how != "as of":
+        if how == "run date":
+            text = f"open balances are as printed when the report was run, on {when}: the books stand at that date"
+            if layout.period and layout.period[1] < day:
+                text += (f"; its period ends on {layout.period[1].isoformat()}, so invoices and payments dated "
+                         "since are not in it")
+            return [Issue(fname, text, severity="info")]
+        return [Issue(fname, "open balances are as printed when the report was run, and it prints no run date "
+                      f"(the footer): they are taken to stand at the end of its period, {when} (payments after "
+                      "it would make them lower than they were then)", severity="info")]
+    if layout.kind in HISTORY_KINDS and how != "as of":
+        what = "the end of its period" if how == "period end" else "the day it was run"
+        return [Issue(fname, f"the books stand at {when}, {what}: the open balances are derived from the "
+                      "transactions it lists up to then", severity="info")]
+    if how == "run date":
+        return [Issue(fname, f"the report prints no 'As of' date: its balances are taken to stand at {when}, when "
+                      "it was run", severity="info")]
+    if how == "period end":
+        return [Issue(fname, f"the report prints no 'As of' date: its balances are taken to stand at the end of its "
+                      f"period, {when}", severity="info")]
+    return []
 
 
 def file_name(source: str) -> str:
@@ -265,10 +302,14 @@ def date_columns(layout, body, keys: list, notes: list[Issue]) -> list[list]:
             if text in texts:
                 return index[texts.index(text)] + 1, layout.name_of(key)
         return None, None
-    if layout.period:
+    # The dates the transactions can bear: an open-item report's up to its report date, others within their period
+    # (or up to their "As of" date). The run date is no bound: QuickBooks lists transactions dated ahead.
+    if layout.kind in OPEN_ITEM_KINDS:
+        bounds = (None, layout.report_date) if layout.report_date else None
+    elif layout.period:
         bounds = layout.period
     else:
-        bounds = (None, layout.report_date) if layout.report_date else None
+        bounds = (None, layout.as_of) if layout.as_of else None
     dated = texts_by[keys.index("date")] if "date" in keys else ()
     dates.prepare(set().union(*texts_by), where, dated=dated, bounds=bounds)
     get = dates.cache.__getitem__

@@ -2,20 +2,24 @@
 Received Payments.
 
 They give issued invoices and credit notes (``total`` signed: invoices positive, credit notes negative) and
-:class:`Payment` records. Where the report prints an open balance it is used as printed; where it prints none
-(Transaction List by Customer) the open balances are derived per customer and currency, applying payments and
-credit notes to the oldest open invoice first, and the books' notes say so. ``paid_on`` is known only where the
-report shows which payment settled an invoice (Invoices and Received Payments lists an invoice's payments under it;
-those become allocations) or where it is derived; rows of the other types QuickBooks documents (sales receipts,
-estimates, journal entries) are skipped and counted in the notes, and a type it does not document is refused. An
-invoice whose due date the report left blank is due as its terms say where the report prints them (else unknown),
-named row by row in the notes; the books then do not claim ``DUE_DATES``.
+:class:`Payment` records. Where the report prints an open balance it is used as printed: as it stood when the report
+was run, so the books stand at the run date its footer prints (the rules per kind:
+:mod:`connectors.quickbooks.kinds`, "Report dates"); where it prints none (Transaction List by Customer) the open
+balances are derived per customer and currency, applying payments and credit notes to the oldest open invoice first,
+and the books' notes say so. ``paid_on`` is known only where the report lists the payments beside the invoices
+(Invoices and Received Payments; :func:`link_payments` says which payment is taken to settle which invoice, and
+what becomes of a payment of an invoice the report does not list) or where it is derived; rows of the other types
+QuickBooks documents (sales receipts, estimates, journal entries) are skipped and counted in the notes, and a type it
+does not document is refused. An invoice whose due date the report left blank is due as its terms say where the
+report prints them (else unknown), named row by row in the notes; the books then do not claim ``DUE_DATES``.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import replace
+from datetime import date, timedelta
 from decimal import Decimal
+from itertools import combinations
 
 from receivables.errors import InputError, Issue
 from receivables.records import (
@@ -40,6 +44,7 @@ from .common import (
     customer_from,
     customers_for,
     date_columns,
+    date_notes,
     due_from_terms,
     file_name,
     type_class,
@@ -147,15 +152,19 @@ def read_history(layout: Layout, company_currency: str) -> Books:
     knows = {ISSUED_HISTORY, PAYMENTS}
     if due_c is not None and not blank_dues:
         knows.add(DUE_DATES)
+    notes.extend(date_notes(layout, fname))
     if open_j is not None:
         knows.add(OPEN_ITEMS)
-        notes.append(Issue(fname, "open balances are as printed when the report was run", severity="info"))
         if layout.kind in (QBO_INVOICE_LIST, QBO_INVOICES_AND_PAYMENTS):
             notes.append(Issue(fname, "the report lists invoices (and payments) only: open credit memos and unapplied "
                                "payments are not among its open balances; add an Open Invoices or A/R Aging Detail "
                                "export for them", severity="info"))
         if linked:
-            items, payments, allocations, linked_notes = link_payments(items, payments, unapplied, company_currency)
+            run_after = None
+            if layout.period and layout.report_date and layout.report_date > layout.period[1]:
+                run_after = layout.period[1] + timedelta(days=1)     # run after its period ended
+            items, payments, allocations, linked_notes = link_payments(items, payments, unapplied, company_currency,
+                                                                       run_after=run_after)
             knows |= {PAYMENT_DATES, ALLOCATIONS}
             notes.extend(Issue(fname, text, severity="warning") for text in linked_notes)
         else:
@@ -228,22 +237,54 @@ def derive_open(items: list[Invoice], payments: list[Payment], company_currency:
 LINK_NOTE = ("the report lists payments beside invoices but not which invoice each settles: a payment is taken to "
              "settle the oldest earlier invoice whose settled amount (total less open balance) it matches exactly, "
              "alone or with one other payment, else the latest earlier invoice it fits")
+LINK_AFTER_NOTE = ("the report lists payments beside invoices but not which invoice each settles, and it was run after "
+                   "its period ended: a payment is taken to settle an earlier invoice only where it explains the "
+                   "invoice's settled amount (total less open balance) exactly, alone or with up to four other "
+                   "payments; one that would explain only part of it is as likely a payment of an invoice issued "
+                   "before the period, so it is not taken for a part payment")
 CREDIT_NOTE = ("{n} invoices were settled by more than the payments listed ({amount} in all): applied credit memos "
                "appear in no export (Invoice List and Invoices and Received Payments list invoices and payments, the "
                "open-item reports only what is still open), so each gap is an inferred credit memo of unknown date, "
                "dated when the invoice was settled in full; before then the invoice's amount open may be overstated "
                "by it: {ids}")
+CREDIT_AFTER_NOTE = ("{n} invoices were settled by more than the payments listed ({amount} in all): the report was run "
+                     "after its period ended, so each gap is a payment after the period or a credit memo, neither of "
+                     "which it lists: an inferred credit dated {day}, the first day after the period, so the invoice "
+                     "counts as open at the period's end (overstated by it if a credit memo settled it sooner): {ids}")
+STRAY_NOTE = ("{n} payments ({amount} in all) settle no invoice the report lists: payments of invoices issued before "
+              "its period (or of credits it does not show), which the export cannot place; they settle nothing in "
+              "these books, are no sales and leave every open balance as printed: {which}")
 
 
 def link_payments(items: list[Invoice], payments: list[Payment], unapplied: dict[str, Decimal],
-                  company_currency: str) -> tuple[list[Invoice], list[Payment], list[Allocation], list[str]]:
+                  company_currency: str, *, run_after: date | None = None
+                  ) -> tuple[list[Invoice], list[Payment], list[Allocation], list[str]]:
     """Allocations for a report that lists invoices and payments per customer without saying what settled what.
 
-    Per customer and currency, each invoice's settled amount (total less open balance) is matched with the
-    payments' applied amounts (amount less the part still unapplied), payments dated on or after the invoice:
-    first one payment of exactly that amount, then two payments adding up to it, then the latest earlier invoice a
-    payment fits. What no payment explains is an inferred credit memo (an item flagged ``"inferred"``, open zero) dated
-    when the invoice was settled in full. ``paid_on`` of a settled invoice is its last allocation's date.
+    Per customer and currency, each invoice's settled amount (total less open balance, as printed when the report
+    was run) is matched with the payments' applied amounts (amount less the part still unapplied), payments dated on
+    or after the invoice: first one payment of exactly that amount, then two payments adding up to it; then
+
+    - when the report's period reaches the day it was run (``run_after`` is ``None``), the latest earlier invoice a
+      payment fits: every payment until the report date is listed, so what the payments do not explain can only be
+      a credit memo (which no export lists) and a payment explaining part of it is taken for the rest;
+    - when the report was run after its period ended (``run_after``: the first day after the period), three to five
+      payments adding up to it exactly, and nothing else. What is left of an invoice's settled amount may then
+      equally be a payment after the period, and a payment that would explain only part of it is as likely one of an
+      invoice issued before the period, which the report does not list (most of a month's payments settle earlier
+      months' invoices): taking it for a part payment would settle a listed invoice with another invoice's money.
+
+    What no payment explains is an inferred credit memo (an item flagged ``"inferred"``, open zero): dated when the
+    invoice was settled in full by the payments listed (its last payment's date, else its own), or, when the report
+    was run after its period, on ``run_after``, so that at the period's end the invoice counts as open by it. A
+    payment that settles no listed invoice is allocated to nothing: it is a payment of an invoice the report does not
+    list; it reduces no open balance (those are printed), is no sale, and the notes name it. ``paid_on`` of a settled
+    invoice is its last allocation's date.
+
+    The rows' order is not relied on: an export may print an invoice's payments under it or every row by date, and a
+    payment of an invoice the report does not list sits among them either way. What amounts cannot tell apart stays
+    possible, and the notes' rule says so: a payment of an unlisted invoice that happens to equal a later listed
+    invoice's settled amount, or (period reaching the run date) one that fits an invoice a credit memo settled.
     """
     need: dict[int, Decimal] = {}
     by_key: dict[tuple, tuple[list, list]] = defaultdict(lambda: ([], []))
@@ -261,7 +302,7 @@ def link_payments(items: list[Invoice], payments: list[Payment], unapplied: dict
     for invoices, pays in by_key.values():
         invoices.sort(key=lambda p: (items[p].issued, items[p].number, p))
         pays.sort(key=lambda k: (payments[k].date, payments[k].number, k))
-        _match(items, payments, invoices, pays, need, applied_amount, links)
+        _match(items, payments, invoices, pays, need, applied_amount, links, partial=run_after is None)
     allocations, extra, paid_on, gaps, rounding = [], [], {}, [], Decimal(0)
     applied_to: dict[int, list[str]] = defaultdict(list)
     for position in sorted(need):
@@ -276,7 +317,7 @@ def link_payments(items: list[Invoice], payments: list[Payment], unapplied: dict
         if 0 < left <= Decimal("0.01") * len(links.get(position, ())):
             rounding += left                                    # converted payments and total round apart
         elif left > 0:
-            when = max(dates + [item.issued])
+            when = max(dates + [item.issued] + ([run_after] if run_after else []))
             credit_id = f"credit_note:inferred:{item.id}"
             extra.append(Invoice(credit_id, "", item.customer_id, ItemKind.CREDIT_NOTE, when, when, item.currency,
                                  -left, left * 0, left * 0 if not foreign else None, item.source_ref,
@@ -289,21 +330,38 @@ def link_payments(items: list[Invoice], payments: list[Payment], unapplied: dict
     items = [replace(item, paid_on=paid_on[p]) if p in paid_on else item for p, item in enumerate(items)]
     payments = [replace(pay, applied_to=tuple(applied_to[k])) if k in applied_to else pay
                 for k, pay in enumerate(payments)]
-    notes = [LINK_NOTE]
-    stray = [payments[k].id for k in applied_amount if k not in applied_to]
+    notes = [LINK_NOTE if run_after is None else LINK_AFTER_NOTE]
+    stray = [k for k in applied_amount if k not in applied_to]
     if stray:
-        notes.append(f"{len(stray)} payments match no invoice and are not allocated: {', '.join(stray[:10])}")
+        which = ", ".join(_named(payments[k], applied_amount[k]) for k in stray[:10]) + (" ..." if len(stray) > 10
+                                                                                          else "")
+        notes.append(STRAY_NOTE.format(n=len(stray), amount=sum((applied_amount[k] for k in stray), Decimal(0)),
+                                       which=which))
     if rounding:
         notes.append(f"invoices settled by payments short of their total by a cent per payment ({rounding} in all) "
                      "are taken as settled in full: amounts converted from another currency round apart")
     if gaps:
-        notes.append(CREDIT_NOTE.format(n=len(gaps), amount=sum((g for _, g in gaps), Decimal(0)),
-                                        ids=", ".join(i for i, _ in gaps[:20]) + (" ..." if len(gaps) > 20 else "")))
+        ids = ", ".join(i for i, _ in gaps[:20]) + (" ..." if len(gaps) > 20 else "")
+        amount = sum((g for _, g in gaps), Decimal(0))
+        notes.append(CREDIT_NOTE.format(n=len(gaps), amount=amount, ids=ids) if run_after is None else
+                     CREDIT_AFTER_NOTE.format(n=len(gaps), amount=amount, ids=ids, day=run_after.isoformat()))
     return items + extra, payments, allocations, notes
 
 
-def _match(items, payments, invoices: list[int], pays: list[int], need: dict, amount: dict, links: dict) -> None:
-    """Fill ``links`` for one customer and currency (see :func:`link_payments`); all lists are in date order."""
+def _named(pay: Payment, amount: Decimal) -> str:
+    """A payment as the notes name it: ``Alpha Co 1500.00 on 2026-07-06 (row 9)``."""
+    row = pay.source_ref.rsplit(":", 1)[-1] if pay.source_ref else ""
+    return f"{pay.customer_id} {amount} on {pay.date.isoformat()}" + (f" (row {row})" if row.isdigit() else "")
+
+
+#: How many payments at most :func:`_match` tries together for one invoice, and among how many candidates.
+MOST_PAYMENTS, MOST_CANDIDATES = 5, 12
+
+
+def _match(items, payments, invoices: list[int], pays: list[int], need: dict, amount: dict, links: dict, *,
+           partial: bool = True) -> None:
+    """Fill ``links`` for one customer and currency (see :func:`link_payments`); all lists are in date order.
+    ``partial``: whether a payment may be taken for part of an invoice's settled amount."""
     free = list(pays)
     left = {p: need[p] for p in invoices}
 
@@ -327,9 +385,31 @@ def _match(items, payments, invoices: list[int], pays: list[int], need: dict, am
                      if amount[a] + amount[b] == target), None)
         if pair:
             take(position, pair)
+    if not partial:
+        for position in invoices:                               # three to five payments adding up to it
+            if left[position] != need[position]:
+                continue
+            issued, target = items[position].issued, left[position]
+            eligible = [k for k in free if payments[k].date >= issued and amount[k] < target][:MOST_CANDIDATES]
+            chosen = _adding_up(eligible, amount, target)
+            if chosen:
+                take(position, chosen)
+        return
     for k in list(free):                                        # the latest earlier invoice it fits
         day = payments[k].date
         position = next((p for p in reversed(invoices) if items[p].issued <= day and 0 < amount[k] <= left[p]),
                         None)
         if position is not None:
             take(position, [k])
+
+
+def _adding_up(eligible: list[int], amount: dict, target: Decimal) -> list[int] | None:
+    """The first (in date order) three to :data:`MOST_PAYMENTS` of ``eligible`` whose amounts add up to
+    ``target``, or ``None``."""
+    if sum((amount[k] for k in eligible), Decimal(0)) < target:
+        return None
+    for size in range(3, min(MOST_PAYMENTS, len(eligible)) + 1):
+        for chosen in combinations(eligible, size):
+            if sum((amount[k] for k in chosen), Decimal(0)) == target:
+                return list(chosen)
+    return None

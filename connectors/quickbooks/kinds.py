@@ -2,13 +2,55 @@
 
 The title block (company, title, period, in any order) sits above the header row. Columns are mapped by name,
 never by position; names are compared in lower case with spaces collapsed, so sentence and title case both match.
+
+Report dates
+------------
+Every layout's dates are read from its title block and footer when the layout is found (:func:`find_layout`):
+
+- ``as_of``: an "As of" line (``As of October 31, 2026``, Desktop ``Accrual Basis As of August 31, 2026``;
+  ``As of Today`` is the run date);
+- ``period``: a period line: a month (``July 2026``), a date range (``January 1-October 31, 2026``,
+  ``January 1, 2024-December 31, 2025``, ``December 1-31, 2025``, ``January - December 2025``, Desktop's
+  ``January 1 through October 31, 2026``), or a period QuickBooks names relative to the day it ran the report
+  (``Today``, ``Yesterday``, ``This Month-to-date``, ``Last Month``, ``This Year-to-date``, ``Since 90 Days Ago``
+  ...: resolved from the run date, unknown without one); ``All Dates`` (Desktop ``All Transactions``) sets
+  ``all_dates`` and no period;
+- ``run_date``: when QuickBooks ran the report: the footer QuickBooks Online prints below the table
+  (``Sunday, November 1, 2026 11:27 PM GMTZ``, ``Accrual Basis Sunday, ...``, in XLSX
+  ``Sunday, Nov 01, 2026 11:27:00 PM GMTZ - Accrual Basis``), or the time and date QuickBooks Desktop prints at the
+  top left (``3:58 PM`` above ``10/07/26``, month first).
+
+``report_date`` is the day the report's open balances stand at, what :attr:`receivables.records.Books.report_date`
+means, and is decided per kind (:func:`report_date_of`); ``dated_by`` says from what (``"as of"``, ``"run date"``,
+``"period end"``, or ``None`` when the report carries no date at all):
+
+- An "As of" date is the report date of any kind: QuickBooks computes what it prints as of the end of that day.
+- Open-item reports (Open Invoices, A/R Aging Detail and Summary, Customer Open Balance) without one: the end of
+  their period line (QuickBooks ages to the end of the dates asked for), but never after the run date; with
+  ``All Dates`` or no period line, the run date (what is open when the report runs).
+- History reports that print an open balance per row (Invoice List, Invoices and Received Payments, Customer
+  Balance Detail without an "As of" line): the run date. The period only chooses which invoices and payments are
+  listed; each row's open balance is as it stood when the report was run (a July invoice paid in September shows
+  0.00 on a report of July run in November), so the books stand at the run date, not at the period's end. Without
+  a printed run date: the end of the period (the earliest day the report can have been run for it to be complete),
+  said in the books' notes; ``All Dates`` without a run date: unknown.
+- A history report without an open balance column (Transaction List by Customer; the reader derives the open
+  balances from the transactions listed): the end of its period, or the run date when that comes first (nothing
+  after the run is listed); ``All Dates``: the run date.
+- Sales reports: the end of their period, or the run date when that comes first (their books hold no open
+  balances and claim no report date: :mod:`connectors.quickbooks.sales`).
+
+A report with none of these carries no date: its books' notes say so (a warning) and every output of them says
+their date is unknown. (An IIF file has no title block: its date is its ``!HDR`` export date, :mod:`.iif`.) How an
+Invoices and Received Payments report run after its period ended ties payments to invoices:
+:func:`connectors.quickbooks.history.link_payments`.
 """
 from __future__ import annotations
 
 import calendar
 import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from .cells import parse_text_date
 from .grid import Sheet
@@ -126,11 +168,15 @@ class Layout:
     columns: dict[str, int]                # canonical key -> column index
     header_names: dict[int, str]           # column index -> header text as exported
     title: str
-    report_date: date | None = None
+    report_date: date | None = None        # the day the open balances stand at (see the module's rules)
     period: tuple[date, date] | None = None
     buckets: dict[int, Bucket] = field(default_factory=dict)
     title_lines: list[str] = field(default_factory=list)
     spans: dict[int, tuple[date, date]] = field(default_factory=dict)   # column index -> the dates it sums
+    as_of: date | None = None              # the "As of" line's date
+    run_date: date | None = None           # when QuickBooks ran the report (footer, or Desktop's top left)
+    all_dates: bool = False                # the period line says "All Dates"
+    dated_by: str | None = None            # "as of", "run date", "period end"; None: the report carries no date
 
     def name_of(self, key: str) -> str:
         index = self.columns.get(key)
@@ -182,6 +228,7 @@ def find_layout(sheet: Sheet) -> Layout | None:
                     layout.kind = QBD_SALES_BY_CUSTOMER_SUMMARY
                 _read_title_block(layout)
                 _total_only(layout)
+                report_date_of(layout)
                 return layout
         columns, names, buckets = _header_columns(row)
         if kind is not None and kind not in SALES_SUMMARY_KINDS and _is_header(columns, buckets, kind):
@@ -190,6 +237,7 @@ def find_layout(sheet: Sheet) -> Layout | None:
             if kind in _DESKTOP_TWIN and _looks_desktop(row):
                 layout.kind = _DESKTOP_TWIN[kind]
             _read_title_block(layout)
+            report_date_of(layout)
             return layout
         if len(cells) <= 2:
             title_lines.extend(cells)
@@ -305,14 +353,126 @@ _MONTH_YEAR = re.compile(rf"{_MONTH}\s+(\d{{4}})")
 
 
 def _read_title_block(layout: Layout) -> None:
+    """The "As of" date, the period and the run date of ``layout`` (see the module's "Report dates")."""
+    layout.run_date = run_date(layout)
     for line in layout.title_lines:
         text = line.strip()
         m = _AS_OF.search(text)
-        if m and layout.report_date is None:
-            layout.report_date = parse_text_date(m.group(1).strip())
+        if m and layout.as_of is None:
+            said = m.group(1).strip()
+            layout.as_of = parse_text_date(said)
+            if layout.as_of is None and norm(said) == "today":
+                layout.as_of = layout.run_date
+            continue
+        if norm(text) in ("all dates", "all transactions"):          # Online / Desktop
+            layout.all_dates = True
             continue
         if layout.period is None:
-            layout.period = parse_period(text)
+            layout.period = parse_period(text) or relative_period(text, layout.run_date)
+
+
+def report_date_of(layout: Layout) -> None:
+    """Set ``layout.report_date`` and ``layout.dated_by`` by the rules of the module's "Report dates"."""
+    as_of, run, period = layout.as_of, layout.run_date, layout.period
+    end = period[1] if period else None
+    if end is not None and run is not None and run < end and not (
+            layout.kind in HISTORY_KINDS and OPEN in layout.columns):
+        end = run                               # nothing after the run is in the report
+    if as_of is not None:
+        found = (as_of, "as of")
+    elif layout.kind in HISTORY_KINDS and OPEN in layout.columns:
+        found = (run, "run date") if run else (end, "period end")
+    else:
+        found = (end, "period end") if end else (run, "run date")
+    layout.report_date, layout.dated_by = found if found[0] is not None else (None, None)
+
+
+_WEEKDAY = r"(?:mon|tues|wednes|thurs|fri|satur|sun)day"
+#: QuickBooks Online's footer: ``Sunday, November 1, 2026 11:27 PM GMTZ`` (CSV, after ``Accrual Basis`` or not),
+#: ``Sunday, Nov 01, 2026 11:27:00 PM GMTZ - Accrual Basis`` (XLSX).
+_RUN_STAMP = re.compile(rf"\b{_WEEKDAY},?\s+([a-z]{{3,9}})\.?\s+(\d{{1,2}}),?\s+(\d{{4}}),?\s+\d{{1,2}}:\d{{2}}"
+                        r"(?::\d{2})?\s*[ap]\.?m\b", re.IGNORECASE)
+#: QuickBooks Desktop's top left: the time (``3:58 PM``) and the date (``10/07/26``) it ran the report.
+_DESKTOP_TIME = re.compile(r"\d{1,2}:\d{2}\s*[ap]\.?m\.?", re.IGNORECASE)
+_DESKTOP_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{2}|\d{4})")
+
+
+def run_date(layout: Layout) -> date | None:
+    """When QuickBooks ran the report: the footer below the table (Online), else the time and date above the
+    title (Desktop, month first as it prints them); ``None`` when it prints neither."""
+    rows = layout.sheet.rows
+    seen = 0
+    for row in reversed(rows[layout.header_index + 1:]):
+        cells = [c.strip() for c in row if c and c.strip()]
+        if not cells:
+            continue
+        for cell in cells[:2]:
+            m = _RUN_STAMP.search(cell)
+            if m:
+                return parse_text_date(f"{m.group(1)} {m.group(2)}, {m.group(3)}")
+        seen += 1
+        if seen == 3:                           # the footer is the last line or two; rows above are the table's
+            break
+    lines = [t.strip() for t in layout.title_lines]
+    if any(_DESKTOP_TIME.fullmatch(t) for t in lines):
+        for text in lines:
+            m = _DESKTOP_DATE.fullmatch(text)
+            if m:
+                a, b, y = (int(g) for g in m.groups())
+                month, day = (a, b) if a <= 12 else (b, a)
+                try:
+                    return date(y + 2000 if y < 100 else y, month, day)
+                except ValueError:
+                    return None
+    return None
+
+
+def relative_period(text: str, run: date | None) -> tuple[date, date] | None:
+    """The dates of a period QuickBooks names relative to the day it ran the report: ``Today``, ``Yesterday``,
+    ``This``/``Last``/``Next`` ``Week``/``Month``/``Quarter``/``Year``, each ``-to-date`` (``This Month-to-date``:
+    from the month's first day to the run date; ``Last Month-to-date``: last month up to the same day),
+    ``This Year-to-last-month`` and ``Since 90 Days Ago``; weeks start on Sunday, as QuickBooks' do. ``None`` for
+    other text, or without the run date ``run``."""
+    if run is None:
+        return None
+    t = norm(text).replace(" - ", "-").replace(" to date", "-to-date")
+    m = _SINCE.fullmatch(t)
+    if m:
+        return run - timedelta(days=int(m.group(1))), run
+    if t in ("today", "yesterday"):
+        day = run if t == "today" else run - timedelta(days=1)
+        return day, day
+    if t == "this year-to-last-month":
+        last = run.replace(day=1) - timedelta(days=1)
+        return (date(run.year, 1, 1), last) if last.year == run.year else None
+    m = _RELATIVE.fullmatch(t)
+    if m is None:
+        return None
+    which, unit, to_date = m.groups()
+    step = {"this": 0, "last": -1, "next": 1}[which]
+    first, _ = _unit(run, unit, 0)
+    start, last = _unit(run, unit, step)
+    if to_date:
+        if step > 0:
+            return None
+        last = min(last, start + (run - first))          # up to the same day of that week, month, quarter, year
+    return start, last
+
+
+_SINCE = re.compile(r"since (\d{1,4}) days? ago")
+_RELATIVE = re.compile(r"(this|last|next) (week|month|quarter|year)(-to-date)?")
+
+
+def _unit(day: date, unit: str, step: int) -> tuple[date, date]:
+    """The first and last day of the week (from Sunday), month, quarter or year ``step`` units from ``day``'s."""
+    if unit == "week":
+        first = day - timedelta(days=(day.weekday() + 1) % 7) + timedelta(weeks=step)
+        return first, first + timedelta(days=6)
+    months = {"month": 1, "quarter": 3, "year": 12}[unit]
+    index = (day.year * 12 + day.month - 1) // months * months + step * months
+    end = index + months - 1
+    last = date(end // 12, end % 12 + 1, 1)
+    return date(index // 12, index % 12 + 1, 1), last.replace(day=calendar.monthrange(last.year, last.month)[1])
 
 
 def parse_period(text: str) -> tuple[date, date] | None:

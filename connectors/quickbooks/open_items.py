@@ -43,6 +43,7 @@ from .common import (
     customer_from,
     customers_for,
     date_columns,
+    date_notes,
     due_from_terms,
     file_name,
     make_invoices,
@@ -139,8 +140,7 @@ def read_open_items(layout: Layout, company_currency: str) -> Books:
     knows = {OPEN_ITEMS}
     if DUE in cols and not estimated and not missing:
         knows.add(DUE_DATES)
-    if layout.report_date is None:
-        notes.append(Issue(fname, "the report prints no 'As of' date", severity="info"))
+    notes.extend(date_notes(layout, fname))
     return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
                  customers=customers_for(set(customers)), items=tuple(items), rates=rates, knows=frozenset(knows),
                  notes=tuple(notes), period=layout.period, kinds=(layout.kind,))
@@ -250,8 +250,9 @@ def read_aging_summary(layout: Layout, company_currency: str) -> Books:
     required_columns(layout, (TOTAL,))
     source = layout.sheet.source
     if layout.report_date is None:
-        raise InputError("an A/R Aging Summary without an 'As of' date line", source=source,
-                         row=layout.header_index, hint="export the report again with its title block")
+        raise InputError("an A/R Aging Summary without a date (no 'As of' line, no run date): its buckets cannot be "
+                         "placed in time", source=source, row=layout.header_index,
+                         hint="export the report again with its title block and footer")
     body = walk(layout, require_total=True)
     bucket_keys = body.keys[:-1]
     label_c = layout.columns.get("customer")
@@ -278,7 +279,7 @@ def read_aging_summary(layout: Layout, company_currency: str) -> Books:
             items.append(Invoice(f"summary:{customer}:{bucket.label}", "", customer, kind, issued, issued,
                                  company_currency, amount, amount, amount, f"{fname}:{index + 1}",
                                  frozenset({"aging_summary", tag}), None, customer))
-    notes = (Issue(fname, SUMMARY_NOTE, severity="info"),)
+    notes = (Issue(fname, SUMMARY_NOTE, severity="info"), *date_notes(layout, fname))
     return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
                  customers=customers_for(customer_ids), items=tuple(items), knows=frozenset({OPEN_ITEMS}),
                  notes=notes, period=layout.period, kinds=(layout.kind,))

@@ -6,8 +6,9 @@ The merge rule:
    skipped) is read; any file that is not a readable export fails the whole read, and so does an entry with such a
    name that is not a regular file (a pipe, a device, a socket, a symbolic link that loops or leads nowhere: see
    :func:`connectors.files.files_in`).
-2. Of each report kind, only the newest export counts: newest by the report's own date (its "As of" date, else the
-   end of its period), then by file modification time.
+2. Of each report kind, only the newest export counts: newest by the report's own date (a history report: the end
+   of its period, else its report date; any other: its report date, else the end of its period), then by its report
+   date, then by file modification time.
 3. Open items come from the best open-item report: the one with the latest report date; on a tie the first of
    A/R Aging Detail, Open Invoices, Desktop Aging Detail, Desktop Open Invoices, Customer Open Balance, Aging
    Summary.
@@ -16,7 +17,8 @@ The merge rule:
    stating them, due date from any report printing it; payments de-duplicated by id, allocations by debit,
    credit, date and amount; ``paid_on`` from the allocations that settle the item in full.
 5. Open balances come from the open-item report; an item issued by its date that it does not list is settled.
-   ``ALLOCATIONS`` and ``PAYMENT_DATES`` are claimed only when the history reaches the open report's date.
+   ``ALLOCATIONS`` and ``PAYMENT_DATES`` are claimed only when the history reaches the open report's date (the end
+   of a history report's period, not the later day it was run: nothing dated after its period is listed).
 6. Sales totals (``Books.sales``, for DSO without an invoice history) come from one sales report: the one whose
    period ends last; on a tie the first of Sales by Customer Detail (Online, Desktop), Summary (Online, Desktop).
    A sales report read beside an A/R report does not say that the books hold no open items.
@@ -52,8 +54,15 @@ SUFFIXES = {".csv", ".xlsx", ".iif"}
 
 
 def _when(books: Books, path: Path) -> tuple:
-    own = books.report_date or (books.period[1] if books.period else date.min)
-    return own, path.stat().st_mtime_ns
+    own = _reach(books) if books.kinds[0] in HISTORY_KINDS else \
+        books.report_date or (books.period[1] if books.period else None)
+    return own or date.min, books.report_date or date.min, path.stat().st_mtime_ns
+
+
+def _reach(books: Books) -> date | None:
+    """The last day a history report's transactions cover: the end of its period, else (All Dates) its report date.
+    A report run after its period ends stands at its run date but lists nothing dated after the period."""
+    return books.period[1] if books.period else books.report_date
 
 
 def read_folder(folder: Path, *, company_currency: str, read) -> Books:
@@ -129,7 +138,7 @@ def _merge(folder: Path, company_currency: str, base, histories, superseded, sal
         if books.period:
             periods.append(books.period)
     report_date = max((b.report_date for _, _, b in histories if b.report_date), default=None)
-    history_end = report_date
+    history_end = max((_reach(b) for _, _, b in histories if _reach(b)), default=None)
     listed: dict = {}
     if base is not None:
         _, path, books = base
