@@ -46,17 +46,22 @@ TABULATORS: dict[str, Callable[[dict], tuple[list[str], list[list], list[str]]]]
 
 
 def render(kind: str, data: dict, fmt: str) -> str:
-    """The report ``data`` (a ``to_json_dict()``) as ``fmt``; warnings go into the table's head and JSON."""
+    """The report ``data`` (a ``to_json_dict()``) as ``fmt``; warnings go into the table's head, JSON, and below
+    the CSV's rows (where a spreadsheet user sees them, as QuickBooks puts its own notes below a report)."""
     if fmt == "json":
         return json.dumps(data, indent=2, ensure_ascii=False)
     headers, rows, head = TABULATORS[kind](data)
     if fmt == "csv":
         # Every row says the date it is as of and the date of the books it was computed from.
-        dates = [data.get("as_of") or "", data.get("source_date") or ""]
+        dates = [data.get("as_of") or "", data.get("source_date") or "unknown"]
         out = io.StringIO()
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow([*headers, "As of", "Books as of"])
         writer.writerows([*(_csv_safe(c) for c in row), *dates] for row in rows)
+        warnings = data.get("warnings") or []
+        if warnings:
+            writer.writerow([])
+            writer.writerows([_csv_safe(f"warning: {w}")] for w in warnings)
         return out.getvalue()
     lines = list(head)
     for w in data.get("warnings", []) or []:

@@ -69,6 +69,9 @@ def test_every_forecast_output_adds_up_to_the_open_ar_with_the_credits_set_aside
     weeks = [*out["weeks"], out["later"]]
     assert sum(D(w["amount"]) for w in weeks) + D(out["credits_set_aside"]) == D(out["open_ar"])
     rows = list(csv.reader(io.StringIO(render("forecast", out, "csv"))))
+    warned = len(out["warnings"]) + 1                     # a blank row, then one row per warning, below the figures
+    assert rows[-warned] == [] and rows[-1][0].startswith("warning: ")
+    rows = rows[:-warned]
     assert rows[-2][:4] == ["credits set aside", "", "", "-50.00"] and rows[-1][:4] == ["TOTAL (open AR)", "", "",
                                                                                          "725.00"]
     assert sum(D(r[3]) for r in rows[1:-1]) == D("725.00")

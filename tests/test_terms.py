@@ -58,3 +58,20 @@ def test_the_default_terms_come_from_the_configuration(tmp_path, monkeypatch):
     result = CliRunner().invoke(cli, ["aging", "open.csv", "--as-of", "2026-12-01", "--format", "json"])
     assert json.loads(result.stdout)["totals"]["31-60"] == "100.00"            # due 31 Oct: 31 days past due
     assert "as 30 days after issue ([aging] default_terms_days)" in result.stderr
+
+
+def test_the_csv_of_an_aging_with_estimated_due_dates_says_so_below_its_rows(tmp_path, monkeypatch):
+    import csv
+    import io
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "open.csv").write_text(
+        'Open Invoices Report\r\nHarbor Test Co\r\n"As of Dec 1, 2026"\r\n\r\n'
+        ",Date,Transaction type,Num,Term,Due date,Open balance\r\nAcme Ltd,,,,,,\r\n"
+        ",10/01/2026,Invoice,1001,,,100.00\r\nTotal for Acme Ltd,,,,,,$100.00\r\nTOTAL,,,,,,$100.00\r\n")
+    result = CliRunner().invoke(cli, ["aging", "open.csv", "--as-of", "2026-12-01", "--format", "csv"])
+    rows = list(csv.reader(io.StringIO(result.stdout)))
+    assert rows[1][-2:] == ["2026-12-01", "2026-12-01"] and rows[3] == []
+    said = [r[0] for r in rows[4:]]
+    assert any(w.startswith("warning: the source does not give every item's due date") for w in said)
+    assert any("1 invoices have no due date in the source: estimated" in w for w in said)
