@@ -87,3 +87,14 @@ def test_without_payment_history_behaviour_is_unknown_and_risk_says_what_it_lack
     assert row.risk_score == 55
     assert row.factors_text() == ("overdue share 100% of AR: +35/35; over 90 days 100% of AR: +20/20; "
                                   "days late unknown: the source has no payment history: +0/25")
+
+
+def test_the_reported_minus_268_5_percent_current_is_zero():
+    # The case seen on real books: 3,528.50 overdue and a 2,571.00 credit not yet due (no due date): open AR 957.50
+    # is smaller than what is overdue. (957.50 - 3,528.50) / 957.50 would be -268.5%; all that is owed is overdue.
+    b = Books(source="t", company_currency="USD", report_date=AS_OF, knows=frozenset({ISSUED_HISTORY}),
+              customers=(Customer("D", "Dora"),),
+              items=(inv("d1", "D", date(2026, 3, 1), date(2026, 3, 31), "3528.50"),
+                     inv("dc", "D", date(2026, 6, 25), None, "-2571.00", kind=ItemKind.CREDIT_NOTE)))
+    row = customers_report(b, AS_OF).rows[0]
+    assert (row.open_ar, row.overdue, row.percent_current) == (D("957.50"), D("3528.50"), D(0))
