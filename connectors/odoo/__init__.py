@@ -12,6 +12,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from connectors import collector_paused
 from receivables.config import OdooConfig
 from receivables.errors import ConfigError
 from receivables.records import Books
@@ -68,9 +69,10 @@ def pull(config: OdooConfig, *, password: str, today: date, previous: Books | No
                         version=state["version"] if incremental else None,
                         uid=int(state["uid"]) if incremental else None)
     puller = Puller(client, config, today, months, progress)
-    if incremental:
-        return incremental_pull(puller, previous, state)
-    return full_pull(puller)
+    with collector_paused():
+        if incremental:
+            return incremental_pull(puller, previous, state)
+        return full_pull(puller)
 
 
 def server_version(url: str, *, timeout: float = 30.0, retries: int = 2, backoff: float = 0.5) -> str:

@@ -109,41 +109,124 @@ def line_records(row: dict, kind: str, followup_flag: str | None, cutoff: date,
     carry the flag ``journal_entry``. A payment line dated on or after ``cutoff`` is also a payment received.
     """
     lid = int(row["id"])
-    where = f"account.move.line,{lid}"
-    company_cur = m2o_name(row.get("company_currency_id")) or None
-    currency = m2o_name(row.get("currency_id")) or company_cur or ""
-    balance = amount(row.get("balance"), company_cur, where)
-    residual = amount(row.get("amount_residual"), company_cur, where)
-    residual_cur = amount(row.get("amount_residual_currency"), currency, where)
-    total_cur = amount(row.get("amount_currency"), currency, where)
-    if currency == company_cur or (total_cur == 0 and balance != 0):
-        total_cur, residual_cur = balance, residual
-    line_date = day(row.get("date"), where)
-    if line_date is None:
-        raise RemoteError("journal item without a date", source=where)
-    partner = m2o_id(row.get("partner_id"))
-    customer = str(partner) if partner else NO_PARTNER
-    is_open = not row.get("reconciled") and residual != 0
-    payment = None
-    flags = {"no_followup"} if followup_flag and row.get(followup_flag) else set()
-    if kind == OTHER:
-        flags.add("journal_entry")
-    item = Invoice(id=line_ref(lid), number=str(row.get("move_name") or m2o_name(row.get("move_id"))),
-                   customer_id=customer, kind=item_kind(kind, balance),
-                   # The accounting date: what the books (and OCA's aged balance) date the item by.
-                   issued=line_date,
-                   due=day(row.get("date_maturity"), where), currency=currency, total=total_cur,
-                   open_amount=residual_cur if is_open else quantize(Decimal(0), currency),
-                   open_amount_company=residual if is_open else quantize(Decimal(0), company_cur),
-                   source_ref=f"account.move.line,{lid}", flags=frozenset(flags),
-                   paid_on=paid_on if row.get("reconciled") else None,
-                   customer_name=m2o_name(row.get("partner_id")), total_company=balance)
-    payment = None
-    if kind == PAYMENT and line_date >= cutoff and balance < 0:
-        payment = Payment(id=line_ref(lid), customer_id=customer, date=line_date, amount=-total_cur,
-                          currency=currency, applied_to=applied_to,
-                          number=str(row.get("move_name") or ""), source_ref=f"account.move.line,{lid}")
-    return item, payment
+    items, payments = LineMapper(followup_flag, cutoff).records(
+        [row], {lid: kind}, {lid: paid_on} if paid_on is not None else {}, {lid: applied_to} if applied_to else {})
+    return items[lid], payments.get(lid)
+
+
+_FLAGS = {(False, False): frozenset(), (True, False): frozenset({"no_followup"}),
+          (False, True): frozenset({"journal_entry"}), (True, True): frozenset({"no_followup", "journal_entry"})}
+_KINDS = {INVOICE: ItemKind.INVOICE, REFUND: ItemKind.CREDIT_NOTE, PAYMENT: ItemKind.PAYMENT}
+
+
+class _Currency:
+    """What the mapping of one currency's amounts needs, made once per pull: its zero and, by wire value, the
+    amounts already converted (a line's balance, residual and amounts in currency are often the same number)."""
+
+    __slots__ = ("zero", "amounts")
+
+    def __init__(self, currency: str | None):
+        self.zero = quantize(Decimal(0), currency)
+        # Only non-zero floats are kept: 0.0 and -0.0 are one key but not one Decimal (0.00 and -0.00).
+        self.amounts: dict[float, Decimal] = {}
+
+
+class LineMapper:
+    """:func:`line_records` for many journal items at once: what repeats across lines (a currency's precision, a
+    wire amount, a date's text) is converted once, and an error is the one the line alone would raise."""
+
+    def __init__(self, followup_flag: str | None, cutoff: date):
+        self.followup_flag, self.cutoff = followup_flag, cutoff
+        self._currencies: dict[str | None, _Currency] = {}
+        self._dates: dict[str, date] = {}
+
+    def _currency(self, currency: str | None) -> _Currency:
+        found = self._currencies.get(currency)
+        if found is None:
+            found = self._currencies[currency] = _Currency(currency)
+        return found
+
+    def _amount(self, value, currency: str | None, spec: _Currency, where: str) -> Decimal:
+        """:func:`amount`, remembering a non-zero float's result (only the currency's precision decides it)."""
+        result = amount(value, currency, where)
+        if type(value) is float and value:
+            spec.amounts[value] = result
+        return result
+
+    def _day(self, value, where: str) -> date | None:
+        result = day(value, where)
+        if result is not None and type(value) is str:
+            self._dates[value] = result
+        return result
+
+    def records(self, rows: list[dict], kinds: dict[int, str], paid_on: dict[int, date],
+                applied: dict[int, tuple[str, ...]]) -> tuple[dict[int, Invoice], dict[int, Payment]]:
+        """Items and payments of ``rows`` by line id, as :func:`line_records` makes them one by one; ``kinds``,
+        ``paid_on`` and ``applied`` by line id (a line missing from ``kinds`` is of kind ``other``)."""
+        items: dict[int, Invoice] = {}
+        payments: dict[int, Payment] = {}
+        followup_flag, cutoff, dates = self.followup_flag, self.cutoff, self._dates
+        currencies, currency_of, amount_of, day_of = self._currencies, self._currency, self._amount, self._day
+        flags_of, kind_of, no_applied = _FLAGS, _KINDS, ()
+        for row in rows:
+            lid = int(row["id"])
+            where = f"account.move.line,{lid}"
+            value = row.get("company_currency_id")
+            company_cur = (value[1] if type(value) is list and len(value) > 1 and type(value[1]) is str
+                           else m2o_name(value)) or None
+            value = row.get("currency_id")
+            currency = (value[1] if type(value) is list and len(value) > 1 and type(value[1]) is str
+                        else m2o_name(value)) or company_cur or ""
+            company_spec = currencies.get(company_cur) or currency_of(company_cur)
+            spec = currencies.get(currency) or currency_of(currency)
+            company_amounts, amounts = company_spec.amounts, spec.amounts
+            value = row.get("balance")
+            balance = (company_amounts.get(value) if type(value) is float else None
+                       ) or amount_of(value, company_cur, company_spec, where)
+            value = row.get("amount_residual")
+            residual = (company_amounts.get(value) if type(value) is float else None
+                        ) or amount_of(value, company_cur, company_spec, where)
+            value = row.get("amount_residual_currency")
+            residual_cur = (amounts.get(value) if type(value) is float else None
+                            ) or amount_of(value, currency, spec, where)
+            value = row.get("amount_currency")
+            total_cur = (amounts.get(value) if type(value) is float else None
+                         ) or amount_of(value, currency, spec, where)
+            if currency == company_cur or (total_cur == 0 and balance != 0):
+                total_cur, residual_cur = balance, residual
+            value = row.get("date")
+            line_date = (dates.get(value) if type(value) is str else None) or day_of(value, where)
+            if line_date is None:
+                raise RemoteError("journal item without a date", source=where)
+            value = row.get("partner_id")
+            partner = m2o_id(value)
+            customer = str(partner) if partner else NO_PARTNER
+            reconciled = row.get("reconciled")
+            is_open = not reconciled and residual != 0
+            number = row.get("move_name")
+            number = number if type(number) is str and number else str(number or m2o_name(row.get("move_id")))
+            kind = kinds.get(lid, OTHER)
+            item_kind = kind_of.get(kind) or (ItemKind.PAYMENT if balance < 0 else ItemKind.INVOICE)
+            due = row.get("date_maturity")
+            due = (dates.get(due) if type(due) is str else None) or day_of(due, where)
+            items[lid] = Invoice(
+                id=f"aml:{lid}", number=number, customer_id=customer, kind=item_kind,
+                # The accounting date: what the books (and OCA's aged balance) date the item by.
+                issued=line_date, due=due, currency=currency, total=total_cur,
+                open_amount=residual_cur if is_open else spec.zero,
+                open_amount_company=residual if is_open else company_spec.zero,
+                source_ref=where,
+                flags=flags_of[bool(followup_flag and row.get(followup_flag)), kind == OTHER],
+                paid_on=paid_on.get(lid) if reconciled else None,
+                customer_name=(value[1] if type(value) is list and len(value) > 1 and type(value[1]) is str
+                               else m2o_name(value)),
+                total_company=balance)
+            if kind == PAYMENT and line_date >= cutoff and balance < 0:
+                name = row.get("move_name")
+                payments[lid] = Payment(id=f"aml:{lid}", customer_id=customer, date=line_date, amount=-total_cur,
+                                        currency=currency, applied_to=applied.get(lid, no_applied),
+                                        number=name if type(name) is str else str(name or ""), source_ref=where)
+        return items, payments
 
 
 def allocation(row: dict, company_currency: str | None) -> Allocation:

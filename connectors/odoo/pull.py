@@ -245,15 +245,8 @@ def build_records(p: Puller, rows: list[dict], kinds: dict[int, str], partials: 
         for lid in (m.m2o_id(row["debit_move_id"]), m.m2o_id(row["credit_move_id"])):
             paid_on[lid] = max(paid_on.get(lid, a.date), a.date)
         applied.setdefault(m.m2o_id(row["credit_move_id"]), []).append(a.debit_item_id)
-    items: dict[int, Invoice] = {}
-    payments: dict[int, Payment] = {}
-    for row in rows:
-        lid = int(row["id"])
-        item, payment = m.line_records(row, kinds.get(lid, m.OTHER), p.profile.followup_flag, p.cutoff,
-                                       paid_on.get(lid), tuple(sorted(set(applied.get(lid, ())))))
-        items[lid] = item
-        if payment:
-            payments[lid] = payment
+    applied_to = {lid: tuple(sorted(set(ids))) for lid, ids in applied.items()}
+    items, payments = m.LineMapper(p.profile.followup_flag, p.cutoff).records(rows, kinds, paid_on, applied_to)
     return items, payments, allocations
 
 

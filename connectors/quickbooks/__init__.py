@@ -12,12 +12,12 @@ Every printed subtotal and total is checked against the rows. Bad input raises
 """
 from __future__ import annotations
 
-import gc
 import os
 import stat
 from dataclasses import replace
 from pathlib import Path
 
+from connectors import collector_paused
 from connectors.files import regular_file
 from receivables.errors import ArdeskError, InputError, summarised
 from receivables.records import Books
@@ -190,15 +190,11 @@ def _guarded(work, path):
     The cyclic garbage collector is paused meanwhile: a large export allocates hundreds of thousands of small
     objects and no cycles, and repeated collections would otherwise cost more than the parse.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
     try:
-        return work()
+        with collector_paused():
+            return work()
     except ArdeskError:
         raise
     except (ValueError, KeyError, IndexError, TypeError, ArithmeticError, RecursionError, StopIteration) as exc:
         raise InputError(f"cannot read the export ({type(exc).__name__}: {str(exc)[:80]})", source=str(path),
                          hint="export the report again from QuickBooks without editing it") from None
-    finally:
-        if was_enabled:
-            gc.enable()
