@@ -47,19 +47,22 @@ class _Group(click.Group):
         return code
 
 
-def _global_option(name: str, key: str, help_text: str) -> click.Option:
-    """``--config`` / ``--ledger`` after a subcommand as well as before it."""
+def _global_option(name: str, key: str, help_text: str, *, flag: bool = False) -> click.Option:
+    """``--config`` / ``--ledger`` / ``--quiet`` after a subcommand as well as before it."""
 
     def remember(ctx: click.Context, _param, value):
-        if value is not None:
+        if value:
             ctx.find_object(dict)[key] = value
 
+    if flag:
+        return click.Option([name], is_flag=True, expose_value=False, callback=remember, help=help_text)
     return click.Option([name], metavar="FILE", expose_value=False, callback=remember, help=help_text)
 
 
 def _with_global_options(command: click.Command) -> None:
     command.params.append(_global_option("--config", "config_path", "ardesk.toml to use (as before the command)."))
     command.params.append(_global_option("--ledger", "ledger_path", "The ledger file (as before the command)."))
+    command.params.append(_global_option("--quiet", "quiet", "No progress bar (as before the command).", flag=True))
     for sub in getattr(command, "commands", {}).values():
         _with_global_options(sub)
 
@@ -69,15 +72,16 @@ def _with_global_options(command: click.Command) -> None:
               "else in the current folder).")
 @click.option("--ledger", "ledger_path", metavar="FILE", help="The ledger file (default: from the config, "
               "else ardesk.db in the current folder).")
+@click.option("--quiet", is_flag=True, help="No progress bar on the terminal (there is none when stderr is not one).")
 @click.version_option(package_name="ardesk")
 @click.pass_context
-def cli(ctx, config_path, ledger_path):
+def cli(ctx, config_path, ledger_path, quiet):
     """ardesk: the accounts-receivable collections desk that lives in Excel.
 
     SOURCE is a QuickBooks export file or a folder of them, `odoo` (the [odoo] section of ardesk.toml) or
     `ledger` (the latest stored snapshot).
     """
-    ctx.obj = {"config_path": config_path, "ledger_path": ledger_path}
+    ctx.obj = {"config_path": config_path, "ledger_path": ledger_path, "quiet": quiet}
     say_on_stderr()
 
 

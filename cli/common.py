@@ -67,8 +67,11 @@ def settings(obj: dict, near: str | None = None) -> Settings:
     return settings_for(obj.get("config_path"), near=near, ledger=obj.get("ledger_path"))
 
 
-def progress():
-    """A progress callback that shows a bar on stderr once a pull has taken more than a second."""
+def progress(obj: dict | None = None):
+    """A progress callback that shows a bar on stderr once a pull has taken more than a second; ``None`` (no bar)
+    when stderr is not a terminal (a log file, a scheduled job) or ``--quiet`` was given."""
+    if (obj or {}).get("quiet") or not sys.stderr.isatty():
+        return None
     started = time.monotonic()
     state = {"bar": None}
 

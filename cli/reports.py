@@ -30,7 +30,7 @@ def _print(result: reports.ReportResult, fmt: str) -> None:
 @pass_obj
 def pull(obj, source):
     """Store a snapshot of SOURCE in the ledger."""
-    result = pull_job(source, settings(obj), today=today(), progress=progress())
+    result = pull_job(source, settings(obj), today=today(), progress=progress(obj))
     click.echo(result.message)
     print_notes(result.books.notes)
 
@@ -46,7 +46,7 @@ def pull(obj, source):
 def aging(obj, source, as_of, by, buckets, fmt):
     """Open items by customer and days past due."""
     _print(reports.aging(source, settings(obj), today=today(), as_of=as_of, edges=buckets, by=by,
-                         progress=progress()), fmt)
+                         progress=progress(obj)), fmt)
 
 
 @click.command()
@@ -63,7 +63,7 @@ def aging(obj, source, as_of, by, buckets, fmt):
 def dso(obj, source, as_of, period_days, months, cei_sales, fmt):
     """Days sales outstanding and its family: countback, best possible, days delinquent, CEI."""
     _print(reports.dso(source, settings(obj), today=today(), as_of=as_of, period_days=period_days, months=months,
-                       cei_sales=cei_sales, progress=progress()), fmt)
+                       cei_sales=cei_sales, progress=progress(obj)), fmt)
 
 
 @click.command()
@@ -73,7 +73,7 @@ def dso(obj, source, as_of, period_days, months, cei_sales, fmt):
 @pass_obj
 def customers(obj, source, as_of, fmt):
     """Customer payment behaviour, segment and risk."""
-    _print(reports.customers(source, settings(obj), today=today(), as_of=as_of, progress=progress()), fmt)
+    _print(reports.customers(source, settings(obj), today=today(), as_of=as_of, progress=progress(obj)), fmt)
 
 
 @click.command()
@@ -83,7 +83,7 @@ def customers(obj, source, as_of, fmt):
 @pass_obj
 def forecast(obj, source, as_of, fmt):
     """Expected receipts by week for the next 13 weeks."""
-    _print(reports.forecast(source, settings(obj), today=today(), as_of=as_of, progress=progress()), fmt)
+    _print(reports.forecast(source, settings(obj), today=today(), as_of=as_of, progress=progress(obj)), fmt)
 
 
 COMMANDS = (pull, aging, dso, customers, forecast)

@@ -210,3 +210,25 @@ def test_config_and_ledger_go_before_or_after_the_command(tmp_path, monkeypatch)
     assert (tmp_path / "a.db").is_file() and (tmp_path / "b.db").is_file() and not (tmp_path / "ardesk.db").exists()
     aged = CliRunner().invoke(cli, ["aging", "open.csv", "--format", "json", "--config", "elsewhere.toml"])
     assert json.loads(aged.stdout)["buckets"] == ["Current", "1-15", "16+"]
+
+
+def test_a_progress_bar_only_on_a_terminal_and_never_with_quiet(monkeypatch):
+    import sys
+
+    from cli.common import progress
+
+    class Terminal:
+        def isatty(self):
+            return True
+
+        def write(self, text):
+            return len(text)
+
+        def flush(self):
+            pass
+
+    assert progress({}) is None                          # pytest's stderr is no terminal: a log, a scheduled job
+    monkeypatch.setattr(sys, "stderr", Terminal())
+    assert callable(progress({})) and progress({"quiet": True}) is None
+    for args in (["--quiet", "aging", "--help"], ["aging", "--quiet", "--help"]):
+        assert CliRunner().invoke(cli, args).exit_code == 0
