@@ -80,15 +80,13 @@ class CustomerRow:
         return "; ".join(f"{name} {seen}: +{pts}/{w}" for name, pts, w, seen in self.risk_factors)
 
     def to_row(self, currency: str) -> dict:
-        """The Customers sheet's fields (excel.layout), values as Decimal/str/int/None."""
-        return {"customer": self.customer, "parent": self.parent, "email": self.email,
-                "open_ar": self.open_ar, "overdue": self.overdue, "percent_current": self.percent_current,
-                "credit_limit": self.credit_limit, "limit_used": self.limit_used,
-                "over_limit": None if self.over_limit is None else ("yes" if self.over_limit else "no"),
-                "days_late_3m": self.days_late["3m"], "days_late_6m": self.days_late["6m"],
-                "days_late_12m": self.days_late["12m"], "days_to_pay_12m": self.days_to_pay["12m"],
-                "trend": self.trend, "segment": self.segment, "risk_score": self.risk_score,
-                "risk_factors": self.factors_text()}
+        """The Customers sheet's fields (excel.layout) as the panel writes them: :func:`receivables.panel.customer_line`
+        as a dict (amounts rounded to ``currency``, days and percentages to 0.1)."""
+        from dataclasses import asdict
+
+        from .panel import customer_line
+
+        return asdict(customer_line(self, currency))
 
     def to_json_dict(self, currency: str) -> dict:
         return {"customer": self.customer, "customer_id": self.customer_id, "parent": self.parent,

@@ -260,8 +260,9 @@ class _Books:
                 self.warnings.append(CASH_INCLUDED)
             return value, why
         if not self.has_sales and SALES_TOTALS in self.frames.knows:
-            return None, ("the books' credit sales are in a sales report, which this view does not read yet "
-                          "(run `ardesk dso`)")
+            # every caller in the desk passes Books.sales; a caller of dso_frames that does not is told what it missed
+            return None, ("the books' credit sales are in a sales report whose totals were not passed to this "
+                          "computation (dso_frames(..., sales=books.sales))")
         if not self.has_sales:
             return None, ("the books hold only open items, so credit sales are unknown (export an invoice history "
                           "such as Invoices and Received Payments, or pull from the ERP)")

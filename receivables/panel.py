@@ -150,7 +150,7 @@ def panel(books: Books, as_of: date, *, edges: tuple[int, ...] = (30, 60, 90), b
                               tenth(f.average_days_delinquent), tenth(f.cei)) for label, f in d.months)
 
     behaviour = customers_frames(frames, as_of, books.customer_map())
-    customers = tuple(_customer_line(r, company) for r in behaviour.rows)
+    customers = tuple(customer_line(r, company) for r in behaviour.rows)
 
     warnings = issues_of((*report.warnings, *d.warnings), source=books.source)
     issues = (*warnings, *issues_of(books.notes, source=books.source, severity="info"),
@@ -199,7 +199,8 @@ def _aging_line(row, as_of: date, source_date: date | None) -> AgingLine:
                      quantize(row.total, row.currency), as_of, source_date)
 
 
-def _customer_line(r, currency: str) -> CustomerLine:
+def customer_line(r, currency: str) -> CustomerLine:
+    """One customer's behaviour (:class:`~receivables.behaviour.CustomerRow`) as the Customers sheet shows it."""
     return CustomerLine(
         customer=r.customer, parent=r.parent, email=r.email, open_ar=quantize(r.open_ar, currency),
         overdue=quantize(r.overdue, currency), percent_current=tenth(r.percent_current),
