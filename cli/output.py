@@ -49,7 +49,7 @@ def render(kind: str, data: dict, fmt: str) -> str:
     """The report ``data`` (a ``to_json_dict()``) as ``fmt``; warnings go into the table's head, JSON, and below
     the CSV's rows (where a spreadsheet user sees them, as QuickBooks puts its own notes below a report)."""
     if fmt == "json":
-        return json.dumps(data, indent=2, ensure_ascii=False)
+        return "".join(json_chunks(data)) + "\n"
     headers, rows, head = TABULATORS[kind](data)
     if fmt == "csv":
         # Every row says the date it is as of and the date of the books it was computed from.
@@ -70,6 +70,37 @@ def render(kind: str, data: dict, fmt: str) -> str:
     for k, reason in (data.get("reasons") or {}).items():
         lines.append(f"{k}: {reason}")
     return "\n".join(lines) + "\n"
+
+
+def json_chunks(value, indent: int = 0):
+    """``value`` as indented JSON, in pieces: objects and lists open one member per line, while a member that holds
+    no list (a customer's entry with its buckets, a month of DSO) stays on one line, written by the C encoder. A
+    report of 40,000 customers is 40,000 readable lines, made without the pure-Python indenting encoder."""
+    if isinstance(value, dict) and any(isinstance(v, (dict, list)) and _has_list(v) for v in value.values()) \
+            or isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        inner = " " * (indent + 2)
+        items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+        opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+        yield opening
+        first = True
+        for key, member in items:
+            yield ("\n" if first else ",\n") + inner
+            first = False
+            if key is not None:
+                yield _dumps(key) + ": "
+            yield from json_chunks(member, indent + 2)
+        yield ("\n" + " " * indent + closing) if not first else closing
+    else:
+        yield _dumps(value)
+
+
+def _has_list(value) -> bool:
+    if isinstance(value, list):
+        return True
+    return isinstance(value, dict) and any(_has_list(v) for v in value.values())
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
 def _csv_safe(value) -> str:

@@ -20,7 +20,7 @@ from .asof import open_at
 from .config import validate_edges
 from .errors import Issue, issues_of
 from .frames import NO_DAY, Frames, company_value, day_number, days, frames_of
-from .money import fmt, from_minor, precision
+from .money import fmt, from_minor, minor_text, precision
 from .records import DUE_DATES, OPEN_ITEMS, Books
 
 
@@ -148,21 +148,43 @@ class AgingReport:
         out["total"] = fmt(amounts[-1], currency)
         return out
 
-    def _customers(self, rows: tuple[AgingRow, ...], currency: str) -> list[dict]:
-        return [{"customer": r.customer, "buckets": {lb: fmt(a, currency) for lb, a in zip(self.labels, r.amounts)},
-                 "total": fmt(r.total, currency)} for r in rows]
+    def _customer_entries(self, table: BucketTable, currency: str | None = None) -> list[dict]:
+        """The JSON entries of ``table``'s rows (only those in ``currency`` when given), in the order of
+        :attr:`rows`. A row with no amount converted at a rate is printed from its integer minor units; the others
+        through their ``Decimal`` amounts, rounded once."""
+        labels = self.labels
+        keys = [(self.names.get(cid, cid), cid, cur) for cid, cur in zip(table.customer_ids, table.currencies)]
+        order = sorted((g for g in range(len(keys)) if currency is None or keys[g][2] == currency),
+                       key=lambda g: (keys[g][0].casefold(), keys[g][1], keys[g][2]))
+        converted = {g for g, _ in table.extra}
+        out = []
+        for g in order:
+            name, _, cur = keys[g]
+            shown = self.currency if currency is None else cur
+            if g in converted or cur != shown:
+                amounts = table.amounts(g)
+                texts = [fmt(a, shown) for a in amounts] + [fmt(sum(amounts, Decimal(0)), shown)]
+            else:
+                p = precision(cur)
+                units = table.minor[g].tolist()
+                texts = [minor_text(v, p) for v in units] + [minor_text(sum(units), p)]
+            out.append({"customer": name, "buckets": dict(zip(labels, texts)), "total": texts[-1]})
+        return out
 
     def to_json_dict(self) -> dict:
-        """The ``ardesk aging --format json`` object (DESIGN.md), plus source_date, warnings and by_currency."""
-        by_currency = {}
-        for cur, totals in self.currency_totals.items():
-            rows = tuple(r for r in self.currency_rows if r.currency == cur)
-            by_currency[cur] = {"customers": self._customers(rows, cur), "totals": self._amounts(totals, cur)}
-        return {"as_of": self.as_of.isoformat(), "currency": self.currency, "by": self.by,
-                "buckets": list(self.labels), "customers": self._customers(self.rows, self.currency),
-                "totals": self._amounts(self.totals, self.currency),
-                "source_date": self.source_date.isoformat() if self.source_date else None,
-                "warnings": [w.message for w in self.warnings], "by_currency": by_currency}
+        """The ``ardesk aging --format json`` object (DESIGN.md), plus source_date, warnings and, when the books
+        hold a currency besides the company's, ``by_currency``: each currency's customers and totals in that
+        currency. A book in one currency lists each customer once."""
+        currencies = self.currency_totals
+        out = {"as_of": self.as_of.isoformat(), "currency": self.currency, "by": self.by,
+               "buckets": list(self.labels), "customers": self._customer_entries(self.company_table),
+               "totals": self._amounts(self.totals, self.currency),
+               "source_date": self.source_date.isoformat() if self.source_date else None,
+               "warnings": [w.message for w in self.warnings]}
+        if set(currencies) - {self.currency}:
+            out["by_currency"] = {cur: {"customers": self._customer_entries(self.currency_table, cur),
+                                        "totals": self._amounts(totals, cur)} for cur, totals in currencies.items()}
+        return out
 
 
 def aging(books: Books, as_of: date, *, edges: tuple[int, ...] = (30, 60, 90), by: str = "due",

@@ -19,7 +19,7 @@ import pandas as pd
 
 from .errors import InputError
 from .money import from_minor, minor_units, precision, to_minor
-from .records import Books
+from .records import Books, LazyItems
 
 ITEM_COLUMNS = ("id", "number", "customer_id", "kind", "issued", "due", "currency", "total_minor", "open_minor",
                 "open_company_minor", "paid_on", "total_company_minor", "inferred")
@@ -294,12 +294,23 @@ def payment_frame(books: Books) -> pd.DataFrame:
 
 
 def frames_of(books: Books) -> Frames:
-    """All frames of ``books`` with customer names, credit limits and terms."""
+    """All frames of ``books`` with customer names, credit limits and terms. Items a reader gave as a frame
+    (:class:`~receivables.records.LazyItems`) are taken as they are."""
     names = {c.id: c.name for c in books.customers}
-    for it in books.items:
-        if it.customer_id not in names:
-            names[it.customer_id] = it.customer_name or it.customer_id
-    return Frames(items=item_frame(books), company_currency=books.company_currency.upper(),
+    if isinstance(books.items, LazyItems):
+        items = books.items.frame
+        customer_ids = items["customer_id"]
+        listed = (customer_ids.cat.categories if isinstance(customer_ids.dtype, pd.CategoricalDtype)
+                  else pd.unique(customer_ids))
+        for cid in listed:
+            if cid not in names:
+                names[cid] = cid
+    else:
+        items = item_frame(books)
+        for it in books.items:
+            if it.customer_id not in names:
+                names[it.customer_id] = it.customer_name or it.customer_id
+    return Frames(items=items, company_currency=books.company_currency.upper(),
                   report_date=books.report_date, allocations=allocation_frame(books),
                   payments=payment_frame(books), rates={k.upper(): v for k, v in books.rates.items()},
                   knows=frozenset(books.knows), names=names,

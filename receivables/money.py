@@ -157,6 +157,15 @@ def fmt(amount: Decimal | None, currency: str | None = None) -> str:
     return format(quantize(amount, currency), "f")
 
 
+def minor_text(units: int, places: int) -> str:
+    """What :func:`fmt` prints for ``units`` minor units at ``places`` decimal places, made from the integer: exact
+    amounts need no rounding, so a large report formats them without a ``Decimal`` each."""
+    if places <= 0:
+        return str(units * 10 ** -places)
+    digits = str(-units if units < 0 else units).rjust(places + 1, "0")
+    return ("-" if units < 0 else "") + digits[:-places] + "." + digits[-places:]
+
+
 TENTH = Decimal("0.1")
 
 

@@ -6,6 +6,7 @@ negative, as the ERP's receivable account sees them.
 """
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -140,6 +141,54 @@ class SalesTotal:
     source_ref: str = ""
 
 
+class LazyItems(Sequence):
+    """The items of books a reader produced as the engine's frame (see :mod:`receivables.frames`), made into
+    :class:`Invoice` records only when something asks for them one by one (a workbook's Invoices sheet, the ledger).
+
+    ``frame`` holds the columns ``receivables.frames.ITEM_COLUMNS``; ``build()`` returns the records, equal item by
+    item to what the reader would have made them row by row. Reports take the frame as it is, so aging a large
+    export builds no object per item. Compares equal to a tuple of the same records.
+    """
+
+    __slots__ = ("frame", "_build", "_items", "_count")
+
+    def __init__(self, frame, build: Callable[[], Sequence[Invoice]], count: int):
+        self.frame = frame
+        self._build = build
+        self._items: tuple[Invoice, ...] | None = None
+        self._count = count
+
+    @property
+    def built(self) -> bool:
+        return self._items is not None
+
+    def _all(self) -> tuple[Invoice, ...]:
+        if self._items is None:
+            self._items = tuple(self._build())
+            self._build = None
+        return self._items
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        return self._all()[index]
+
+    def __iter__(self) -> Iterator[Invoice]:
+        return iter(self._all())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (LazyItems, tuple)):
+            return self._all() == tuple(other)
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self._all())
+
+    def __repr__(self) -> str:
+        return f"LazyItems({self._count} items{'' if self.built else ', not built'})"
+
+
 # What a source can tell. Reports that need a capability the books lack say so instead of guessing.
 OPEN_ITEMS = "open_items"            # open balances per item at report_date
 ISSUED_HISTORY = "issued_history"    # invoices and credit notes issued over a period, open or paid
@@ -170,7 +219,7 @@ class Books:
     company_currency: str
     report_date: date | None
     customers: tuple[Customer, ...] = ()
-    items: tuple[Invoice, ...] = ()
+    items: tuple[Invoice, ...] | LazyItems = ()
     payments: tuple[Payment, ...] = ()
     allocations: tuple[Allocation, ...] = ()
     rates: dict[str, Decimal] = field(default_factory=dict)
@@ -181,6 +230,7 @@ class Books:
     sales: tuple[SalesTotal, ...] = ()
 
     def open_items(self) -> tuple[Invoice, ...]:
+
         return tuple(i for i in self.items if i.open_amount != 0)
 
     def customer_map(self) -> dict[str, Customer]:

@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import PurePath
 
 from .errors import Issue
-from .records import Books, ItemKind
+from .records import Books, ItemKind, LazyItems
 
 ESTIMATED = "due_estimated"
 DEFAULT_TERMS_DAYS = 30
@@ -21,7 +21,11 @@ DEFAULT_TERMS_DAYS = 30
 
 def with_due_dates(books: Books, default_terms_days: int = DEFAULT_TERMS_DAYS) -> Books:
     """``books`` with a due date estimated for every invoice the source gave none."""
-    if all(it.due is not None or it.kind is not ItemKind.INVOICE for it in books.items):
+    if isinstance(books.items, LazyItems) and not books.items.built:
+        frame = books.items.frame
+        if not (frame["due"].isna() & (frame["kind"] == ItemKind.INVOICE.value)).any():
+            return books
+    elif all(it.due is not None or it.kind is not ItemKind.INVOICE for it in books.items):
         return books
     terms = {c.id: c.terms_days for c in books.customers if c.terms_days is not None}
     by_terms = by_default = 0

@@ -74,10 +74,10 @@ __all__ = [
 ]
 
 
-def _load(path: Path) -> tuple[str, object]:
-    """``("iif", text)`` or ``("layout", Layout)`` for the file at ``path``."""
+def _load(path: Path, data: bytes | None = None) -> tuple[str, object]:
+    """``("iif", text)`` or ``("layout", Layout)`` for the file at ``path`` (whose bytes ``data`` may be read)."""
     source = str(path)
-    data = read_bytes(path)
+    data = read_bytes(path) if data is None else data
     if is_xlsx(data):
         sheets = load_xlsx(data, source)
     else:
@@ -150,7 +150,14 @@ def _read(path: Path, company_currency: str) -> Books:
     from .open_items import read_aging_summary, read_open_items
     from .sales import read_sales
 
-    kind, found = _load(path)
+    data = read_bytes(path)
+    if not is_xlsx(data):
+        from .columnar import read_columnar
+
+        books = read_columnar(data, str(path), company_currency)
+        if books is not None:
+            return books
+    kind, found = _load(path, data)
     if kind == IIF:
         return read_iif(found, str(path), company_currency)
     layout: Layout = found

@@ -150,8 +150,45 @@ def walk(layout: Layout, *, require_total: bool) -> Body:
                   and (not c.strip() or c == title or c.strip().lower().startswith("total"))]
     else:
         others = list(range(len(body)))
-    header = rows[layout.header_index]
+    index, paths, spans, has_total = groups(rows.__getitem__, others, start, len(body), rows[layout.header_index],
+                                            layout, summary=summary, flat=flat)
+    if require_total and not has_total:
+        raise InputError("no TOTAL row: the report is cut short", source=source, row=len(rows),
+                         hint="export the whole report again; the file may still be downloading")
 
+    picked = list(map(rows.__getitem__, index))
+    values, sums, read = [], [], []
+    for j, c in enumerate(cols):
+        texts = column(picked, None, c)
+        parsed, bad = _amounts_beside(texts, read)
+        read.append((texts, parsed))
+        if bad >= 0:
+            i = index[bad]
+            raise InputError(f"not an amount: {rows[i][c][:40]!r}", source=source, row=i + 1, column=names[j],
+                             hint="amounts look like 1,234.56, -$1,234.56 or (1,234.56)")
+        values.append(parsed)
+        sums.append(_running_sums(parsed) if spans else None)
+    with localcontext() as ctx:
+        ctx.traps[Inexact] = True
+        doubtful = [span for span in spans if not _agrees(rows[span[1]], cols, sums, summary, span[2], span[3])]
+    for label, i, first, end in doubtful:         # checked again row by row, which words the error
+        _check(source, rows, index, values, label, i, cols, names, summary, first, end)
+    return Body(tuple(keys), index, paths, values, has_total, rows, picked)
+
+
+def groups(row_at, others: list[int], start: int, count: int, header: list, layout: Layout, *, summary: bool,
+           flat: bool) -> tuple[list, list, list, bool]:
+    """The structure of a report's body from its rows that are not plain detail rows.
+
+    ``row_at(i)`` gives the sheet row ``i``; the body is the ``count`` rows from sheet index ``start``, and
+    ``others`` the positions in it (ascending) of the rows that may be headings, subtotals, blank or ``TOTAL``; all
+    the rows between are detail rows. Returns the sheet index of every detail row, the group headings above each,
+    the spans ``(label, sheet index, first detail position, end detail position)`` each subtotal (and ``TOTAL``)
+    closes, and whether there is a ``TOTAL``. Shared by the row reader (:func:`walk`) and the column reader
+    (:mod:`connectors.quickbooks.columnar`), so both see the same groups.
+    """
+    source = layout.sheet.source
+    date_col = None if summary else layout.columns.get(DATE)
     index: list[int] = []
     paths: list[tuple] = []
     spans = []                       # (label, sheet index, first detail position, end detail position)
@@ -160,15 +197,15 @@ def walk(layout: Layout, *, require_total: bool) -> Body:
     unclosed: list[tuple] = []       # (depth, first detail position, end detail position) of false headings
     has_total = False
     previous = 0
-    for k in others + [len(body)]:
+    for k in [*others, count]:
         if k > previous:                                      # a run of detail rows
             index.extend(range(start + previous, start + k))
             paths.extend([path] * (k - previous))
         previous = k + 1
-        if k == len(body):
+        if k == count:
             break
         i = start + k
-        row = rows[i]
+        row = row_at(i)
         label = next((c.strip() for c in row if c and c.strip()), None)
         if label is None or row == header:
             continue
@@ -208,28 +245,7 @@ def walk(layout: Layout, *, require_total: bool) -> Body:
             for k in range(first, end):
                 p = paths[k]
                 paths[k] = p[:depth] + p[depth + 1:]
-    if require_total and not has_total:
-        raise InputError("no TOTAL row: the report is cut short", source=source, row=len(rows),
-                         hint="export the whole report again; the file may still be downloading")
-
-    picked = list(map(rows.__getitem__, index))
-    values, sums, read = [], [], []
-    for j, c in enumerate(cols):
-        texts = column(picked, None, c)
-        parsed, bad = _amounts_beside(texts, read)
-        read.append((texts, parsed))
-        if bad >= 0:
-            i = index[bad]
-            raise InputError(f"not an amount: {rows[i][c][:40]!r}", source=source, row=i + 1, column=names[j],
-                             hint="amounts look like 1,234.56, -$1,234.56 or (1,234.56)")
-        values.append(parsed)
-        sums.append(_running_sums(parsed) if spans else None)
-    with localcontext() as ctx:
-        ctx.traps[Inexact] = True
-        doubtful = [span for span in spans if not _agrees(rows[span[1]], cols, sums, summary, span[2], span[3])]
-    for label, i, first, end in doubtful:         # checked again row by row, which words the error
-        _check(source, rows, index, values, label, i, cols, names, summary, first, end)
-    return Body(tuple(keys), index, paths, values, has_total, rows, picked)
+    return index, paths, spans, has_total
 
 
 def _running_sums(values: list) -> list | None:

@@ -1,0 +1,516 @@
+"""Large CSV open-item exports read straight into the engine's columns.
+
+An Open Invoices, A/R Aging Detail or Customer Open Balance CSV of a million rows is read here column by column:
+
+- the cells by pyarrow's CSV reader, every column as text (the title block and the footer, a few lines, by the same
+  ``csv`` module and layout detection as the row reader);
+- headings, subtotals and ``TOTAL`` (the rows whose date cell holds no date, a few per customer) by the row reader's
+  own :func:`~connectors.quickbooks.table.groups`, so both readers see the same groups;
+- amounts to int64 minor units exactly from their text: a plain amount (``-1,234.56``) through a cast to a decimal
+  that refuses to round, any other text through :func:`~connectors.quickbooks.cells.parse_amount` one cell at a
+  time; every subtotal and the total checked as a difference of running integer sums;
+- dates, transaction types and customers once per distinct text, by the row reader's own rules.
+
+The books' items are the engine's frame (:class:`~receivables.records.LazyItems`): the aging, DSO, customers and
+forecast of the file build no object per item. Records are made only when something asks for them one by one (a
+workbook's Invoices sheet, the ledger), and are then equal to the row reader's.
+
+The reader takes a file only when it reads it exactly as the row reader would. :func:`read_columnar` returns
+``None`` for any other (smaller than :data:`COLUMNAR_FROM`, another layout, multicurrency columns, a line of another
+width, a blank line or due date, a row of a type counted by its sign, a cell that is not an amount or a date, a
+subtotal that does not add up), which the row reader then reads, wording any error with its file, row and column.
+``tests/test_qb_columnar.py`` reads every layout both ways and compares books and frames.
+"""
+from __future__ import annotations
+
+import csv
+import io
+from collections import Counter
+from itertools import repeat
+
+import numpy as np
+import pandas as pd
+
+from receivables.errors import InputError, Issue
+from receivables.frames import NO_DAY, day_number
+from receivables.money import precision
+from receivables.records import DUE_DATES, OPEN_ITEMS, Books, ItemKind, LazyItems
+
+from .cells import parse_amount
+from .common import (
+    NOT_AR,
+    Dates,
+    currency_cell,
+    customer_from,
+    customers_for,
+    date_notes,
+    file_name,
+    make_invoices,
+    type_class,
+    types_note,
+)
+from .grid import Sheet
+from .kinds import (
+    AGING,
+    AMOUNT,
+    CURRENCY,
+    CUSTOMER,
+    DATE,
+    DUE,
+    FAMOUNT,
+    FOPEN,
+    NUM,
+    OPEN,
+    OPEN_ITEM_KINDS,
+    RATE,
+    TYPE,
+    find_layout,
+)
+from .table import CHECKED, _amounts_beside, amounts, groups
+
+#: Files at least this large (bytes) are offered to the column reader; smaller ones are read row by row, which costs
+#: less than starting pyarrow.
+COLUMNAR_FROM = 4 << 20
+
+_HEAD_LINES = 40              # the lines layout detection looks at (connectors.quickbooks.kinds.find_layout)
+_TAIL_LINES = 16              # where TOTAL and the footer are looked for, from the end
+# What Python's str.strip() takes off: trimming a column with exactly these characters gives the row reader's text.
+_WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
+# A plain amount: the text parse_amount hands to money() as it is, less its thousands separators.
+_PLAIN = r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$"
+_NONE = frozenset()
+_NO_TOTAL = frozenset({"total_unknown"})
+
+
+class _NotHere(Exception):
+    """The file is not one this reader takes exactly: the row reader reads it."""
+
+
+def read_columnar(data: bytes, source: str, company_currency: str) -> Books | None:
+    """Books of a large CSV open-item export read by columns, or ``None`` when the row reader must read it (see the
+    module's docstring)."""
+    if len(data) < COLUMNAR_FROM:
+        return None
+    try:
+        import pyarrow  # noqa: F401
+    except ImportError:                       # pragma: no cover - a declared dependency
+        return None
+    try:
+        return _read(data, source, company_currency)
+    except (_NotHere, InputError, csv.Error, ValueError, LookupError, TypeError, ArithmeticError):
+        return None                     # the row reader reads it, and says what is wrong with it
+
+
+def _lines(data: bytes, count: int) -> list[int]:
+    """Offsets just past each of the first ``count`` newlines."""
+    ends, pos = [], 0
+    for _ in range(count):
+        j = data.find(b"\n", pos)
+        if j < 0:
+            break
+        pos = j + 1
+        ends.append(pos)
+    return ends
+
+
+def _rows(chunk: bytes, encoding: str) -> list[list[str]]:
+    """The CSV rows of ``chunk``, one per line (a file whose cells break lines is not taken)."""
+    text = chunk.decode(encoding)
+    rows = list(csv.reader(io.StringIO(text)))
+    if len(rows) != text.count("\n") + (not text.endswith("\n") and bool(text)):
+        raise _NotHere
+    return rows
+
+
+def _label(row: list[str]) -> str | None:
+    return next((c.strip() for c in row if c and c.strip()), None)
+
+
+def _read(data: bytes, source: str, company_currency: str) -> Books:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    if b"\x00" in data:
+        raise _NotHere
+    try:                                   # as grid.decode_text reads it: UTF-8, else Windows-1252
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        try:
+            data = data.decode("cp1252").encode("utf-8")
+        except UnicodeDecodeError:
+            raise _NotHere from None
+    encoding = "utf-8"
+    head_ends = _lines(data, _HEAD_LINES)
+    head = _rows(data[:head_ends[-1]] if head_ends else data, encoding)
+    if head and head[0][:1] and head[0][0].lstrip().startswith("!"):
+        raise _NotHere                                          # IIF
+    # The tail: the footer, TOTAL, and the three lines with text above TOTAL (where the run date is looked for).
+    pos = len(data) - 1 if data.endswith(b"\n") else len(data)
+    for _ in range(_TAIL_LINES):
+        pos = data.rfind(b"\n", 0, pos)
+        if pos < 0:
+            break                                               # a short file: all of it
+    tail_start = pos + 1
+    tail = _rows(data[tail_start:], encoding)
+    at = next((k for k in range(len(tail) - 1, -1, -1) if (_label(tail[k]) or "").upper() == "TOTAL"), None)
+    if at is None or at < 3:
+        raise _NotHere
+    total_end = tail_start + sum(len(line) + 1 for line in data[tail_start:].split(b"\n")[:at + 1])
+    above = [r for r in tail[:at] if _label(r) is not None][-3:]
+    # What layout detection reads of a sheet: its first lines, and from the end the last three lines with text.
+    layout = find_layout(Sheet(source, head + above + tail[at:]))
+    if layout is None or layout.header_index >= len(head_ends) or layout.kind not in OPEN_ITEM_KINDS:
+        raise _NotHere
+    cols = layout.columns
+    if not all(k in cols for k in (DATE, TYPE, OPEN, DUE)):
+        raise _NotHere
+    header = head[layout.header_index]
+    start = layout.header_index + 1
+    body = data[head_ends[layout.header_index]:total_end] if layout.header_index < len(head_ends) else b""
+    if not body:
+        raise _NotHere
+    width = len(header)
+    names = [f"c{k}" for k in range(width)]
+    import pyarrow.csv as pacsv
+
+    refused = []
+
+    def refuse(row) -> str:
+        refused.append(row)
+        return "skip"
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(body),
+            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 23),
+            parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False,
+                                              invalid_row_handler=refuse),
+            convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[],
+                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        raise _NotHere from None
+    count = table.num_rows
+    if refused or count != body.count(b"\n") + (not body.endswith(b"\n")):
+        raise _NotHere
+
+    # Detail rows, as the row reader tells them (table.walk): a date cell starting with a digit, or any text but
+    # blank, the date column's title or "Total...". Only the few others are looked at one by one.
+    date_col = cols[DATE]
+    title = header[date_col]
+    digit = pc.match_substring_regex(table.column(date_col), "^[0-9]").to_numpy(zero_copy_only=False)
+    maybe = np.flatnonzero(~digit)
+    cells = pc.take(table.column(date_col), pa.array(maybe, type=pa.int64())).to_pylist() if len(maybe) else []
+    others = [k for k, c in zip(maybe.tolist(), cells)
+              if not c.strip() or c == title or c.strip().lower().startswith("total")]
+    picked = table.take(pa.array(others, type=pa.int64())) if others else None
+    other_rows = {start + k: list(row) for k, row in zip(others, zip(*(c.to_pylist() for c in picked.columns)))} \
+        if others else {}
+    index, paths, spans, has_total = groups(other_rows.__getitem__, others, start, count, header, layout,
+                                            summary=False, flat=False)
+    if not has_total or spans[-1][1] != start + count - 1:
+        raise _NotHere
+    n = len(index)
+    rows_at = np.asarray(index, dtype=np.int64) - start
+    del index
+    path_codes, distinct_paths = pd.factorize(pd.Series(paths, dtype=object), sort=False)
+    del paths
+    # The detail rows of the columns read, and the table let go.
+    taken = pa.array(rows_at, type=pa.int64())
+    wanted = {key for key in (*CHECKED, TYPE, DATE, DUE, CUSTOMER, NUM, CURRENCY, RATE) if key in cols}
+    columns = {key: pc.take(table.column(cols[key]), taken).combine_chunks() for key in wanted}
+    del table, picked, taken
+
+    def detail(key: str):
+        return columns[key]
+
+    # Currencies, once per distinct text (blank: the company's); amounts are read at the finest places among them
+    # (scaled integers compare as the row reader's Decimals do) and each item's taken to its own currency's.
+    company_places = precision(company_currency)
+    if CURRENCY in cols:
+        currency_enc = pc.dictionary_encode(detail(CURRENCY))
+        column_name = layout.name_of(CURRENCY)
+        codes_of = [currency_cell(t, source, None, column_name) if t.strip() else company_currency
+                    for t in currency_enc.dictionary.to_pylist()]
+        currency_codes = currency_enc.indices.to_numpy()
+    else:
+        codes_of, currency_codes = [company_currency], np.zeros(n, dtype=np.int64)
+    places = max([company_places, *map(precision, codes_of)])
+    checked = [k for k in CHECKED if k in cols]
+    texts = {k: detail(k) for k in checked}
+    minors = {k: _minor_units(texts[k], places) for k in checked}
+    for k in checked:
+        _check_spans(spans, other_rows, cols[k], minors[k], places)
+
+    fname = file_name(source)
+    notes: list[Issue] = []
+    if AGING in cols:
+        notes.append(Issue(fname, "the exported column is ignored: aging is recomputed from due dates",
+                           column=layout.name_of(AGING), severity="info"))
+    # Transaction types, once per distinct text.
+    types = pc.dictionary_encode(detail(TYPE))
+    type_texts = types.dictionary.to_pylist()
+    classes = [type_class(t) for t in type_texts]
+    if any(c is None or (c is not NOT_AR and not isinstance(c, ItemKind)) for c in classes):
+        raise _NotHere                    # a type the row reader refuses, or one it counts by its sign
+    type_codes = types.indices.to_numpy()
+    keep = None
+    if NOT_AR in classes:
+        skipped = [j for j, c in enumerate(classes) if c is NOT_AR]
+        counts = np.bincount(type_codes, minlength=len(classes))
+        seen = Counter()
+        for j in skipped:
+            seen[type_texts[j].strip()] += int(counts[j])
+        notes.append(types_note(fname, +seen, layout.name_of(TYPE)))
+        keep = ~np.isin(type_codes, skipped)
+        rows_at, type_codes, path_codes = rows_at[keep], type_codes[keep], path_codes[keep]
+        currency_codes = currency_codes[keep]
+        kept = pa.array(keep)
+        columns = {k: pc.filter(v, kept) for k, v in columns.items()}
+        texts = {k: columns[k] for k in checked}
+        minors = {k: v[keep] for k, v in minors.items()}
+        n = len(rows_at)
+    kinds = [c.value if isinstance(c, ItemKind) else "" for c in classes]
+    kind_codes = type_codes
+
+    # Dates, once per distinct text, in the order decided for the whole file (connectors.quickbooks.common).
+    issued_enc = pc.dictionary_encode(detail(DATE))
+    due_enc = pc.dictionary_encode(detail(DUE))
+    issued_texts, due_texts = issued_enc.dictionary.to_pylist(), due_enc.dictionary.to_pylist()
+    parsed = Dates(source, notes)
+    bounds = (None, layout.report_date) if layout.report_date else None
+    parsed.prepare(set(issued_texts) | set(due_texts), _no_where, dated=issued_texts, bounds=bounds)
+    cache = parsed.cache
+    issued_days = _day_numbers(issued_texts, cache)[issued_enc.indices.to_numpy()]
+    due_days = _day_numbers(due_texts, cache)[due_enc.indices.to_numpy()]
+    if (issued_days == NO_DAY).any():
+        raise _NotHere
+    blank_due = due_days == NO_DAY
+    if blank_due.any():
+        invoice_codes = [j for j, k in enumerate(kinds) if k == ItemKind.INVOICE.value]
+        if np.isin(kind_codes[blank_due], invoice_codes).any():
+            raise _NotHere                 # invoices due as their terms say: the row reader names each
+        due_days = np.where(blank_due, issued_days, due_days)
+
+    # Customers: the customer column, else the headings above the row.
+    by_path = [customer_from(p) for p in distinct_paths]
+    if CUSTOMER in cols:
+        named = pc.utf8_trim(detail(CUSTOMER), characters=_WHITESPACE)
+        customer_texts = named.to_numpy(zero_copy_only=False, writable=True)
+        blank = customer_texts == ""
+        if blank.any():
+            customer_texts[blank] = np.asarray(by_path, dtype=object)[path_codes[blank]]
+        codes, customer_names = pd.factorize(customer_texts, sort=False)
+        customer_names = list(customer_names)
+    else:
+        codes, customer_names = pd.factorize(np.asarray(by_path, dtype=object)[path_codes], sort=False)
+        customer_names = list(customer_names)
+    if "" in customer_names:
+        raise _NotHere
+
+    numbers = pc.utf8_trim(detail(NUM), characters=_WHITESPACE) if NUM in cols else pa.array([""] * n)
+    prefixes = pa.array([k + ":" for k in kinds])
+    ids = pc.binary_join_element_wise(pc.take(prefixes, pa.array(kind_codes)), numbers, "")
+    if pc.any(pc.equal(numbers, "")).as_py() or len(pc.unique(ids)) != n:
+        raise _NotHere                     # ids made from customer, date and amount: the row reader's Ids
+
+    # What the row reader takes for a foreign-currency row (open_items._foreign): the foreign open balance and
+    # amount where the report prints them; the company-currency open balance stays the company amount.
+    company_open = minors[OPEN]
+    foreign = np.asarray([code != company_currency for code in codes_of], dtype=bool)[currency_codes]
+    open_scaled, total_scaled = company_open, minors[AMOUNT] if AMOUNT in minors else company_open
+    rates: dict = {}
+    if foreign.any():
+        open_scaled = np.where(foreign, minors[FOPEN], company_open) if FOPEN in minors else company_open
+        if FAMOUNT in minors:
+            total_scaled = np.where(foreign, minors[FAMOUNT], total_scaled)
+        elif AMOUNT not in minors:
+            total_scaled = open_scaled
+        rates = _rates(detail(RATE), foreign, codes_of, currency_codes) if RATE in cols else {}
+    currency_list = np.asarray(codes_of, dtype=object)
+    row_places = np.asarray([precision(code) for code in codes_of], dtype=np.int64)[currency_codes]
+    open_minor = _at_places(open_scaled, places, row_places)
+    total_minor = _at_places(total_scaled, places, row_places)
+    company_minor = _at_places(company_open, places, np.full(n, company_places, dtype=np.int64))
+    flags = _NONE if AMOUNT in cols else _NO_TOTAL
+    kind_values = np.asarray(kinds, dtype=object)[kind_codes]
+    # Ids and numbers stay Arrow text (no object per item); as object columns only when records are made.
+    id_values = pd.arrays.ArrowExtensionArray(ids)
+    number_values = pd.arrays.ArrowExtensionArray(numbers)
+    customers = pd.Categorical.from_codes(codes, categories=pd.Index(customer_names, dtype=object))
+    issued64 = (issued_days * 86_400).view("datetime64[s]")
+    due64 = (due_days * 86_400).view("datetime64[s]")
+    no_mask = np.zeros(n, dtype=bool)
+    frame = pd.DataFrame({
+        "id": id_values,
+        "number": number_values,
+        "customer_id": customers,
+        "kind": pd.Series(kind_values, dtype=object),
+        "issued": issued64,
+        "due": due64,
+        "currency": pd.Series(currency_list[currency_codes], dtype=object),
+        "total_minor": total_minor,
+        "open_minor": open_minor,
+        "open_company_minor": pd.arrays.IntegerArray(company_minor, no_mask.copy()),
+        "paid_on": np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"),
+        # Open-item reports print no original amount converted to the company currency: unknown.
+        "total_company_minor": pd.arrays.IntegerArray(np.ones(n, dtype=np.int64), np.ones(n, dtype=bool)),
+        "inferred": no_mask.copy(),
+    }, copy=False)
+
+    def build():
+        """The records the row reader makes of the same rows."""
+        open_texts = texts[OPEN].to_pylist()
+        companies = amounts(open_texts)[0]
+        read = [(open_texts, companies)]
+        values = {OPEN: companies}
+        for key in checked[1:]:
+            column_texts = texts[key].to_pylist()
+            values[key] = _amounts_beside(column_texts, read)[0]
+            read.append((column_texts, values[key]))
+        opens, totals = companies, values.get(AMOUNT, companies)
+        if foreign.any():
+            opens, totals = list(opens), list(totals)
+            for k in np.flatnonzero(foreign).tolist():
+                if FOPEN in values:
+                    opens[k] = values[FOPEN][k]
+                if FAMOUNT in values:
+                    totals[k] = values[FAMOUNT][k]
+                elif AMOUNT not in values:
+                    totals[k] = opens[k]
+        item_kinds = [ItemKind(k) if k else None for k in kinds]
+        day_of = {}
+        for d in np.unique(np.concatenate([issued_days, due_days])).tolist():
+            day_of[d] = _date_of(d)
+        customer_list = np.asarray(customer_names, dtype=object)[codes].tolist()
+        return make_invoices(ids.to_pylist(), numbers.to_pylist(), customer_list,
+                             list(map(item_kinds.__getitem__, kind_codes.tolist())),
+                             list(map(day_of.__getitem__, issued_days.tolist())),
+                             list(map(day_of.__getitem__, due_days.tolist())),
+                             currency_list[currency_codes].tolist(), totals, opens, companies,
+                             list(map(f"{fname}:".__add__, map(str, (rows_at + start + 1).tolist()))),
+                             repeat(flags, n), repeat(None, n), customer_list)
+
+    notes.extend(date_notes(layout, fname))
+    knows = frozenset({OPEN_ITEMS, DUE_DATES})
+    return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
+                 customers=customers_for(set(customer_names)), items=LazyItems(frame, build, n), rates=rates,
+                 knows=knows, notes=tuple(notes), period=layout.period, kinds=(layout.kind,))
+
+
+def _no_where(text):
+    raise _NotHere
+
+
+def _date_of(n: int):
+    from receivables.frames import date_of
+    return date_of(n)
+
+
+def _day_numbers(texts: list, cache: dict) -> np.ndarray:
+    """Day numbers of the dates ``cache`` gives each text (:data:`NO_DAY` for a blank)."""
+    out = np.full(len(texts), NO_DAY, dtype=np.int64)
+    for j, text in enumerate(texts):
+        value = cache[text]
+        if value is not None:
+            out[j] = day_number(value)
+    return out
+
+
+def _minor_units(texts, places: int, originals: list[str] | None = None) -> np.ndarray:
+    """Exact int64 minor units at ``places`` of a column of amount texts, as parse_amount reads each (the cells of
+    ``originals`` where given: ``texts`` is then the same cells with a currency sign taken off, read as plain
+    amounts where they are)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(texts)
+    plain = pc.match_substring_regex(texts, _PLAIN).to_numpy(zero_copy_only=False)
+    out = np.zeros(n, dtype=np.int64)
+    if plain.any():
+        chosen = texts if plain.all() else pc.filter(texts, pa.array(plain))
+        try:
+            decimals = pc.cast(pc.replace_substring(chosen, ",", ""), pa.decimal128(38, places))
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            raise _NotHere from None       # finer than the currency allows: the row reader names the cell
+        if isinstance(decimals, pa.ChunkedArray):
+            decimals = decimals.combine_chunks()
+        words = np.frombuffer(decimals.buffers()[1], dtype=np.int64).reshape(-1, 2)
+        words = words[decimals.offset:decimals.offset + len(decimals)]
+        low, high = words[:, 0], words[:, 1]
+        if not (high == (low >> 63)).all():
+            raise _NotHere                 # beyond int64 minor units
+        out[plain] = low
+    if not plain.all():
+        for k in np.flatnonzero(~plain).tolist():
+            value = parse_amount(texts[k].as_py() if originals is None else originals[k])
+            if value is None:
+                raise _NotHere
+            try:
+                out[k] = _to_places(value, places)
+            except (ValueError, TypeError, OverflowError):
+                raise _NotHere from None
+    if n and int(np.abs(out).max()) >= (1 << 62) // n:
+        raise _NotHere                     # running sums could overflow
+    return out
+
+
+def _at_places(units: np.ndarray, scale: int, places: np.ndarray) -> np.ndarray:
+    """Minor units read at ``scale`` decimal places as each item's own ``places``; a finer amount is not taken."""
+    if (places == scale).all():
+        return units.copy()
+    factor = 10 ** (scale - places)
+    if (units % factor).any():
+        raise _NotHere                     # finer than the currency allows: the row reader names the item
+    return units // factor
+
+
+def _rates(texts, foreign: np.ndarray, codes_of: list[str], currency_codes: np.ndarray) -> dict:
+    """The exchange rate of each foreign currency the rows print (the last row's, as the row reader keeps it);
+    a rate that is not a positive amount is left to the row reader."""
+    import pyarrow.compute as pc
+
+    blank = pc.equal(pc.utf8_trim(texts, characters=_WHITESPACE), "").to_numpy(zero_copy_only=False)
+    chosen = np.flatnonzero(foreign & ~blank)
+    values = texts.to_pylist() if len(chosen) else []
+    rates: dict = {}
+    parsed: dict = {}
+    for k in chosen.tolist():
+        text = values[k]
+        if text not in parsed:
+            rate = parse_amount(text)
+            if rate is None or rate <= 0:
+                raise _NotHere
+            parsed[text] = rate
+        rates[codes_of[currency_codes[k]]] = parsed[text]
+    return rates
+
+
+def _to_places(value, places: int) -> int:
+    scaled = value.scaleb(places)
+    if scaled != scaled.to_integral_value():
+        raise ValueError("finer than the currency allows")
+    return int(scaled)
+
+
+def _check_spans(spans, rows: dict, c: int, minor: np.ndarray, places: int) -> None:
+    """Every subtotal and the total printed in column ``c`` equal the sum of their rows, to the cent: the printed
+    amounts read in one go (``$`` taken off first), compared with differences of running sums."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    printed, firsts, ends = [], [], []
+    for _, i, first, end in spans:
+        row = rows[i]
+        text = row[c] if c < len(row) else ""
+        if text.strip():
+            printed.append(text)
+            firsts.append(first)
+            ends.append(end)
+    if not printed:
+        return
+    texts = pa.array(printed, type=pa.string())
+    units = _minor_units(pc.replace_substring_regex(texts, r"^(-?)\$", r"\1"), places, originals=printed)
+    running = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(minor)])
+    if not np.array_equal(units, running[ends] - running[firsts]):
+        raise _NotHere
