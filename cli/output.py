@@ -48,8 +48,41 @@ TABULATORS: dict[str, Callable[[dict], tuple[list[str], list[list], list[str]]]]
 def render(kind: str, data: dict, fmt: str) -> str:
     """The report ``data`` (a ``to_json_dict()``) as ``fmt``; warnings go into the table's head, JSON, and below
     the CSV's rows (where a spreadsheet user sees them, as QuickBooks puts its own notes below a report)."""
+    return "".join(chunks(kind, data, fmt))
+
+
+#: A table longer than this repeats its last line (the totals) right under its header, where it is seen first.
+TOTALS_FIRST = 40
+
+
+def chunks(kind: str, data: dict, fmt: str):
+    """:func:`render` in pieces, for writing a large report as it is made rather than as one string."""
     if fmt == "json":
-        return "".join(json_chunks(data)) + "\n"
+        yield from json_chunks(data)
+        yield "\n"
+        return
+    if fmt == "table":
+        headers, rows, head = TABULATORS[kind](data)
+        yield from (line + "\n" for line in head)
+        yield from (f"warning: {w}\n" for w in data.get("warnings", []) or [])
+        yield from _table_lines(headers, rows, totals_first=kind in _TOTALLED and len(rows) > TOTALS_FIRST)
+        yield from (f"{k}: {reason}\n" for k, reason in (data.get("reasons") or {}).items())
+        return
+    yield _render_rest(kind, data, fmt)
+
+
+def write(kind: str, data: dict, fmt: str, stream) -> None:
+    """Write the report to ``stream`` in blocks of lines."""
+    block: list[str] = []
+    for piece in chunks(kind, data, fmt):
+        block.append(piece)
+        if len(block) >= 2048:
+            stream.write("".join(block))
+            block.clear()
+    stream.write("".join(block))
+
+
+def _render_rest(kind: str, data: dict, fmt: str) -> str:
     headers, rows, head = TABULATORS[kind](data)
     if fmt == "csv":
         # Every row says the date it is as of and the date of the books it was computed from.
@@ -63,35 +96,43 @@ def render(kind: str, data: dict, fmt: str) -> str:
             writer.writerow([])
             writer.writerows([_csv_safe(f"warning: {w}")] for w in warnings)
         return out.getvalue()
-    lines = list(head)
-    for w in data.get("warnings", []) or []:
-        lines.append(f"warning: {w}")
-    lines.append(_table(headers, rows))
-    for k, reason in (data.get("reasons") or {}).items():
-        lines.append(f"{k}: {reason}")
-    return "\n".join(lines) + "\n"
+    raise ValueError(f"unknown format {fmt!r}")
 
 
 def json_chunks(value, indent: int = 0):
     """``value`` as indented JSON, in pieces: objects and lists open one member per line, while a member that holds
     no list (a customer's entry with its buckets, a month of DSO) stays on one line, written by the C encoder. A
     report of 40,000 customers is 40,000 readable lines, made without the pure-Python indenting encoder."""
-    if isinstance(value, dict) and any(isinstance(v, (dict, list)) and _has_list(v) for v in value.values()) \
-            or isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
-        inner = " " * (indent + 2)
-        items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
-        opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
-        yield opening
-        first = True
-        for key, member in items:
-            yield ("\n" if first else ",\n") + inner
-            first = False
-            if key is not None:
-                yield _dumps(key) + ": "
-            yield from json_chunks(member, indent + 2)
-        yield ("\n" + " " * indent + closing) if not first else closing
-    else:
+    if not (isinstance(value, (dict, list)) and value and _opens(value)):
         yield _dumps(value)
+        return
+    inner = " " * (indent + 2)
+    items = value.items() if isinstance(value, dict) else ((None, v) for v in value)
+    opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+    yield opening
+    first = True
+    for key, member in items:
+        yield ("\n" if first else ",\n") + inner
+        first = False
+        if key is not None:
+            yield _dumps(key) + ": "
+        if isinstance(member, dict):
+            text = _dumps(member)                    # most members hold no list: one line, as encoded
+            if "[" in text and _opens(member):
+                yield from json_chunks(member, indent + 2)
+            else:
+                yield text
+        else:
+            yield from json_chunks(member, indent + 2)
+    yield "\n" + " " * indent + closing
+
+
+def _opens(value) -> bool:
+    """Whether ``value`` is opened one member per line: an object holding a list somewhere inside a member, or a
+    list of objects or lists."""
+    if isinstance(value, list):
+        return any(isinstance(v, (dict, list)) for v in value)
+    return any(isinstance(v, (dict, list)) and _has_list(v) for v in value.values())
 
 
 def _has_list(value) -> bool:
@@ -120,16 +161,27 @@ def _is_number(text: str) -> bool:
 
 
 def _table(headers: list[str], rows: list[list]) -> str:
+    return "".join(_table_lines(headers, rows)).rstrip("\n")
+
+
+def _table_lines(headers: list[str], rows: list[list], *, totals_first: bool = False):
+    """The table's lines, each ending in a newline; with ``totals_first`` its last row (the totals) is also printed
+    right under the header, so that a table of 40,000 customers says its totals before it scrolls."""
     cells = [[_cell(c) for c in r] for r in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
     numeric = [all(_is_number(r[i]) or r[i] == "" for r in cells) and i > 0 for i in range(len(headers))]
 
     def line(values):
-        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)).rstrip()
+        return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)).rstrip() \
+            + "\n"
 
-    out = [line(headers), line(["-" * w for w in widths])]
-    out += [line(r) for r in cells]
-    return "\n".join(out)
+    rule = line(["-" * w for w in widths])
+    yield line(headers)
+    yield rule
+    if totals_first and cells:
+        yield line(cells[-1])
+        yield rule
+    yield from map(line, cells)
 
 
 def _dso_rows(d: dict):
@@ -171,3 +223,4 @@ def _forecast_rows(d: dict):
 
 
 TABULATORS.update({"dso": _dso_rows, "customers": _customers_rows, "forecast": _forecast_rows})
+_TOTALLED = ("aging",)          # tables whose last row is their totals

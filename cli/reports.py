@@ -21,7 +21,7 @@ from .common import (
 
 
 def _print(result: reports.ReportResult, fmt: str) -> None:
-    click.echo(output.render(result.kind, result.to_json_dict(), fmt), nl=False)
+    output.write(result.kind, result.to_json_dict(), fmt, click.get_text_stream("stdout"))
     print_notes(result.notes)
 
 

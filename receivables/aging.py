@@ -20,7 +20,7 @@ from .asof import open_at
 from .config import validate_edges
 from .errors import Issue, issues_of
 from .frames import NO_DAY, Frames, company_value, day_number, days, frames_of
-from .money import fmt, from_minor, minor_text, precision
+from .money import fmt, from_minor, minor_texts, precision
 from .records import DUE_DATES, OPEN_ITEMS, Books
 
 
@@ -157,18 +157,23 @@ class AgingReport:
         order = sorted((g for g in range(len(keys)) if currency is None or keys[g][2] == currency),
                        key=lambda g: (keys[g][0].casefold(), keys[g][1], keys[g][2]))
         converted = {g for g, _ in table.extra}
+        shown_of = [self.currency if currency is None else keys[g][2] for g in range(len(keys))]
+        exact = [g for g in order if g not in converted and keys[g][2] == shown_of[g]]
+        texts_of: dict[int, list[str]] = {}
+        for cur in {keys[g][2] for g in exact}:           # exact rows, formatted in bulk per currency
+            rows = [g for g in exact if keys[g][2] == cur]
+            units = table.minor[rows]
+            flat = minor_texts(np.column_stack([units, units.sum(axis=1)]).ravel(), precision(cur))
+            width = units.shape[1] + 1
+            texts_of.update((g, flat[k * width:(k + 1) * width]) for k, g in enumerate(rows))
         out = []
         for g in order:
-            name, _, cur = keys[g]
-            shown = self.currency if currency is None else cur
-            if g in converted or cur != shown:
+            texts = texts_of.get(g)
+            if texts is None:
+                shown = shown_of[g]
                 amounts = table.amounts(g)
                 texts = [fmt(a, shown) for a in amounts] + [fmt(sum(amounts, Decimal(0)), shown)]
-            else:
-                p = precision(cur)
-                units = table.minor[g].tolist()
-                texts = [minor_text(v, p) for v in units] + [minor_text(sum(units), p)]
-            out.append({"customer": name, "buckets": dict(zip(labels, texts)), "total": texts[-1]})
+            out.append({"customer": keys[g][0], "buckets": dict(zip(labels, texts)), "total": texts[-1]})
         return out
 
     def to_json_dict(self) -> dict:

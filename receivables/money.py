@@ -166,6 +166,23 @@ def minor_text(units: int, places: int) -> str:
     return ("-" if units < 0 else "") + digits[:-places] + "." + digits[-places:]
 
 
+def minor_texts(units, places: int) -> list[str]:
+    """:func:`minor_text` of many int64 minor units at once (a numpy array or a list), formatted in bulk: each value
+    is taken as the unscaled integer of a 128-bit decimal at ``places`` and printed by pyarrow's cast to text."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    values = np.ascontiguousarray(units, dtype=np.int64)
+    if places < 0 or not len(values):
+        return [minor_text(int(v), places) for v in values.tolist()]
+    words = np.empty((len(values), 2), dtype=np.int64)
+    words[:, 0] = values
+    words[:, 1] = values >> 63                       # the high word: the sign, extended
+    decimals = pa.Array.from_buffers(pa.decimal128(38, places), len(values), [None, pa.py_buffer(words)])
+    return pc.cast(decimals, pa.string()).to_pylist()
+
+
 TENTH = Decimal("0.1")
 
 

@@ -137,3 +137,14 @@ def test_aged_items_label_each_item_from_its_own_due_date():
     out = aged_items(frames_of(b).items, AS_OF, edges=(30, 60, 90, 120))
     assert out[["id", "days_past_due", "bucket"]].values.tolist() == [["A1", 1, "1-30"], ["A2", 0, "Current"],
                                                                       ["A3", 121, "121+"]]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.integers(min_value=-(2**63) + 1, max_value=2**63 - 1), max_size=50), st.sampled_from([0, 2, 3]))
+def test_amounts_printed_in_bulk_from_minor_units_are_what_fmt_prints(units, places):
+    from receivables.money import fmt, from_minor, minor_text, minor_texts
+
+    currency = {0: "JPY", 2: "USD", 3: "KWD"}[places]
+    expected = [fmt(from_minor(u, places=places), currency) for u in units]
+    assert minor_texts(units, places) == expected
+    assert [minor_text(u, places) for u in units] == expected

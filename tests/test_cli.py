@@ -232,3 +232,23 @@ def test_a_progress_bar_only_on_a_terminal_and_never_with_quiet(monkeypatch):
     assert callable(progress({})) and progress({"quiet": True}) is None
     for args in (["--quiet", "aging", "--help"], ["aging", "--quiet", "--help"]):
         assert CliRunner().invoke(cli, args).exit_code == 0
+
+
+def test_a_long_table_says_its_totals_first_and_json_is_one_record_per_line():
+    from cli.output import TOTALS_FIRST, render
+
+    labels = ["Current", "1-30"]
+    customers = [{"customer": f"C{i:03d} [x]", "buckets": {"Current": f"{i}.00", "1-30": "0.00"}, "total": f"{i}.00"}
+                 for i in range(TOTALS_FIRST + 1)]
+    data = {"as_of": "2026-10-31", "currency": "USD", "by": "due", "buckets": labels, "customers": customers,
+            "totals": {"Current": "820.00", "1-30": "0.00", "total": "820.00"}, "source_date": "2026-10-31",
+            "warnings": ["one", "two"]}
+    lines = render("aging", data, "table").splitlines()
+    assert lines[1:3] == ["warning: one", "warning: two"]
+    assert lines[3].split() == ["Customer", "Current", "1-30", "Total"]
+    assert lines[5].split() == ["TOTAL", "820.00", "0.00", "820.00"] == lines[-1].split()
+    short = render("aging", {**data, "customers": customers[:3]}, "table").splitlines()
+    assert short[5].startswith("C000") and short[-1].startswith("TOTAL")
+    text = render("aging", data, "json")
+    assert json.loads(text) == data
+    assert sum(line.strip().startswith('{"customer": ') for line in text.splitlines()) == len(customers)

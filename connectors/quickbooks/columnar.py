@@ -79,6 +79,7 @@ _WHITESPACE = "".join(c for c in map(chr, range(0x3001)) if c.isspace())
 # A plain amount: the text parse_amount hands to money() as it is, less its thousands separators.
 _PLAIN = r"^-?(?:[0-9]{1,3}(?:,[0-9]{3})+|[0-9]+)(?:\.[0-9]+)?$"
 _NONE = frozenset()
+_UNUSED = "unused"            # a text only rows other than detail rows hold
 _NO_TOTAL = frozenset({"total_unknown"})
 
 
@@ -215,30 +216,43 @@ def _read(data: bytes, source: str, company_currency: str) -> Books:
     del index
     path_codes, distinct_paths = pd.factorize(pd.Series(paths, dtype=object), sort=False)
     del paths
-    # The detail rows of the columns read, and the table let go.
+    # The columns read, and the table let go. Text the items keep (numbers, customers, rates) is taken from the
+    # detail rows; columns read per distinct text (types, dates, currencies) are encoded whole, and their codes
+    # taken; amounts are read whole where the rows are detail rows.
+    full = {key: table.column(cols[key]).combine_chunks() for key in (*CHECKED, TYPE, DATE, DUE, CUSTOMER, NUM,
+                                                                         CURRENCY, RATE) if key in cols}
+    del table, picked
     taken = pa.array(rows_at, type=pa.int64())
-    wanted = {key for key in (*CHECKED, TYPE, DATE, DUE, CUSTOMER, NUM, CURRENCY, RATE) if key in cols}
-    columns = {key: pc.take(table.column(cols[key]), taken).combine_chunks() for key in wanted}
-    del table, picked, taken
+    columns = {key: pc.take(full.pop(key), taken) for key in (CUSTOMER, NUM, RATE) if key in full}
+    del taken
+    is_detail = np.zeros(count, dtype=bool)
+    is_detail[rows_at] = True
 
     def detail(key: str):
         return columns[key]
+
+    def encoded(key: str) -> tuple[list, np.ndarray]:
+        """The distinct texts of a column's detail rows (``None`` in place of texts only other rows hold) and each
+        detail row's code into them."""
+        enc = pc.dictionary_encode(full.pop(key))
+        codes = enc.indices.to_numpy()[rows_at].astype(np.int64)
+        used = np.bincount(codes, minlength=len(enc.dictionary)) > 0
+        return [t if u else None for t, u in zip(enc.dictionary.to_pylist(), used.tolist())], codes
 
     # Currencies, once per distinct text (blank: the company's); amounts are read at the finest places among them
     # (scaled integers compare as the row reader's Decimals do) and each item's taken to its own currency's.
     company_places = precision(company_currency)
     if CURRENCY in cols:
-        currency_enc = pc.dictionary_encode(detail(CURRENCY))
+        currency_texts, currency_codes = encoded(CURRENCY)
         column_name = layout.name_of(CURRENCY)
-        codes_of = [currency_cell(t, source, None, column_name) if t.strip() else company_currency
-                    for t in currency_enc.dictionary.to_pylist()]
-        currency_codes = currency_enc.indices.to_numpy()
+        codes_of = [company_currency if t is None or not t.strip() else currency_cell(t, source, None, column_name)
+                    for t in currency_texts]
     else:
         codes_of, currency_codes = [company_currency], np.zeros(n, dtype=np.int64)
     places = max([company_places, *map(precision, codes_of)])
     checked = [k for k in CHECKED if k in cols]
-    texts = {k: detail(k) for k in checked}
-    minors = {k: _minor_units(texts[k], places) for k in checked}
+    texts = {k: full[k] for k in checked}          # whole columns: the records' Decimals are read from them
+    minors = {k: _minor_units(texts[k], places, rows=is_detail)[rows_at] for k in checked}
     for k in checked:
         _check_spans(spans, other_rows, cols[k], minors[k], places)
 
@@ -248,41 +262,40 @@ def _read(data: bytes, source: str, company_currency: str) -> Books:
         notes.append(Issue(fname, "the exported column is ignored: aging is recomputed from due dates",
                            column=layout.name_of(AGING), severity="info"))
     # Transaction types, once per distinct text.
-    types = pc.dictionary_encode(detail(TYPE))
-    type_texts = types.dictionary.to_pylist()
-    classes = [type_class(t) for t in type_texts]
-    if any(c is None or (c is not NOT_AR and not isinstance(c, ItemKind)) for c in classes):
+    type_texts, type_codes = encoded(TYPE)
+    classes = [_UNUSED if t is None else type_class(t) for t in type_texts]
+    if any(c is None or (c is not NOT_AR and c is not _UNUSED and not isinstance(c, ItemKind)) for c in classes):
         raise _NotHere                    # a type the row reader refuses, or one it counts by its sign
-    type_codes = types.indices.to_numpy()
     keep = None
     if NOT_AR in classes:
         skipped = [j for j, c in enumerate(classes) if c is NOT_AR]
         counts = np.bincount(type_codes, minlength=len(classes))
         seen = Counter()
         for j in skipped:
-            seen[type_texts[j].strip()] += int(counts[j])
+            if counts[j]:
+                seen[type_texts[j].strip()] += int(counts[j])
         notes.append(types_note(fname, +seen, layout.name_of(TYPE)))
         keep = ~np.isin(type_codes, skipped)
         rows_at, type_codes, path_codes = rows_at[keep], type_codes[keep], path_codes[keep]
         currency_codes = currency_codes[keep]
         kept = pa.array(keep)
         columns = {k: pc.filter(v, kept) for k, v in columns.items()}
-        texts = {k: columns[k] for k in checked}
         minors = {k: v[keep] for k, v in minors.items()}
         n = len(rows_at)
     kinds = [c.value if isinstance(c, ItemKind) else "" for c in classes]
     kind_codes = type_codes
 
     # Dates, once per distinct text, in the order decided for the whole file (connectors.quickbooks.common).
-    issued_enc = pc.dictionary_encode(detail(DATE))
-    due_enc = pc.dictionary_encode(detail(DUE))
-    issued_texts, due_texts = issued_enc.dictionary.to_pylist(), due_enc.dictionary.to_pylist()
+    issued_texts, issued_codes = encoded(DATE)
+    due_texts, due_codes = encoded(DUE)
+    used_issued = {t for t in issued_texts if t is not None}      # the rows kept: estimates are out
+    used_due = {t for t in due_texts if t is not None}
     parsed = Dates(source, notes)
     bounds = (None, layout.report_date) if layout.report_date else None
-    parsed.prepare(set(issued_texts) | set(due_texts), _no_where, dated=issued_texts, bounds=bounds)
+    parsed.prepare(used_issued | used_due, _no_where, dated=used_issued, bounds=bounds)
     cache = parsed.cache
-    issued_days = _day_numbers(issued_texts, cache)[issued_enc.indices.to_numpy()]
-    due_days = _day_numbers(due_texts, cache)[due_enc.indices.to_numpy()]
+    issued_days = _day_numbers(issued_texts, cache)[issued_codes]
+    due_days = _day_numbers(due_texts, cache)[due_codes]
     if (issued_days == NO_DAY).any():
         raise _NotHere
     blank_due = due_days == NO_DAY
@@ -360,12 +373,13 @@ def _read(data: bytes, source: str, company_currency: str) -> Books:
 
     def build():
         """The records the row reader makes of the same rows."""
-        open_texts = texts[OPEN].to_pylist()
+        rows = pa.array(rows_at, type=pa.int64())
+        open_texts = pc.take(texts[OPEN], rows).to_pylist()
         companies = amounts(open_texts)[0]
         read = [(open_texts, companies)]
         values = {OPEN: companies}
         for key in checked[1:]:
-            column_texts = texts[key].to_pylist()
+            column_texts = pc.take(texts[key], rows).to_pylist()
             values[key] = _amounts_beside(column_texts, read)[0]
             read.append((column_texts, values[key]))
         opens, totals = companies, values.get(AMOUNT, companies)
@@ -411,13 +425,14 @@ def _day_numbers(texts: list, cache: dict) -> np.ndarray:
     """Day numbers of the dates ``cache`` gives each text (:data:`NO_DAY` for a blank)."""
     out = np.full(len(texts), NO_DAY, dtype=np.int64)
     for j, text in enumerate(texts):
-        value = cache[text]
+        value = cache.get(text)
         if value is not None:
             out[j] = day_number(value)
     return out
 
 
-def _minor_units(texts, places: int, originals: list[str] | None = None) -> np.ndarray:
+def _minor_units(texts, places: int, originals: list[str] | None = None, rows: np.ndarray | None = None
+                 ) -> np.ndarray:
     """Exact int64 minor units at ``places`` of a column of amount texts, as parse_amount reads each (the cells of
     ``originals`` where given: ``texts`` is then the same cells with a currency sign taken off, read as plain
     amounts where they are)."""
@@ -426,6 +441,10 @@ def _minor_units(texts, places: int, originals: list[str] | None = None) -> np.n
 
     n = len(texts)
     plain = pc.match_substring_regex(texts, _PLAIN).to_numpy(zero_copy_only=False)
+    if rows is not None:                   # only these rows are read; the others are left at 0
+        plain &= rows
+    else:
+        rows = np.ones(n, dtype=bool)
     out = np.zeros(n, dtype=np.int64)
     if plain.any():
         chosen = texts if plain.all() else pc.filter(texts, pa.array(plain))
@@ -442,7 +461,7 @@ def _minor_units(texts, places: int, originals: list[str] | None = None) -> np.n
             raise _NotHere                 # beyond int64 minor units
         out[plain] = low
     if not plain.all():
-        for k in np.flatnonzero(~plain).tolist():
+        for k in np.flatnonzero(rows & ~plain).tolist():
             value = parse_amount(texts[k].as_py() if originals is None else originals[k])
             if value is None:
                 raise _NotHere
