@@ -31,7 +31,7 @@ from tests.fixtures.samplebooks import generate
 
 AS_OF = date(2026, 10, 31)
 DETAIL_KINDS = ("qbo_open_invoices", "qbo_ar_aging_detail", "qbd_open_invoices", "qbd_ar_aging_detail",
-                "qbd_customer_open_balance")
+                "qbd_customer_open_balance", "qbo_invoice_list")
 
 
 def read_both(path, monkeypatch):

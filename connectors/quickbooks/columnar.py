@@ -34,7 +34,7 @@ import pandas as pd
 from receivables.errors import InputError, Issue
 from receivables.frames import NO_DAY, day_number
 from receivables.money import precision
-from receivables.records import DUE_DATES, OPEN_ITEMS, Books, ItemKind, LazyItems
+from receivables.records import DUE_DATES, ISSUED_HISTORY, OPEN_ITEMS, PAYMENTS, Books, ItemKind, LazyItems
 
 from .cells import parse_amount
 from .common import (
@@ -62,6 +62,7 @@ from .kinds import (
     NUM,
     OPEN,
     OPEN_ITEM_KINDS,
+    QBO_INVOICE_LIST,
     RATE,
     TYPE,
     find_layout,
@@ -127,7 +128,58 @@ def _label(row: list[str]) -> str | None:
     return next((c.strip() for c in row if c and c.strip()), None)
 
 
+class _Body:
+    """The detail rows of a large export, by column: what every column reader starts from.
+
+    ``rows_at``: each detail row's position in the table; ``path_codes`` / ``paths``: the group headings above each;
+    ``spans``: the subtotals and the total with the detail positions they close (table.groups); ``other_rows``: the
+    rows that are not detail rows, by sheet index; ``full``: whole columns not read yet; ``columns``: detail rows of
+    the text columns taken.
+    """
+
+    def __init__(self, **fields):
+        self.__dict__.update(fields)
+
+    def encoded(self, key: str) -> tuple[list, np.ndarray]:
+        """The distinct texts of a column's detail rows (``None`` in place of texts only other rows hold) and each
+        detail row's code into them."""
+        import pyarrow.compute as pc
+
+        enc = pc.dictionary_encode(self.full.pop(key))
+        codes = enc.indices.to_numpy()[self.rows_at].astype(np.int64)
+        used = np.bincount(codes, minlength=len(enc.dictionary)) > 0
+        return [t if u else None for t, u in zip(enc.dictionary.to_pylist(), used.tolist())], codes
+
+    def customers(self, named) -> tuple[np.ndarray, list[str]]:
+        """Each detail row's customer code and the customers' full names: the customer column ``named`` (trimmed
+        detail texts, or ``None``), else the headings above the row."""
+        by_path = [customer_from(p) for p in self.paths]
+        if named is not None:
+            import pyarrow.compute as pc
+
+            texts = pc.utf8_trim(named, characters=_WHITESPACE).to_numpy(zero_copy_only=False, writable=True)
+            blank = texts == ""
+            if blank.any():
+                texts[blank] = np.asarray(by_path, dtype=object)[self.path_codes[blank]]
+        else:
+            texts = np.asarray(by_path, dtype=object)[self.path_codes]
+        codes, names = pd.factorize(texts, sort=False)
+        names = list(names)
+        if "" in names:
+            raise _NotHere
+        return codes, names
+
+
 def _read(data: bytes, source: str, company_currency: str) -> Books:
+    body = _body(data, source)
+    if body.layout.kind in OPEN_ITEM_KINDS:
+        return _open_items(body, company_currency)
+    if body.layout.kind == QBO_INVOICE_LIST:
+        return _invoice_list(body, company_currency)
+    raise _NotHere
+
+
+def _body(data: bytes, source: str) -> _Body:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -162,10 +214,12 @@ def _read(data: bytes, source: str, company_currency: str) -> Books:
     above = [r for r in tail[:at] if _label(r) is not None][-3:]
     # What layout detection reads of a sheet: its first lines, and from the end the last three lines with text.
     layout = find_layout(Sheet(source, head + above + tail[at:]))
-    if layout is None or layout.header_index >= len(head_ends) or layout.kind not in OPEN_ITEM_KINDS:
+    if layout is None or layout.header_index >= len(head_ends) \
+            or layout.kind not in (*OPEN_ITEM_KINDS, QBO_INVOICE_LIST):
         raise _NotHere
     cols = layout.columns
-    if not all(k in cols for k in (DATE, TYPE, OPEN, DUE)):
+    if not all(k in cols for k in (DATE, TYPE, OPEN, DUE)) or (layout.kind == QBO_INVOICE_LIST
+                                                              and AMOUNT not in cols):
         raise _NotHere
     header = head[layout.header_index]
     start = layout.header_index + 1
@@ -211,7 +265,6 @@ def _read(data: bytes, source: str, company_currency: str) -> Books:
                                             summary=False, flat=False)
     if not has_total or spans[-1][1] != start + count - 1:
         raise _NotHere
-    n = len(index)
     rows_at = np.asarray(index, dtype=np.int64) - start
     del index
     path_codes, distinct_paths = pd.factorize(pd.Series(paths, dtype=object), sort=False)
@@ -227,34 +280,49 @@ def _read(data: bytes, source: str, company_currency: str) -> Books:
     del taken
     is_detail = np.zeros(count, dtype=bool)
     is_detail[rows_at] = True
+    return _Body(source=source, layout=layout, start=start, count=count, other_rows=other_rows, spans=spans,
+                 rows_at=rows_at, path_codes=path_codes, paths=list(distinct_paths), full=full, columns=columns,
+                 is_detail=is_detail)
 
-    def detail(key: str):
-        return columns[key]
 
-    def encoded(key: str) -> tuple[list, np.ndarray]:
-        """The distinct texts of a column's detail rows (``None`` in place of texts only other rows hold) and each
-        detail row's code into them."""
-        enc = pc.dictionary_encode(full.pop(key))
-        codes = enc.indices.to_numpy()[rows_at].astype(np.int64)
-        used = np.bincount(codes, minlength=len(enc.dictionary)) > 0
-        return [t if u else None for t, u in zip(enc.dictionary.to_pylist(), used.tolist())], codes
-
-    # Currencies, once per distinct text (blank: the company's); amounts are read at the finest places among them
-    # (scaled integers compare as the row reader's Decimals do) and each item's taken to its own currency's.
+def _amounts(body: _Body, company_currency: str) -> tuple:
+    """Currencies, once per distinct text (blank: the company's), and the amount columns' minor units of the detail
+    rows: read at the finest places among the currencies (scaled integers compare as the row reader's Decimals do),
+    every subtotal and the total checked. Returns ``(currency names, each row's currency code, places, checked
+    keys, whole amount columns, minor units by key)``."""
+    layout, cols, source = body.layout, body.layout.columns, body.source
     company_places = precision(company_currency)
     if CURRENCY in cols:
-        currency_texts, currency_codes = encoded(CURRENCY)
+        currency_texts, currency_codes = body.encoded(CURRENCY)
         column_name = layout.name_of(CURRENCY)
         codes_of = [company_currency if t is None or not t.strip() else currency_cell(t, source, None, column_name)
                     for t in currency_texts]
     else:
-        codes_of, currency_codes = [company_currency], np.zeros(n, dtype=np.int64)
+        codes_of, currency_codes = [company_currency], np.zeros(len(body.rows_at), dtype=np.int64)
     places = max([company_places, *map(precision, codes_of)])
     checked = [k for k in CHECKED if k in cols]
-    texts = {k: full[k] for k in checked}          # whole columns: the records' Decimals are read from them
-    minors = {k: _minor_units(texts[k], places, rows=is_detail)[rows_at] for k in checked}
+    texts = {k: body.full[k] for k in checked}          # whole columns: the records' Decimals are read from them
+    minors = {k: _minor_units(texts[k], places, rows=body.is_detail)[body.rows_at] for k in checked}
     for k in checked:
-        _check_spans(spans, other_rows, cols[k], minors[k], places)
+        _check_spans(body.spans, body.other_rows, cols[k], minors[k], places)
+    return codes_of, currency_codes, places, checked, texts, minors
+
+
+def _open_items(body: _Body, company_currency: str) -> Books:
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    layout, cols, source = body.layout, body.layout.columns, body.source
+    rows_at, path_codes, columns = body.rows_at, body.path_codes, body.columns
+    start, n = body.start, len(body.rows_at)
+    encoded = body.encoded
+
+    def detail(key: str):
+        return columns[key]
+
+    company_places = precision(company_currency)
+    codes_of, currency_codes, places, checked, texts, minors = _amounts(body, company_currency)
+
 
     fname = file_name(source)
     notes: list[Issue] = []
@@ -277,6 +345,7 @@ def _read(data: bytes, source: str, company_currency: str) -> Books:
         notes.append(types_note(fname, +seen, layout.name_of(TYPE)))
         keep = ~np.isin(type_codes, skipped)
         rows_at, type_codes, path_codes = rows_at[keep], type_codes[keep], path_codes[keep]
+        body.rows_at, body.path_codes = rows_at, path_codes
         currency_codes = currency_codes[keep]
         kept = pa.array(keep)
         columns = {k: pc.filter(v, kept) for k, v in columns.items()}
@@ -306,20 +375,7 @@ def _read(data: bytes, source: str, company_currency: str) -> Books:
         due_days = np.where(blank_due, issued_days, due_days)
 
     # Customers: the customer column, else the headings above the row.
-    by_path = [customer_from(p) for p in distinct_paths]
-    if CUSTOMER in cols:
-        named = pc.utf8_trim(detail(CUSTOMER), characters=_WHITESPACE)
-        customer_texts = named.to_numpy(zero_copy_only=False, writable=True)
-        blank = customer_texts == ""
-        if blank.any():
-            customer_texts[blank] = np.asarray(by_path, dtype=object)[path_codes[blank]]
-        codes, customer_names = pd.factorize(customer_texts, sort=False)
-        customer_names = list(customer_names)
-    else:
-        codes, customer_names = pd.factorize(np.asarray(by_path, dtype=object)[path_codes], sort=False)
-        customer_names = list(customer_names)
-    if "" in customer_names:
-        raise _NotHere
+    codes, customer_names = body.customers(detail(CUSTOMER) if CUSTOMER in cols else None)
 
     numbers = pc.utf8_trim(detail(NUM), characters=_WHITESPACE) if NUM in cols else pa.array([""] * n)
     prefixes = pa.array([k + ":" for k in kinds])
@@ -533,3 +589,125 @@ def _check_spans(spans, rows: dict, c: int, minor: np.ndarray, places: int) -> N
     running = np.concatenate([np.zeros(1, dtype=np.int64), np.cumsum(minor)])
     if not np.array_equal(units, running[ends] - running[firsts]):
         raise _NotHere
+
+
+def _invoice_list(body: _Body, company_currency: str) -> Books:
+    """An Invoice List by Date read as :func:`connectors.quickbooks.history.read_history` reads it: invoices and
+    credit memos with their signed totals and open balances as printed; rows of other types skipped and counted.
+    A list holding payments, foreign currencies or invoices without a due date is left to the row reader."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    layout, cols, source = body.layout, body.layout.columns, body.source
+    fname = file_name(source)
+    notes: list[Issue] = []
+    codes_of, currency_codes, places, checked, texts, minors = _amounts(body, company_currency)
+    # Dates of every detail row, the order decided over them all (as date_columns does before types are sorted).
+    issued_texts, issued_codes = body.encoded(DATE)
+    due_texts, due_codes = body.encoded(DUE)
+    used_issued = {t for t in issued_texts if t is not None}
+    parsed = Dates(source, notes)
+    bounds = layout.period or ((None, layout.as_of) if layout.as_of else None)
+    parsed.prepare(used_issued | {t for t in due_texts if t is not None}, _no_where, dated=used_issued,
+                   bounds=bounds)
+    issued_days = _day_numbers(issued_texts, parsed.cache)[issued_codes]
+    due_days = _day_numbers(due_texts, parsed.cache)[due_codes]
+
+    type_texts, type_codes = body.encoded(TYPE)
+    classes = [_UNUSED if t is None else type_class(t) for t in type_texts]
+    if any(c is None or c is ItemKind.PAYMENT for c in classes):
+        raise _NotHere                    # a type the row reader refuses, or payments (Payment records)
+    kept = np.asarray([isinstance(c, ItemKind) for c in classes], dtype=bool)[type_codes]
+    skipped: Counter = Counter()
+    counts = np.bincount(type_codes, minlength=len(classes))
+    for j, c in enumerate(classes):
+        if counts[j] and not isinstance(c, ItemKind):
+            skipped[type_texts[j].strip()] += int(counts[j])
+    columns = body.columns
+    if not kept.all():
+        mask = pa.array(kept)
+        body.rows_at, body.path_codes = body.rows_at[kept], body.path_codes[kept]
+        columns = {k: pc.filter(v, mask) for k, v in columns.items()}
+        type_codes, issued_days, due_days = type_codes[kept], issued_days[kept], due_days[kept]
+        currency_codes = currency_codes[kept]
+        minors = {k: v[kept] for k, v in minors.items()}
+    rows_at, n = body.rows_at, len(body.rows_at)
+    kinds = [c.value if isinstance(c, ItemKind) else "" for c in classes]
+    credit = np.asarray([c is ItemKind.CREDIT_NOTE for c in classes], dtype=bool)[type_codes]
+    blank_due = due_days == NO_DAY
+    if (blank_due & ~credit).any():
+        raise _NotHere                     # invoices due as their terms say: the row reader names each
+    due_days = np.where(blank_due, issued_days, due_days)
+    if (issued_days == NO_DAY).any():
+        raise _NotHere
+
+    codes, customer_names = body.customers(columns[CUSTOMER] if CUSTOMER in cols else None)
+    numbers = pc.utf8_trim(columns[NUM], characters=_WHITESPACE) if NUM in cols else pa.array([""] * n)
+    ids = pc.binary_join_element_wise(pc.take(pa.array([k + ":" for k in kinds]), pa.array(type_codes)), numbers,
+                                      "")
+    if n and (pc.any(pc.equal(numbers, "")).as_py() or len(pc.unique(ids)) != n):
+        raise _NotHere                     # ids made from customer, date and amount: the row reader's Ids
+
+    # A foreign-currency row's amount is its foreign amount where the report prints one; its open balance is the
+    # one printed (history.read_history), known in the company currency only for the company's own.
+    sign = np.where(credit, -1, 1)
+    foreign = np.asarray([code != company_currency for code in codes_of], dtype=bool)[currency_codes]
+    row_places = np.asarray([precision(code) for code in codes_of], dtype=np.int64)[currency_codes]
+    amount_scaled = np.where(foreign, minors[FAMOUNT], minors[AMOUNT]) if FAMOUNT in minors else minors[AMOUNT]
+    total_minor = sign * np.abs(_at_places(amount_scaled, places, row_places))
+    open_minor = sign * np.abs(_at_places(minors[OPEN], places, row_places))
+    no_mask = np.zeros(n, dtype=bool)
+    currency_list = np.asarray(codes_of, dtype=object)
+    kind_values = np.asarray(kinds, dtype=object)[type_codes]
+    frame = pd.DataFrame({
+        "id": pd.arrays.ArrowExtensionArray(ids),
+        "number": pd.arrays.ArrowExtensionArray(numbers),
+        "customer_id": pd.Categorical.from_codes(codes, categories=pd.Index(customer_names, dtype=object)),
+        "kind": pd.Series(kind_values, dtype=object),
+        "issued": (issued_days * 86_400).view("datetime64[s]"),
+        "due": (due_days * 86_400).view("datetime64[s]"),
+        "currency": pd.Series(currency_list[currency_codes], dtype=object),
+        "total_minor": total_minor,
+        "open_minor": open_minor,
+        "open_company_minor": pd.arrays.IntegerArray(np.where(foreign, 1, open_minor), foreign.copy()),
+        "paid_on": np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"),
+        "total_company_minor": pd.arrays.IntegerArray(np.ones(n, dtype=np.int64), np.ones(n, dtype=bool)),
+        "inferred": no_mask.copy(),
+    }, copy=False)
+
+    def build():
+        """The records the row reader makes of the same rows."""
+        rows = pa.array(rows_at, type=pa.int64())
+        read, values = [], {}
+        for key in checked:                   # each column beside those read before it, as table.walk reads them
+            column_texts = pc.take(texts[key], rows).to_pylist()
+            values[key] = _amounts_beside(column_texts, read)[0]
+            read.append((column_texts, values[key]))
+        signs, foreign_rows = sign.tolist(), foreign.tolist()
+        chosen = values[AMOUNT] if FAMOUNT not in values else \
+            [f if x else a for x, a, f in zip(foreign_rows, values[AMOUNT], values[FAMOUNT])]
+        totals = [s * abs(v) for s, v in zip(signs, chosen)]
+        opened = [s * abs(v) for s, v in zip(signs, values[OPEN])]
+        companies = [None if x else v for x, v in zip(foreign_rows, opened)]
+        item_kinds = [ItemKind(k) if k else None for k in kinds]
+        day_of = {d: _date_of(d) for d in np.unique(np.concatenate([issued_days, due_days])).tolist()}
+        customer_list = np.asarray(customer_names, dtype=object)[codes].tolist()
+        return make_invoices(ids.to_pylist(), numbers.to_pylist(), customer_list,
+                             list(map(item_kinds.__getitem__, type_codes.tolist())),
+                             list(map(day_of.__getitem__, issued_days.tolist())),
+                             list(map(day_of.__getitem__, due_days.tolist())),
+                             currency_list[currency_codes].tolist(), totals, opened, companies,
+                             list(map(f"{fname}:".__add__, map(str, (rows_at + body.start + 1).tolist()))),
+                             repeat(_NONE, n), repeat(None, n), customer_list)
+
+    notes.extend(date_notes(layout, fname))
+    notes.append(Issue(fname, "the report lists invoices (and payments) only: open credit memos and unapplied "
+                       "payments are not among its open balances; add an Open Invoices or A/R Aging Detail export "
+                       "for them", severity="info"))
+    notes.append(Issue(fname, "the report does not say when settled invoices were paid", severity="info"))
+    if skipped:
+        notes.append(types_note(fname, skipped, layout.name_of(TYPE)))
+    return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
+                 customers=customers_for(set(customer_names)), items=LazyItems(frame, build, n),
+                 knows=frozenset({ISSUED_HISTORY, PAYMENTS, DUE_DATES, OPEN_ITEMS}), notes=tuple(notes),
+                 period=layout.period, kinds=(layout.kind,))
