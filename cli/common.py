@@ -68,18 +68,19 @@ def settings(obj: dict, near: str | None = None) -> Settings:
 
 
 def progress(obj: dict | None = None):
-    """A progress callback that shows a bar on stderr once a pull has taken more than a second; ``None`` (no bar)
-    when stderr is not a terminal (a log file, a scheduled job) or ``--quiet`` was given."""
+    """A progress callback ``(done, total, label="pulling")`` that shows a bar on stderr once a pull (or the read of a
+    large export: ``"reading"``) has taken more than a second; ``None`` (no bar) when stderr is not a terminal (a log
+    file, a scheduled job) or ``--quiet`` was given."""
     if (obj or {}).get("quiet") or not sys.stderr.isatty():
         return None
     started = time.monotonic()
     state = {"bar": None}
 
-    def update(done: int, total: int) -> None:
+    def update(done: int, total: int, label: str = "pulling") -> None:
         if state["bar"] is None:
-            if time.monotonic() - started < 1.0 or not total:
+            if time.monotonic() - started < 1.0 or not total or done >= total:
                 return
-            state["bar"] = click.progressbar(length=total, label="pulling", file=sys.stderr)
+            state["bar"] = click.progressbar(length=total, label=label, file=sys.stderr)
             state["bar"].__enter__()
         bar = state["bar"]
         bar.length = max(total, done)      # the total of a pull is an estimate that grows page by page

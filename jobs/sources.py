@@ -87,7 +87,7 @@ def open_books(source: str | None, config: Config, *, today: date, ledger_path: 
     from connectors.quickbooks import read_source
     from receivables.terms import with_due_dates
 
-    books = with_due_dates(read_source(path, company_currency=config.company_currency or "USD"),
+    books = with_due_dates(read_source(path, company_currency=config.company_currency or "USD", progress=progress),
                            config.aging.default_terms_days)
     if config.rates:
         from receivables.money import money

@@ -230,3 +230,15 @@ def test_any_export_is_read_by_columns_as_by_rows_or_left_to_them(tmp_path_facto
         assert fast == slow
     else:
         assert_same(fast, slow)
+
+
+def test_a_large_read_says_how_far_it_has_come(tmp_path, monkeypatch):
+    path = write(tmp_path / "open.csv", qbo_open_invoices(sample_groups(3000)))
+    monkeypatch.setattr(columnar, "COLUMNAR_FROM", 0)
+    heard = []
+    books = read_export(path, progress=lambda done, total, label: heard.append((done, total, label)))
+    assert isinstance(books.items, LazyItems)
+    size = path.stat().st_size
+    assert heard[-1] == (size, size, "reading")
+    assert len(heard) > 2 and all(t == size and lb == "reading" for _, t, lb in heard)
+    assert [d for d, _, _ in heard] == sorted(d for d, _, _ in heard)

@@ -133,18 +133,19 @@ def detect(path: str | Path) -> str:
     return IIF if kind == IIF else found.kind
 
 
-def read_export(path: str | Path, *, company_currency: str = "USD") -> Books:
-    """Read one QuickBooks export (CSV, XLSX or IIF) into ``Books``.
+def read_export(path: str | Path, *, company_currency: str = "USD", progress=None) -> Books:
+    """Read one QuickBooks export (CSV, XLSX or IIF) into ``Books``. ``progress(done, total, "reading")``, when
+    given, hears how far a large CSV export has been read (in bytes).
 
     Only a regular file is read (:func:`connectors.files.regular_file`): a pipe, a device, a socket, a symbolic
     link that loops or a file over :data:`connectors.files.MAX_BYTES` is refused naming it.
     """
     path = regular_file(path)
-    books = _guarded(lambda: _read(path, company_currency.upper()), path)
+    books = _guarded(lambda: _read(path, company_currency.upper(), progress), path)
     return replace(books, notes=summarised(books.notes))
 
 
-def _read(path: Path, company_currency: str) -> Books:
+def _read(path: Path, company_currency: str, progress=None) -> Books:
     from .history import read_history
     from .iif import read_iif
     from .open_items import read_aging_summary, read_open_items
@@ -154,7 +155,7 @@ def _read(path: Path, company_currency: str) -> Books:
     if not is_xlsx(data):
         from .columnar import read_columnar
 
-        books = read_columnar(data, str(path), company_currency)
+        books = read_columnar(data, str(path), company_currency, progress=progress)
         if books is not None:
             return books
     kind, found = _load(path, data)
@@ -170,7 +171,7 @@ def _read(path: Path, company_currency: str) -> Books:
     return read_history(layout, company_currency)
 
 
-def read_source(path: str | Path, *, company_currency: str = "USD") -> Books:
+def read_source(path: str | Path, *, company_currency: str = "USD", progress=None) -> Books:
     """Read a file, or a folder of exports merged into one ``Books`` (newest export of each kind).
 
     A folder's exports are listed by :func:`connectors.files.files_in`: each must be a regular file, as a file
@@ -181,7 +182,7 @@ def read_source(path: str | Path, *, company_currency: str = "USD") -> Books:
     path = Path(path)
     if _is_folder(path):
         return read_folder(path, company_currency=company_currency.upper(), read=read_export)
-    return read_export(path, company_currency=company_currency)
+    return read_export(path, company_currency=company_currency, progress=progress)
 
 
 def _is_folder(path: Path) -> bool:

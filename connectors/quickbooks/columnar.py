@@ -88,17 +88,25 @@ class _NotHere(Exception):
     """The file is not one this reader takes exactly: the row reader reads it."""
 
 
-def read_columnar(data: bytes, source: str, company_currency: str) -> Books | None:
+def read_columnar(data: bytes, source: str, company_currency: str, *, progress=None) -> Books | None:
     """Books of a large CSV open-item export read by columns, or ``None`` when the row reader must read it (see the
-    module's docstring)."""
+    module's docstring). ``progress(done, total, "reading")`` hears how far the read has come, in bytes of the file:
+    the cells as they are parsed, then the rest of the work in steps."""
     if len(data) < COLUMNAR_FROM:
         return None
     try:
         import pyarrow  # noqa: F401
     except ImportError:                       # pragma: no cover - a declared dependency
         return None
+    size = len(data)
+
+    def report(fraction: float) -> None:
+        if progress is not None:
+            progress(min(size, int(size * fraction)), size, "reading")
     try:
-        return _read(data, source, company_currency)
+        books = _read(data, source, company_currency, report)
+        report(1.0)
+        return books
     except (_NotHere, InputError, csv.Error, ValueError, LookupError, TypeError, ArithmeticError):
         return None                     # the row reader reads it, and says what is wrong with it
 
@@ -170,8 +178,9 @@ class _Body:
         return codes, names
 
 
-def _read(data: bytes, source: str, company_currency: str) -> Books:
-    body = _body(data, source)
+def _read(data: bytes, source: str, company_currency: str, report=lambda fraction: None) -> Books:
+    body = _body(data, source, report)
+    report(0.75)
     if body.layout.kind in OPEN_ITEM_KINDS:
         return _open_items(body, company_currency)
     if body.layout.kind == QBO_INVOICE_LIST:
@@ -179,7 +188,7 @@ def _read(data: bytes, source: str, company_currency: str) -> Books:
     raise _NotHere
 
 
-def _body(data: bytes, source: str) -> _Body:
+def _body(data: bytes, source: str, report) -> _Body:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -235,14 +244,20 @@ def _body(data: bytes, source: str) -> _Body:
     def refuse(row) -> str:
         refused.append(row)
         return "skip"
-    try:
-        table = pacsv.read_csv(
-            pa.py_buffer(body),
-            read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 23),
+    try:                                   # block by block, saying how far it has come
+        stream = pa.BufferReader(pa.py_buffer(body))
+        reader = pacsv.open_csv(
+            stream, read_options=pacsv.ReadOptions(column_names=names, block_size=1 << 22),
             parse_options=pacsv.ParseOptions(newlines_in_values=False, ignore_empty_lines=False,
-                                              invalid_row_handler=refuse),
+                                             invalid_row_handler=refuse),
             convert_options=pacsv.ConvertOptions(column_types=dict.fromkeys(names, pa.string()), null_values=[],
                                                  strings_can_be_null=False, quoted_strings_can_be_null=False))
+        batches = []
+        for batch in reader:
+            batches.append(batch)
+            report(0.5 * stream.tell() / len(body))
+        table = pa.Table.from_batches(batches, schema=reader.schema)
+        del batches
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         raise _NotHere from None
     count = table.num_rows
