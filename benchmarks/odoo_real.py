@@ -47,12 +47,14 @@ def bare(spec: dict) -> dict:
             break
         last = page[-1]["id"]
     ids = [r["id"] for r in lines]
-    partials = []
+    found: set[int] = set()
     for start in range(0, len(ids), batch):
         chunk = ids[start:start + batch]
-        partials += call("account.partial.reconcile", "search_read",
-                         [["|", ["debit_move_id", "in", chunk], ["credit_move_id", "in", chunk]],
-                          spec["partial_fields"]])
+        found.update(call("account.partial.reconcile", "search",
+                          [["|", ["debit_move_id", "in", chunk], ["credit_move_id", "in", chunk]]]))
+    partials, wanted = [], sorted(found)
+    for start in range(0, len(wanted), batch):
+        partials += call("account.partial.reconcile", "read", [wanted[start:start + batch], spec["partial_fields"]])
     partners = sorted({r["partner_id"][0] for r in lines if r["partner_id"]})
     customers = []
     for start in range(0, len(partners), batch):
