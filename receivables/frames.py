@@ -246,7 +246,11 @@ def allocation_frame(books: Books) -> pd.DataFrame:
     item's currency where known."""
     if not books.allocations:
         return empty_allocations()
-    cur = dict(zip(_column(books.items, "id"), _column(books.items, "currency")))
+    if isinstance(books.items, LazyItems):          # the frame holds them: no record made
+        frame = books.items.frame
+        cur = dict(zip(frame["id"].astype(object).tolist(), frame["currency"].tolist()))
+    else:
+        cur = dict(zip(_column(books.items, "id"), _column(books.items, "currency")))
     cc = books.company_currency
     allocs = books.allocations
     debit = _column(allocs, "debit_item_id")

@@ -5,8 +5,11 @@
 - A snapshot (customers, items, payments, allocations, sales totals and the connector's state) is written in one
   transaction: a failed pull leaves nothing behind.
 - Money is stored as decimal text (exact) and read back through :func:`~receivables.money.money`, dates as ISO
-  text. A snapshot's notes are :class:`~receivables.errors.Issue` values stored as JSON objects; the plain strings
-  older ledgers hold read back as info issues.
+  text. A snapshot's items are read in bulk, straight into the engine's frame (amounts to minor units through a
+  decimal cast that refuses to round); their records are made only when something asks for them
+  (:class:`~receivables.records.LazyItems`), and books read so are stored again without them. A snapshot's notes
+  are :class:`~receivables.errors.Issue` values stored as JSON objects; the plain strings older ledgers hold read
+  back as info issues.
 - The audit trail records what was done, when, by whom and with what result; features append to it.
 - Several processes share one ledger (a button, a scheduled job, a report): the file is in WAL mode, so readers
   never wait for a writer; a writer waits for another (saying so once, on the ``ardesk.ledger`` logger) and gives
@@ -17,22 +20,26 @@
 """
 from __future__ import annotations
 
+import dataclasses
+import gc
 import getpass
 import hashlib
 import json
 import logging
 import sqlite3
 import time
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from itertools import repeat
 from pathlib import Path
 
 from .errors import InputError, Issue, LedgerBusy
-from .money import money
-from .records import Allocation, Books, Customer, Invoice, ItemKind, Payment, SalesTotal
+from .money import minor_units, money, plain_minor_units, precision
+from .records import Allocation, Books, Customer, Invoice, ItemKind, LazyItems, Payment, SalesTotal
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: snapshots and their records, notes, audit trail
@@ -270,10 +277,8 @@ class Ledger:
                   json.dumps(list(books.kinds)))
         customers = [(x.id, x.name, x.parent_id, x.email, x.phone, x.lang, x.terms_days, _m(x.credit_limit),
                       x.currency, json.dumps(list(x.tags))) for x in books.customers]
-        items = [(i.id, i.number, i.customer_id, i.kind.value, _d(i.issued), _d(i.due), i.currency,
-                  str(i.total), str(i.open_amount), _m(i.open_amount_company), i.source_ref,
-                  json.dumps(sorted(i.flags)), _d(i.paid_on), i.customer_name, _m(i.total_company))
-                 for i in books.items]
+        with _collector_paused():
+            items = _item_rows(books.items)
         payments = [(p.id, p.customer_id, _d(p.date), str(p.amount), p.currency, json.dumps(list(p.applied_to)),
                      p.number, p.source_ref) for p in books.payments]
         allocations = [(a.debit_item_id, a.credit_item_id, str(a.amount), _d(a.date), _m(a.amount_currency))
@@ -332,20 +337,15 @@ class Ledger:
                       " period_start, period_end, kinds FROM snapshots WHERE id = ?", (snapshot_id,)).fetchone()
         if s is None:
             raise InputError(f"no snapshot {snapshot_id} in the ledger", source=str(self.path))
+        tags: dict[str | None, tuple[str, ...]] = {}      # each distinct text read once (most are "[]")
         customers = tuple(
             Customer(id=r[0], name=r[1], parent_id=r[2], email=r[3] or "", phone=r[4] or "", lang=r[5] or "",
-                     terms_days=r[6], credit_limit=_pm(r[7]), currency=r[8], tags=tuple(json.loads(r[9] or "[]")))
+                     terms_days=r[6], credit_limit=_pm(r[7]), currency=r[8],
+                     tags=tags[r[9]] if r[9] in tags else tags.setdefault(r[9], tuple(json.loads(r[9] or "[]"))))
             for r in c.execute("SELECT id, name, parent_id, email, phone, lang, terms_days, credit_limit, currency,"
                                " tags FROM customers WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)))
-        items = tuple(
-            Invoice(id=r[0], number=r[1] or "", customer_id=r[2], kind=ItemKind(r[3]), issued=_pd(r[4]),
-                    due=_pd(r[5]), currency=r[6], total=money(r[7]), open_amount=money(r[8]),
-                    open_amount_company=_pm(r[9]), source_ref=r[10] or "", flags=frozenset(json.loads(r[11] or "[]")),
-                    paid_on=_pd(r[12]), customer_name=r[13] or "", total_company=_pm(r[14]))
-            for r in c.execute("SELECT id, number, customer_id, kind, issued, due, currency, total, open_amount,"
-                               " open_amount_company, source_ref, flags, paid_on, customer_name, total_company"
-                               " FROM items"
-                               " WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)))
+        with _collector_paused():
+            items = self._items(snapshot_id, s[2], customers)
         payments = tuple(
             Payment(id=r[0], customer_id=r[1], date=_pd(r[2]), amount=money(r[3]), currency=r[4],
                     applied_to=tuple(json.loads(r[5] or "[]")), number=r[6] or "", source_ref=r[7] or "")
@@ -367,6 +367,38 @@ class Ledger:
                      rates={k: money(v) for k, v in json.loads(s[5]).items()},
                      knows=frozenset(json.loads(s[3])), notes=tuple(map(Issue.from_json_dict, json.loads(s[4]))),
                      period=period, kinds=tuple(json.loads(s[8])))
+
+    def _items(self, snapshot_id: int, company_currency: str,
+               customers: tuple[Customer, ...]) -> tuple[Invoice, ...] | LazyItems:
+        """The items of a snapshot, fetched in one go and taken into arrow columns and from them into the engine's
+        frame; records are made only when something asks for them. Read as records at once where the frame
+        cannot be made exactly as :func:`receivables.frames.item_frame` makes it of them (an amount finer than
+        its currency allows, a text that is not a date): what is refused is then refused as before."""
+        import pyarrow as pa
+
+        c = self.conn
+        lo, hi = c.execute("SELECT min(rowid), max(rowid) FROM items WHERE snapshot_id = ?",
+                           (snapshot_id,)).fetchone()
+        if lo is None:
+            return ()
+        # The rows of one snapshot are written in one go, so they lie in one range of rowids: read in rowid order
+        # straight from the table (through the index they would be sorted again).
+        rows = c.execute(f"SELECT {', '.join(_ITEM_FIELDS)} FROM items NOT INDEXED"
+                         " WHERE rowid BETWEEN ? AND ? AND snapshot_id = ? ORDER BY rowid",
+                         (lo, hi, snapshot_id)).fetchall()
+        try:
+            # One pass over the rows' Python objects (scattered in memory: each visit costs) into compact columns.
+            # (Every cell store_books writes is text or NULL; a BLOB another program wrote would read as its text.)
+            table = pa.array(rows, type=pa.struct([(name, pa.string()) for name in _ITEM_FIELDS]))
+        except pa.ArrowException:
+            return tuple(map(_invoice, *zip(*rows)))     # a number where text belongs: read as it always was
+        del rows
+        columns = [table.field(k) for k in range(len(_ITEM_FIELDS))]
+        del table
+        try:
+            return _LedgerItems(_StoredItems(columns, company_currency, {x.id for x in customers}))
+        except _NotExact:
+            return tuple(map(_invoice, *(col.to_pylist() for col in columns)))
 
     # -- notes ----------------------------------------------------------------------------------------------------
     def keep_notes(self, notes: list[dict], *, origin: str) -> int:
@@ -414,6 +446,270 @@ class Ledger:
         cur = self.conn.execute("SELECT id, at, actor, action, target, result, detail FROM audit"
                                 " ORDER BY id DESC LIMIT ?", (limit,))
         return [dict(zip(("id", "at", "actor", "action", "target", "result", "detail"), r)) for r in cur]
+
+
+_ITEM_FIELDS = ("id", "number", "customer_id", "kind", "issued", "due", "currency", "total", "open_amount",
+                "open_amount_company", "source_ref", "flags", "paid_on", "customer_name", "total_company")
+# An amount as text that arrow's cast to a decimal reads as Decimal() does; others are read one by one.
+_PLAIN = r"^-?[0-9]+(?:\.[0-9]+)?$"
+# An amount as text that str(Decimal(text)) gives back as it is (no leading zeros, no exponent, not so small that
+# it is printed with one).
+_CANONICAL = r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$"
+_TINY = r"^-?0\.0{6}"
+_KINDS = frozenset(k.value for k in ItemKind)
+_NO_DAY = -(1 << 63)                      # NaT as int64 (receivables.frames.NO_DAY)
+_ORDINAL_1970 = date(1970, 1, 1).toordinal()
+
+
+class _NotExact(Exception):
+    """The stored items cannot be taken into a frame exactly as the records would give it: they are read as
+    records."""
+
+
+@contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cyclic garbage collector held off while a million rows and records are made (they make no cycles;
+    its full passes over them would cost as much as making them), and let run again after."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _invoice(*r) -> Invoice:
+    """An item as stored, row by row: the one definition of what each stored column means."""
+    return Invoice(id=r[0], number=r[1] or "", customer_id=r[2], kind=ItemKind(r[3]), issued=_pd(r[4]),
+                   due=_pd(r[5]), currency=r[6], total=money(r[7]), open_amount=money(r[8]),
+                   open_amount_company=_pm(r[9]), source_ref=r[10] or "", flags=frozenset(json.loads(r[11] or "[]")),
+                   paid_on=_pd(r[12]), customer_name=r[13] or "", total_company=_pm(r[14]))
+
+
+def _item_rows(items) -> list[tuple]:
+    """The rows :meth:`Ledger.store_books` writes of ``items`` (the order of :data:`_ITEM_FIELDS`); for items read
+    from a ledger and not made into records, made from the stored columns without them."""
+    if isinstance(items, _LedgerItems):
+        return items.stored.rows()
+    return [(i.id, i.number, i.customer_id, i.kind.value, _d(i.issued), _d(i.due), i.currency,
+             str(i.total), str(i.open_amount), _m(i.open_amount_company), i.source_ref,
+             json.dumps(sorted(i.flags)), _d(i.paid_on), i.customer_name, _m(i.total_company))
+            for i in items]
+
+
+def _codes(column) -> tuple:
+    """Integer codes (an int64 array) of an arrow text column and its distinct values (``None`` for NULL) in the
+    order they first come."""
+    import numpy as np
+
+    encoded = column.dictionary_encode(null_encoding="encode")
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64), encoded.dictionary.to_pylist()
+
+
+def _take(values: list, codes):
+    """An object array of ``values[code]`` for each code (the very objects, shared)."""
+    import numpy as np
+
+    table = np.empty(len(values), dtype=object)
+    for k, v in enumerate(values):
+        table[k] = v
+    return table[codes]
+
+
+def _texts(column, blank: bool = False):
+    """The Python texts of an arrow column as an object array; ``""`` for NULL where ``blank`` (``value or ""``)."""
+    if blank and column.null_count:
+        column = column.fill_null("")
+    return column.to_numpy(zero_copy_only=False)
+
+
+def _minor_units(texts, places, n: int):
+    """Exact int64 minor units of an arrow column of amount texts at ``places`` (one for all, or an array with one
+    per row), as :func:`receivables.money.minor_units` makes them of ``money(text)``, and the mask of NULLs (or
+    ``None`` if there are none; their slots hold 1). Plain texts go through arrow's cast to a decimal, which
+    refuses to round; the others one by one. Raises :class:`_NotExact` where an amount is finer than its places
+    allow or beyond int64."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    out = np.ones(n, dtype=np.int64)
+    missing = texts.is_null().to_numpy(zero_copy_only=False) if texts.null_count else None
+    plain = pc.match_substring_regex(texts, _PLAIN).fill_null(False).to_numpy(zero_copy_only=False)
+    if isinstance(places, np.ndarray):
+        groups = [(int(p), places == p) for p in np.unique(places)]
+    else:
+        groups = [(places, None)]
+    for p, rows in groups:
+        chosen = plain if rows is None else plain & rows
+        if not chosen.any():
+            continue
+        picked = texts if chosen.all() else texts.filter(pa.array(chosen))
+        try:
+            out[chosen] = plain_minor_units(picked, p)
+        except (ValueError, pa.ArrowException):
+            raise _NotExact from None     # finer than the currency allows, too long, or beyond int64
+    others = ~plain if missing is None else ~plain & ~missing
+    for k in np.flatnonzero(others).tolist():
+        p = int(places[k]) if isinstance(places, np.ndarray) else places
+        try:
+            value = minor_units([money(texts[k].as_py())], p)[0]
+        except (ValueError, TypeError):
+            raise _NotExact from None
+        if not -(1 << 63) <= value < (1 << 63):
+            raise _NotExact
+        out[k] = value
+    return out, missing
+
+
+def _amount_texts(texts) -> list:
+    """``str(money(text))`` of each amount text of an arrow column (``None`` for NULL): the text itself where it
+    is already what ``str`` gives."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    values = texts.to_pylist()
+    same = pc.and_(pc.match_substring_regex(texts, _CANONICAL).fill_null(True),
+                   pc.invert(pc.match_substring_regex(texts, _TINY).fill_null(False)))
+    for k in np.flatnonzero(~same.to_numpy(zero_copy_only=False)).tolist():
+        values[k] = str(money(values[k]))
+    return values
+
+
+def _decimals(texts) -> list:
+    """``money(text)`` of each amount text of an arrow column checked by :func:`_minor_units` (there, ``Decimal``
+    of it), ``None`` for NULL."""
+    values = texts.to_pylist()
+    if texts.null_count:
+        return [None if t is None else Decimal(t) for t in values]
+    return list(map(Decimal, values))
+
+
+class _StoredItems:
+    """The items of one snapshot as stored (arrow columns of their texts) and the engine's frame of them.
+
+    :meth:`records` makes the records the row-by-row read makes (``_invoice`` of each row), :meth:`rows` the rows
+    :meth:`Ledger.store_books` writes of those records, without making them. Columns with few distinct values
+    (customer, kind, dates, currency, flags) are kept as codes into their distinct values. Raises
+    :class:`_NotExact` where the frame would not be exactly :func:`receivables.frames.item_frame` of the records,
+    or where :func:`receivables.frames.frames_of` would name a customer otherwise for the frame than for them.
+    """
+
+    __slots__ = ("count", "frame", "ids", "numbers", "customers", "kinds", "issued", "due", "paid_on", "currencies",
+                 "amounts", "source_refs", "flags", "flag_sets", "names")
+
+    def __init__(self, columns: list, company_currency: str, listed: set[str]):
+        import numpy as np
+        import pandas as pd
+
+        (ids, numbers, customers, kinds, issued, due, currencies, totals, opens, open_cos, source_refs, flags,
+         paid_on, names, total_cos) = columns
+        n = self.count = len(ids)
+        if ids.null_count or customers.null_count or currencies.null_count or totals.null_count or opens.null_count:
+            raise _NotExact                   # NOT NULL columns: a damaged ledger, read as before
+        self.amounts = [totals, opens, open_cos, total_cos]
+        self.source_refs, self.names = source_refs, names
+        self.kinds = _codes(kinds)
+        if not set(self.kinds[1]) <= _KINDS:
+            raise _NotExact
+        self.issued, self.due, self.paid_on = _codes(issued), _codes(due), _codes(paid_on)
+        self.currencies, self.flags, self.customers = _codes(currencies), _codes(flags), _codes(customers)
+        try:
+            self.flag_sets = [frozenset(json.loads(t or "[]")) for t in self.flags[1]]
+            day_seconds = [np.array([_NO_DAY if d is None else (d.toordinal() - _ORDINAL_1970) * 86_400
+                                     for d in map(_pd, distinct)], dtype=np.int64)
+                           for _, distinct in (self.issued, self.due, self.paid_on)]
+            upper = [c.upper() for c in self.currencies[1]]
+        except (ValueError, TypeError, AttributeError):
+            raise _NotExact from None
+        # frames_of names a customer the books do not list by its id for a frame, by its first item's name for
+        # records: the frame is taken only where the two agree.
+        codes, distinct = self.customers
+        unlisted = [k for k, cid in enumerate(distinct) if cid not in listed]
+        if unlisted:
+            first = np.unique(codes, return_index=True)[1][unlisted]
+            if any(name and name != distinct[k]
+                   for k, name in zip(unlisted, names.take(first).to_pylist())):
+                raise _NotExact
+        codes, distinct = self.currencies
+        by_currency = np.array([precision(c) for c in distinct], dtype=np.int64)
+        places = int(by_currency[0]) if (by_currency == by_currency[0]).all() else by_currency[codes]
+        company = precision(company_currency)
+        total, _ = _minor_units(totals, places, n)
+        open_, _ = _minor_units(opens, places, n)
+        open_co, open_co_missing = _minor_units(open_cos, company, n)
+        total_co, total_co_missing = _minor_units(total_cos, company, n)
+        self.ids, self.numbers = _texts(ids), _texts(numbers, blank=True)
+        no_mask = np.zeros(n, dtype=bool)
+        self.frame = pd.DataFrame({
+            "id": pd.Series(self.ids, dtype=object),
+            "number": pd.Series(self.numbers, dtype=object),
+            "customer_id": pd.Series(_take(self.customers[1], self.customers[0]), dtype=object),
+            "kind": pd.Series(_take(self.kinds[1], self.kinds[0]), dtype=object),
+            "issued": day_seconds[0][self.issued[0]].view("datetime64[s]"),
+            "due": day_seconds[1][self.due[0]].view("datetime64[s]"),
+            "currency": pd.Series(_take(upper, codes), dtype=object),
+            "total_minor": total,
+            "open_minor": open_,
+            "open_company_minor": pd.arrays.IntegerArray(
+                open_co, no_mask.copy() if open_co_missing is None else open_co_missing),
+            "paid_on": day_seconds[2][self.paid_on[0]].view("datetime64[s]"),
+            "total_company_minor": pd.arrays.IntegerArray(
+                total_co, no_mask.copy() if total_co_missing is None else total_co_missing),
+            "inferred": np.array(["inferred" in f for f in self.flag_sets], dtype=bool)[self.flags[0]],
+        }, copy=False)
+
+    def records(self) -> list[Invoice]:
+        """The records, equal one by one to ``_invoice`` of the stored rows."""
+        with _collector_paused():
+            kinds = _take([ItemKind(k) for k in self.kinds[1]], self.kinds[0])
+            issued, due, paid_on = (_take([_pd(v) for v in distinct], codes)
+                                    for codes, distinct in (self.issued, self.due, self.paid_on))
+            return _invoices(self.ids, self.numbers, _take(self.customers[1], self.customers[0]), kinds, issued, due,
+                             _take(self.currencies[1], self.currencies[0]), *map(_decimals, self.amounts[:3]),
+                             _texts(self.source_refs, blank=True), _take(self.flag_sets, self.flags[0]), paid_on,
+                             _texts(self.names, blank=True), _decimals(self.amounts[3]))
+
+    def rows(self) -> list[tuple]:
+        """The rows :meth:`Ledger.store_books` writes of the records, made without them: equal one by one."""
+        kinds = _take([ItemKind(k).value for k in self.kinds[1]], self.kinds[0])
+        issued, due, paid_on = (_take([_d(_pd(v)) for v in distinct], codes)
+                                for codes, distinct in (self.issued, self.due, self.paid_on))
+        flags = _take([json.dumps(sorted(f)) for f in self.flag_sets], self.flags[0])
+        totals, opens, open_cos, total_cos = map(_amount_texts, self.amounts)
+        return list(zip(self.ids, self.numbers, _take(self.customers[1], self.customers[0]), kinds, issued, due,
+                        _take(self.currencies[1], self.currencies[0]), totals, opens, open_cos,
+                        _texts(self.source_refs, blank=True), flags, paid_on, _texts(self.names, blank=True),
+                        total_cos))
+
+
+class _LedgerItems(LazyItems):
+    """Items read from a ledger (:class:`~receivables.records.LazyItems`) that can be stored again without
+    making their records."""
+
+    __slots__ = ("stored",)
+
+    def __init__(self, stored: _StoredItems):
+        super().__init__(stored.frame, stored.records, stored.count)
+        self.stored = stored
+
+
+_FIELDS = dataclasses.fields(Invoice)
+_SLOTS = [Invoice.__dict__.get(f.name) for f in _FIELDS]
+_FAST = all(type(slot).__name__ == "member_descriptor" for slot in _SLOTS)
+
+
+def _invoices(*columns) -> list[Invoice]:
+    """Invoices from one column per field (in field order), equal to ``Invoice(*row)`` row by row: ``Invoice`` is
+    a frozen slotted dataclass with no ``__post_init__``, so its instances are filled slot by slot, column by
+    column (a third of the cost of ``__init__`` per row)."""
+    if not _FAST or len(columns) != len(_SLOTS):
+        return list(map(Invoice, *columns))
+    items = list(map(object.__new__, repeat(Invoice, len(columns[0]))))
+    for slot, values in zip(_SLOTS, columns):
+        deque(map(slot.__set__, items, values), maxlen=0)
+    return items
 
 
 def _note(note: Issue | str) -> dict | str:

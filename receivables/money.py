@@ -166,6 +166,29 @@ def minor_text(units: int, places: int) -> str:
     return ("-" if units < 0 else "") + digits[:-places] + "." + digits[-places:]
 
 
+def plain_minor_units(texts, places: int):
+    """Exact int64 minor units (a numpy array) at ``places`` of an arrow array of plain decimal texts (``-1234.5``,
+    no separators): arrow's cast to a 128-bit decimal, which refuses to round, then each value's low 64-bit word,
+    its high word checked to be the sign extended. Raises ``ValueError`` where a text is finer than ``places``
+    allows, is no plain decimal, or the amount lies beyond int64 minor units: the caller reads those one by one."""
+    import numpy as np
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        decimals = pc.cast(texts, pa.decimal128(38, places))
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError) as exc:
+        raise ValueError(f"not amounts at {places} places: {exc}") from None
+    if isinstance(decimals, pa.ChunkedArray):
+        decimals = decimals.combine_chunks()
+    words = np.frombuffer(decimals.buffers()[1], dtype=np.int64).reshape(-1, 2)
+    words = words[decimals.offset:decimals.offset + len(decimals)]
+    low, high = words[:, 0], words[:, 1]
+    if not (high == (low >> 63)).all():
+        raise ValueError("beyond int64 minor units")
+    return low.copy()
+
+
 def minor_texts(units, places: int) -> list[str]:
     """:func:`minor_text` of many int64 minor units at once (a numpy array or a list), formatted in bulk: each value
     is taken as the unscaled integer of a 128-bit decimal at ``places`` and printed by pyarrow's cast to text."""

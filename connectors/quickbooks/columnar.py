@@ -33,7 +33,7 @@ import pandas as pd
 
 from receivables.errors import InputError, Issue
 from receivables.frames import NO_DAY, day_number
-from receivables.money import precision
+from receivables.money import plain_minor_units, precision
 from receivables.records import DUE_DATES, ISSUED_HISTORY, OPEN_ITEMS, PAYMENTS, Books, ItemKind, LazyItems
 
 from .cells import parse_amount
@@ -520,17 +520,9 @@ def _minor_units(texts, places: int, originals: list[str] | None = None, rows: n
     if plain.any():
         chosen = texts if plain.all() else pc.filter(texts, pa.array(plain))
         try:
-            decimals = pc.cast(pc.replace_substring(chosen, ",", ""), pa.decimal128(38, places))
-        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            out[plain] = plain_minor_units(pc.replace_substring(chosen, ",", ""), places)
+        except ValueError:
             raise _NotHere from None       # finer than the currency allows: the row reader names the cell
-        if isinstance(decimals, pa.ChunkedArray):
-            decimals = decimals.combine_chunks()
-        words = np.frombuffer(decimals.buffers()[1], dtype=np.int64).reshape(-1, 2)
-        words = words[decimals.offset:decimals.offset + len(decimals)]
-        low, high = words[:, 0], words[:, 1]
-        if not (high == (low >> 63)).all():
-            raise _NotHere                 # beyond int64 minor units
-        out[plain] = low
     if not plain.all():
         for k in np.flatnonzero(rows & ~plain).tolist():
             value = parse_amount(texts[k].as_py() if originals is None else originals[k])
