@@ -383,16 +383,21 @@ class Ledger:
             return ()
         # The rows of one snapshot are written in one go, so they lie in one range of rowids: read in rowid order
         # straight from the table (through the index they would be sorted again).
-        rows = c.execute(f"SELECT {', '.join(_ITEM_FIELDS)} FROM items NOT INDEXED"
-                         " WHERE rowid BETWEEN ? AND ? AND snapshot_id = ? ORDER BY rowid",
-                         (lo, hi, snapshot_id)).fetchall()
+        cursor = c.execute(f"SELECT {', '.join(_ITEM_FIELDS)} FROM items NOT INDEXED"
+                           " WHERE rowid BETWEEN ? AND ? AND snapshot_id = ? ORDER BY rowid", (lo, hi, snapshot_id))
+        struct = pa.struct([(name, pa.string()) for name in _ITEM_FIELDS])
+        chunks, rows = [], []
         try:
-            # One pass over the rows' Python objects (scattered in memory: each visit costs) into compact columns.
-            # (Every cell store_books writes is text or NULL; a BLOB another program wrote would read as its text.)
-            table = pa.array(rows, type=pa.struct([(name, pa.string()) for name in _ITEM_FIELDS]))
-        except pa.ArrowException:
-            return tuple(map(_invoice, *zip(*rows)))     # a number where text belongs: read as it always was
-        del rows
+            # A page of rows at a time into compact columns, so that no more than a page of the rows' Python objects
+            # is alive at once. (Every cell store_books writes is text or NULL; a BLOB another program wrote would
+            # read as its text.)
+            while rows := cursor.fetchmany(_PAGE):
+                chunks.append(pa.array(rows, type=struct))
+            table = pa.concat_arrays(chunks)
+        except pa.ArrowException:                        # a number where text belongs: read as it always was
+            rows = [*(r for chunk in chunks for r in _struct_rows(chunk)), *rows, *cursor.fetchall()]
+            return tuple(map(_invoice, *zip(*rows)))
+        del chunks, rows
         columns = [table.field(k) for k in range(len(_ITEM_FIELDS))]
         del table
         try:
@@ -448,6 +453,7 @@ class Ledger:
         return [dict(zip(("id", "at", "actor", "action", "target", "result", "detail"), r)) for r in cur]
 
 
+_PAGE = 50_000            # item rows fetched at a time
 _ITEM_FIELDS = ("id", "number", "customer_id", "kind", "issued", "due", "currency", "total", "open_amount",
                 "open_amount_company", "source_ref", "flags", "paid_on", "customer_name", "total_company")
 # An amount as text that arrow's cast to a decimal reads as Decimal() does; others are read one by one.
@@ -477,6 +483,11 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def _struct_rows(chunk) -> list[tuple]:
+    """The rows of a page already taken into arrow, as the tuples they were fetched as."""
+    return [tuple(row.values()) for row in chunk.to_pylist()]
 
 
 def _invoice(*r) -> Invoice:

@@ -276,3 +276,21 @@ def test_any_amount_reads_back_as_stored(amounts):
         assert loaded == books
         assert [str(i.total) for i in loaded.items] == [str(i.total) for i in books.items]
         assert ledger.store_books(loaded, source_key="k").new is False
+
+
+@pytest.mark.parametrize("page", [1, 3, 50_000])
+def test_a_number_stored_where_text_belongs_reads_as_the_row_by_row_read_does(tmp_path, monkeypatch, page):
+    """A cell another program wrote as a number (not text), on whichever page of the fetch: the records are those
+    of the row-by-row read, and so is the frame."""
+    import receivables.ledger as ledger_module
+
+    monkeypatch.setattr(ledger_module, "_PAGE", page)
+    path = tmp_path / "a.db"
+    with Ledger(path) as ledger:
+        sid = ledger.store(_awkward_books(), source_key="k")
+        ledger.conn.execute("UPDATE items SET total = 12, open_amount = 7.5 WHERE id = 'i8'")
+        loaded = ledger.load(sid)
+    records = _row_by_row(path, sid)
+    if isinstance(loaded.items, LazyItems):
+        _frames_equal(loaded, records)
+    assert loaded.items == records and str(loaded.items[7].total) == "12"
