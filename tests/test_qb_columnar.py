@@ -242,3 +242,29 @@ def test_a_large_read_says_how_far_it_has_come(tmp_path, monkeypatch):
     assert heard[-1] == (size, size, "reading")
     assert len(heard) > 2 and all(t == size and lb == "reading" for _, t, lb in heard)
     assert [d for d, _, _ in heard] == sorted(d for d, _, _ in heard)
+
+
+@pytest.mark.parametrize("options", [{}, {"xlsx_dates": "date", "parentheses": True}])
+@pytest.mark.parametrize("kind", DETAIL_KINDS)
+def test_every_layout_as_xlsx_is_read_by_columns_exactly(tmp_path, books, kind, options, monkeypatch):
+    """An XLSX export, loaded as text rows (dates as text or as date cells), read by columns as by rows."""
+    path = render(books, kind, tmp_path / "export.xlsx", as_of=AS_OF, **options)
+    monkeypatch.setattr(columnar, "COLUMNAR_ROWS", 0)
+    fast = read_export(path)
+    monkeypatch.setattr(columnar, "COLUMNAR_ROWS", 1 << 62)
+    slow = read_export(path)
+    assert isinstance(fast.items, LazyItems), f"{kind}: the column reader did not take it"
+    assert_same(fast, slow)
+
+
+def test_the_benchmark_xlsx_layout_is_read_by_columns_exactly(tmp_path, monkeypatch):
+    from benchmarks.e2e import _write_open_invoices_xlsx
+
+    path = tmp_path / "open.xlsx"
+    _write_open_invoices_xlsx(3000, path)
+    monkeypatch.setattr(columnar, "COLUMNAR_ROWS", 0)
+    fast = read_export(path)
+    monkeypatch.setattr(columnar, "COLUMNAR_ROWS", 1 << 62)
+    slow = read_export(path)
+    assert isinstance(fast.items, LazyItems)
+    assert_same(fast, slow)

@@ -162,6 +162,12 @@ def _read(path: Path, company_currency: str, progress=None) -> Books:
     if kind == IIF:
         return read_iif(found, str(path), company_currency)
     layout: Layout = found
+    if is_xlsx(data):                           # a large sheet, loaded as text: read by columns where it can be
+        from .columnar import read_sheet_columns
+
+        books = read_sheet_columns(layout, company_currency)
+        if books is not None:
+            return books
     if layout.kind == QBO_AR_AGING_SUMMARY:
         return read_aging_summary(layout, company_currency)
     if layout.kind in OPEN_ITEM_KINDS:

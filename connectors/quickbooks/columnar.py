@@ -72,6 +72,8 @@ from .table import CHECKED, _amounts_beside, amounts, groups
 #: Files at least this large (bytes) are offered to the column reader; smaller ones are read row by row, which costs
 #: less than starting pyarrow.
 COLUMNAR_FROM = 4 << 20
+#: Sheets of at least this many rows (an XLSX export's, loaded as text) are offered to the column reader.
+COLUMNAR_ROWS = 50_000
 
 _HEAD_LINES = 40              # the lines layout detection looks at (connectors.quickbooks.kinds.find_layout)
 _TAIL_LINES = 16              # where TOTAL and the footer are looked for, from the end
@@ -178,9 +180,37 @@ class _Body:
         return codes, names
 
 
+def read_sheet_columns(layout, company_currency: str) -> Books | None:
+    """Books of a large sheet of an open-item report or Invoice List already loaded as text rows (an XLSX
+    export's), read by columns as :func:`read_columnar` reads a CSV's; ``None`` when the row reader must read it."""
+    rows = layout.sheet.rows
+    if len(rows) < COLUMNAR_ROWS or layout.kind not in (*OPEN_ITEM_KINDS, QBO_INVOICE_LIST):
+        return None
+    try:
+        import pyarrow as pa
+
+        start = layout.header_index + 1
+        total = next((k for k in range(len(rows) - 1, start - 1, -1) if (_label(rows[k]) or "").upper() == "TOTAL"),
+                     None)
+        header = rows[layout.header_index]
+        width = len(header)
+        if total is None or any(len(r) != width for r in rows[start:total + 1]):
+            return None
+        cells = list(zip(*rows[start:total + 1]))
+        table = pa.table([pa.array(c, type=pa.string()) for c in cells], names=[f"c{k}" for k in range(width)])
+        del cells
+        return _books(_structure(layout, header, table), company_currency)
+    except (_NotHere, InputError, ValueError, LookupError, TypeError, ArithmeticError):
+        return None
+
+
 def _read(data: bytes, source: str, company_currency: str, report=lambda fraction: None) -> Books:
     body = _body(data, source, report)
     report(0.75)
+    return _books(body, company_currency)
+
+
+def _books(body: _Body, company_currency: str) -> Books:
     if body.layout.kind in OPEN_ITEM_KINDS:
         return _open_items(body, company_currency)
     if body.layout.kind == QBO_INVOICE_LIST:
@@ -190,7 +220,6 @@ def _read(data: bytes, source: str, company_currency: str, report=lambda fractio
 
 def _body(data: bytes, source: str, report) -> _Body:
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -226,12 +255,7 @@ def _body(data: bytes, source: str, report) -> _Body:
     if layout is None or layout.header_index >= len(head_ends) \
             or layout.kind not in (*OPEN_ITEM_KINDS, QBO_INVOICE_LIST):
         raise _NotHere
-    cols = layout.columns
-    if not all(k in cols for k in (DATE, TYPE, OPEN, DUE)) or (layout.kind == QBO_INVOICE_LIST
-                                                              and AMOUNT not in cols):
-        raise _NotHere
     header = head[layout.header_index]
-    start = layout.header_index + 1
     body = data[head_ends[layout.header_index]:total_end] if layout.header_index < len(head_ends) else b""
     if not body:
         raise _NotHere
@@ -260,8 +284,21 @@ def _body(data: bytes, source: str, report) -> _Body:
         del batches
     except (pa.ArrowInvalid, pa.ArrowTypeError):
         raise _NotHere from None
-    count = table.num_rows
-    if refused or count != body.count(b"\n") + (not body.endswith(b"\n")):
+    if refused or table.num_rows != body.count(b"\n") + (not body.endswith(b"\n")):
+        raise _NotHere
+    return _structure(layout, header, table)
+
+
+def _structure(layout, header: list[str], table) -> _Body:
+    """The groups and detail rows of a report's body (``table``: its rows from the one below the header to
+    ``TOTAL``, every column as text)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    source, cols = layout.sheet.source, layout.columns
+    start, count = layout.header_index + 1, table.num_rows
+    if not all(k in cols for k in (DATE, TYPE, OPEN, DUE)) or (layout.kind == QBO_INVOICE_LIST
+                                                              and AMOUNT not in cols):
         raise _NotHere
 
     # Detail rows, as the row reader tells them (table.walk): a date cell starting with a digit, or any text but
@@ -374,7 +411,7 @@ def _open_items(body: _Body, company_currency: str) -> Books:
     due_texts, due_codes = encoded(DUE)
     used_issued = {t for t in issued_texts if t is not None}      # the rows kept: estimates are out
     used_due = {t for t in due_texts if t is not None}
-    parsed = Dates(source, notes)
+    parsed = Dates(source, notes, serials=layout.sheet.serials)
     bounds = (None, layout.report_date) if layout.report_date else None
     parsed.prepare(used_issued | used_due, _no_where, dated=used_issued, bounds=bounds)
     cache = parsed.cache
@@ -613,7 +650,7 @@ def _invoice_list(body: _Body, company_currency: str) -> Books:
     issued_texts, issued_codes = body.encoded(DATE)
     due_texts, due_codes = body.encoded(DUE)
     used_issued = {t for t in issued_texts if t is not None}
-    parsed = Dates(source, notes)
+    parsed = Dates(source, notes, serials=layout.sheet.serials)
     bounds = layout.period or ((None, layout.as_of) if layout.as_of else None)
     parsed.prepare(used_issued | {t for t in due_texts if t is not None}, _no_where, dated=used_issued,
                    bounds=bounds)
