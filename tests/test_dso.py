@@ -5,6 +5,8 @@ from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
+import pytest
+
 from receivables.dso import cei, countback_dso, dso, standard_dso
 from receivables.records import ISSUED_HISTORY, OPEN_ITEMS, PAYMENT_DATES, Books, Customer, Invoice, ItemKind
 
@@ -157,3 +159,20 @@ def test_a_settlement_the_source_cannot_explain_is_never_a_sale():
     out = dso(books, date(2026, 7, 31), months=1).to_json_dict()
     assert (out["ar"], out["credit_sales"]) == ("8365.93", "8365.93")
     assert out["dso"] == "31.0" and out["countback_dso"] == "31.0"          # all of July's sales still open
+
+
+@pytest.mark.parametrize("seed", [3, 11, 21])
+def test_customers_json_in_bulk_is_the_figures_json(seed):
+    """The customers of ``ardesk dso --format json`` worked out from integer sums are those of each customer's
+    Figures, converted amounts and customers without sales among them."""
+    from tests.fixtures.samplebooks import generate
+
+    b = generate(seed=seed, customers=40, invoices=600)
+    seen = []
+    for as_of in (date(2026, 10, 31), date(2026, 6, 15), date(2025, 12, 31)):
+        for period_days in (None, 10):      # ten days: customers with AR and no sales in them
+            r = dso(b, as_of, period_days=period_days)
+            slow = [{"customer": name, **f.to_json_dict(r.currency)} for _, name, f in r.customers]
+            assert r.table.json_rows(r.currency) == slow and len(slow) > 10
+            seen += slow
+    assert any(c["reasons"] for c in seen) and any(c["dso"] for c in seen)

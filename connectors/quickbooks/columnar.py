@@ -167,10 +167,13 @@ class _Body:
         if named is not None:
             import pyarrow.compute as pc
 
-            texts = pc.utf8_trim(named, characters=_WHITESPACE).to_numpy(zero_copy_only=False, writable=True)
+            trimmed = pc.utf8_trim(named, characters=_WHITESPACE)
+            if not pc.any(pc.equal(trimmed, "")).as_py():   # each row names its customer: encoded as it is
+                encoded = pc.dictionary_encode(trimmed)
+                return encoded.indices.to_numpy().astype(np.int64), encoded.dictionary.to_pylist()
+            texts = trimmed.to_numpy(zero_copy_only=False, writable=True)
             blank = texts == ""
-            if blank.any():
-                texts[blank] = np.asarray(by_path, dtype=object)[self.path_codes[blank]]
+            texts[blank] = np.asarray(by_path, dtype=object)[self.path_codes[blank]]
         else:
             texts = np.asarray(by_path, dtype=object)[self.path_codes]
         codes, names = pd.factorize(texts, sort=False)
