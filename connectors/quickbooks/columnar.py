@@ -153,12 +153,20 @@ class _Body:
     def encoded(self, key: str) -> tuple[list, np.ndarray]:
         """The distinct texts of a column's detail rows (``None`` in place of texts only other rows hold) and each
         detail row's code into them."""
+        import pyarrow as pa
         import pyarrow.compute as pc
 
-        enc = pc.dictionary_encode(self.full.pop(key))
-        codes = enc.indices.to_numpy()[self.rows_at].astype(np.int64)
-        used = np.bincount(codes, minlength=len(enc.dictionary)) > 0
-        return [t if u else None for t, u in zip(enc.dictionary.to_pylist(), used.tolist())], codes
+        column = self.full.pop(key)
+        if isinstance(column, pa.ChunkedArray):        # each block encoded, then one dictionary for them all
+            chunks = pc.dictionary_encode(column).unify_dictionaries().chunks
+            dictionary = chunks[0].dictionary if chunks else pa.array([], pa.string())
+            indices = np.concatenate([c.indices.to_numpy() for c in chunks]) if chunks else np.zeros(0, np.int32)
+        else:
+            enc = pc.dictionary_encode(column)
+            dictionary, indices = enc.dictionary, enc.indices.to_numpy()
+        codes = indices[self.rows_at].astype(np.int64)
+        used = np.bincount(codes, minlength=len(dictionary)) > 0
+        return [t if u else None for t, u in zip(dictionary.to_pylist(), used.tolist())], codes
 
     def customers(self, named) -> tuple[np.ndarray, list[str]]:
         """Each detail row's customer code and the customers' full names: the customer column ``named`` (trimmed
@@ -327,11 +335,12 @@ def _structure(layout, header: list[str], table) -> _Body:
     # The columns read, and the table let go. Text the items keep (numbers, customers, rates) is taken from the
     # detail rows; columns read per distinct text (types, dates, currencies) are encoded whole, and their codes
     # taken; amounts are read whole where the rows are detail rows.
-    full = {key: table.column(cols[key]).combine_chunks() for key in (*CHECKED, TYPE, DATE, DUE, CUSTOMER, NUM,
-                                                                         CURRENCY, RATE) if key in cols}
+    # (Amounts are read in one piece; the other columns are taken or encoded block by block.)
+    full = {key: table.column(cols[key]).combine_chunks() if key in CHECKED else table.column(cols[key])
+            for key in (*CHECKED, TYPE, DATE, DUE, CUSTOMER, NUM, CURRENCY, RATE) if key in cols}
     del table, picked
     taken = pa.array(rows_at, type=pa.int64())
-    columns = {key: pc.take(full.pop(key), taken) for key in (CUSTOMER, NUM, RATE) if key in full}
+    columns = {key: pc.take(full.pop(key), taken).combine_chunks() for key in (CUSTOMER, NUM, RATE) if key in full}
     del taken
     is_detail = np.zeros(count, dtype=bool)
     is_detail[rows_at] = True

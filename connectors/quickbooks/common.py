@@ -254,6 +254,9 @@ def _example(order: str) -> str:
 
 def customers_for(ids) -> tuple[Customer, ...]:
     """Customers for full QuickBooks names (``Parent:Sub:Job``), with every parent created and linked."""
+    ids = set(ids)
+    if not any(":" in full for full in ids):          # no sub-customers: one each, no parents to make
+        return tuple(Customer(id=cid, name=cid) for cid in sorted(ids))
     out: dict[str, Customer] = {}
     for full in ids:
         parts = full.split(":")
