@@ -294,3 +294,36 @@ def test_a_number_stored_where_text_belongs_reads_as_the_row_by_row_read_does(tm
     if isinstance(loaded.items, LazyItems):
         _frames_equal(loaded, records)
     assert loaded.items == records and str(loaded.items[7].total) == "12"
+
+
+@pytest.mark.parametrize("seed", [3, 11])
+def test_a_snapshot_loads_from_its_column_copy_as_from_its_rows(tmp_path, monkeypatch, seed):
+    """The column copy written beside the rows gives the very books the rows give; without it (a ledger from before
+    it, or the copy taken away) and with a copy that no longer matches the rows, the rows are read."""
+    import receivables.ledger as ledger_module
+
+    monkeypatch.setattr(ledger_module, "_COLUMNS_FROM", 0)
+    books = generate(seed=seed, customers=20, invoices=200)
+    path = tmp_path / "a.db"
+    with Ledger(path) as ledger:
+        sid = ledger.store(books, source_key="k")
+        assert ledger.conn.execute("SELECT count, format FROM item_columns WHERE snapshot_id = ?",
+                                   (sid,)).fetchone() == (len(books.items), ledger_module._COLUMNS_FORMAT)
+        from_copy = ledger.load(sid)
+        assert not from_copy.items.built and from_copy == books
+        _frames_equal(from_copy, _row_by_row(path, sid))
+        ledger.conn.execute("DELETE FROM item_columns")
+        from_rows = ledger.load(sid)
+        assert from_rows == from_copy == books
+        # A copy that no longer holds as many rows as the table (rows taken out by hand) is not used.
+        ledger.store(replace(books, source="other"), source_key="j")
+        ledger.conn.execute("DELETE FROM items WHERE rowid = (SELECT max(rowid) FROM items)")
+        latest = ledger.latest("j").id
+        shorter = ledger.load(latest)
+        assert len(shorter.items) == len(books.items) - 1 and tuple(shorter.items) == _row_by_row(path, latest)
+
+
+def test_a_small_snapshot_keeps_no_column_copy(tmp_path):
+    with Ledger(tmp_path / "a.db") as ledger:
+        ledger.store(_awkward_books(), source_key="k")
+        assert ledger.conn.execute("SELECT count(*) FROM item_columns").fetchone() == (0,)
