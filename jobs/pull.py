@@ -26,7 +26,7 @@ class PullResult:
             return (f"unchanged since snapshot {self.snapshot_id} in {self.ledger}: nothing new stored"
                     + (f"; books as of {b.report_date}" if b.report_date else ""))
         return (f"stored snapshot {self.snapshot_id} in {self.ledger}: {len(b.customers)} customers, "
-                f"{len(b.items)} items ({len(b.open_items())} open), {len(b.payments)} payments"
+                f"{len(b.items)} items ({b.open_count()} open), {len(b.payments)} payments"
                 + (f", {len(b.sales)} sales totals" if b.sales else "")
                 + (f", books as of {b.report_date}" if b.report_date else ""))
 

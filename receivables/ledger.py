@@ -38,7 +38,7 @@ from itertools import repeat
 from pathlib import Path
 
 from .errors import InputError, Issue, LedgerBusy
-from .money import minor_units, money, plain_minor_units, precision
+from .money import decimal_texts, minor_units, money, plain_minor_units, precision
 from .records import Allocation, Books, Customer, Invoice, ItemKind, LazyItems, Payment, SalesTotal
 
 MIGRATIONS: tuple[str, ...] = (
@@ -492,14 +492,12 @@ class Ledger:
 _PAGE = 50_000            # item rows fetched at a time
 _COLUMNS_FROM = 10_000    # snapshots of at least this many items keep a column copy of them (item_columns)
 _COLUMNS_FORMAT = "arrow-ipc-stream;lz4"
-_ITEM_FIELDS = ("id", "number", "customer_id", "kind", "issued", "due", "currency", "total", "open_amount",
-                "open_amount_company", "source_ref", "flags", "paid_on", "customer_name", "total_company")
+# An item's fields as the items table stores them, in its column order.
+ITEM_FIELDS = ("id", "number", "customer_id", "kind", "issued", "due", "currency", "total", "open_amount",
+               "open_amount_company", "source_ref", "flags", "paid_on", "customer_name", "total_company")
+_ITEM_FIELDS = ITEM_FIELDS
 # An amount as text that arrow's cast to a decimal reads as Decimal() does; others are read one by one.
 _PLAIN = r"^-?[0-9]+(?:\.[0-9]+)?$"
-# An amount as text that str(Decimal(text)) gives back as it is (no leading zeros, no exponent, not so small that
-# it is printed with one).
-_CANONICAL = r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$"
-_TINY = r"^-?0\.0{6}"
 _KINDS = frozenset(k.value for k in ItemKind)
 _NO_DAY = -(1 << 63)                      # NaT as int64 (receivables.frames.NO_DAY)
 _ORDINAL_1970 = date(1970, 1, 1).toordinal()
@@ -555,6 +553,8 @@ def _item_rows(items) -> list[tuple]:
     from a ledger and not made into records, made from the stored columns without them."""
     if isinstance(items, _LedgerItems):
         return items.stored.rows()
+    if isinstance(items, LazyItems) and not items.built and items.columns is not None:
+        return list(zip(*items.columns()))
     return [(i.id, i.number, i.customer_id, i.kind.value, _d(i.issued), _d(i.due), i.currency,
              str(i.total), str(i.open_amount), _m(i.open_amount_company), i.source_ref,
              json.dumps(sorted(i.flags)), _d(i.paid_on), i.customer_name, _m(i.total_company))
@@ -626,18 +626,7 @@ def _minor_units(texts, places, n: int):
     return out, missing
 
 
-def _amount_texts(texts) -> list:
-    """``str(money(text))`` of each amount text of an arrow column (``None`` for NULL): the text itself where it
-    is already what ``str`` gives."""
-    import numpy as np
-    import pyarrow.compute as pc
-
-    values = texts.to_pylist()
-    same = pc.and_(pc.match_substring_regex(texts, _CANONICAL).fill_null(True),
-                   pc.invert(pc.match_substring_regex(texts, _TINY).fill_null(False)))
-    for k in np.flatnonzero(~same.to_numpy(zero_copy_only=False)).tolist():
-        values[k] = str(money(values[k]))
-    return values
+_amount_texts = decimal_texts
 
 
 def _decimals(texts) -> list:

@@ -189,6 +189,26 @@ def plain_minor_units(texts, places: int):
     return low.copy()
 
 
+# A decimal text that str(Decimal(text)) gives back as it is (no leading zeros, no exponent, not so small that it is
+# printed with one).
+_CANONICAL = r"^-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?$"
+_TINY = r"^-?0\.0{6}"
+
+
+def decimal_texts(texts) -> list:
+    """``str(money(text))`` of each text of an arrow column of amounts (``None`` for NULL): the text itself where
+    it is already what ``str`` gives, the others one by one."""
+    import numpy as np
+    import pyarrow.compute as pc
+
+    values = texts.to_pylist()
+    same = pc.and_(pc.match_substring_regex(texts, _CANONICAL).fill_null(True),
+                   pc.invert(pc.match_substring_regex(texts, _TINY).fill_null(False)))
+    for k in np.flatnonzero(~same.to_numpy(zero_copy_only=False)).tolist():
+        values[k] = str(money(values[k]))
+    return values
+
+
 def minor_texts(units, places: int) -> list[str]:
     """:func:`minor_text` of many int64 minor units at once (a numpy array or a list), formatted in bulk: each value
     is taken as the unscaled integer of a 128-bit decimal at ``places`` and printed by pyarrow's cast to text."""

@@ -148,15 +148,21 @@ class LazyItems(Sequence):
     ``frame`` holds the columns ``receivables.frames.ITEM_COLUMNS``; ``build()`` returns the records, equal item by
     item to what the reader would have made them row by row. Reports take the frame as it is, so aging a large
     export builds no object per item. Compares equal to a tuple of the same records.
+
+    ``columns()``, where the reader gives it, returns the items' fields as the ledger stores them (one list per
+    field of :data:`receivables.ledger.ITEM_FIELDS`, the texts ``str()`` and ISO dates give), so that they are
+    stored without their records.
     """
 
-    __slots__ = ("frame", "_build", "_items", "_count")
+    __slots__ = ("frame", "_build", "_items", "_count", "columns")
 
-    def __init__(self, frame, build: Callable[[], Sequence[Invoice]], count: int):
+    def __init__(self, frame, build: Callable[[], Sequence[Invoice]], count: int,
+                 columns: Callable[[], list[list]] | None = None):
         self.frame = frame
         self._build = build
         self._items: tuple[Invoice, ...] | None = None
         self._count = count
+        self.columns = columns
 
     @property
     def built(self) -> bool:
@@ -230,8 +236,13 @@ class Books:
     sales: tuple[SalesTotal, ...] = ()
 
     def open_items(self) -> tuple[Invoice, ...]:
-
         return tuple(i for i in self.items if i.open_amount != 0)
+
+    def open_count(self) -> int:
+        """How many items are open: ``len(open_items())``, counted from the frame when the items are one."""
+        if isinstance(self.items, LazyItems) and not self.items.built:
+            return int((self.items.frame["open_minor"].to_numpy() != 0).sum())
+        return sum(1 for i in self.items if i.open_amount != 0)
 
     def customer_map(self) -> dict[str, Customer]:
         return {c.id: c for c in self.customers}

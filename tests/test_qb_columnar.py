@@ -25,6 +25,7 @@ from connectors.quickbooks.cells import parse_amount
 from receivables.aging import aging
 from receivables.errors import InputError
 from receivables.frames import frames_of
+from receivables.ledger import _item_rows
 from receivables.records import LazyItems
 from tests.fixtures.qbrender import render
 from tests.fixtures.samplebooks import generate
@@ -50,6 +51,8 @@ def assert_same(fast, slow):
     pd.testing.assert_frame_equal(frame.astype({"id": object, "number": object, "customer_id": object}),
                                   frames_of(slow).items)
     assert aging(fast, AS_OF).to_json_dict() == aging(slow, AS_OF).to_json_dict()
+    assert list(zip(*fast.items.columns())) == _item_rows(tuple(slow.items))     # stored as the records would be
+    assert not fast.items.built
     assert fast == slow                                      # builds the records: equal to the row reader's
     assert [i.source_ref for i in fast.items] == [i.source_ref for i in slow.items]
 
@@ -268,3 +271,10 @@ def test_the_benchmark_xlsx_layout_is_read_by_columns_exactly(tmp_path, monkeypa
     slow = read_export(path)
     assert isinstance(fast.items, LazyItems)
     assert_same(fast, slow)
+
+
+def test_open_items_are_counted_from_the_frame_without_records(tmp_path, monkeypatch):
+    path = write(tmp_path / "open.csv", qbo_open_invoices(sample_groups()))
+    fast, slow = read_both(path, monkeypatch)
+    assert fast.open_count() == len(slow.open_items()) == slow.open_count() > 0
+    assert not fast.items.built

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections import Counter
 from itertools import repeat
 
@@ -33,7 +34,7 @@ import pandas as pd
 
 from receivables.errors import InputError, Issue
 from receivables.frames import NO_DAY, day_number
-from receivables.money import plain_minor_units, precision
+from receivables.money import decimal_texts, plain_minor_units, precision
 from receivables.records import DUE_DATES, ISSUED_HISTORY, OPEN_ITEMS, PAYMENTS, Books, ItemKind, LazyItems
 
 from .cells import parse_amount
@@ -525,11 +526,80 @@ def _open_items(body: _Body, company_currency: str) -> Books:
                              list(map(f"{fname}:".__add__, map(str, (rows_at + start + 1).tolist()))),
                              repeat(flags, n), repeat(None, n), customer_list)
 
+    def stored() -> list[list]:
+        """The items' fields as the ledger stores them (receivables.ledger.ITEM_FIELDS), made without records."""
+        rows = pa.array(rows_at, type=pa.int64())
+        texts_of = {key: _stored_amounts(pc.take(texts[key], rows)) for key in checked}
+        companies = texts_of[OPEN]
+        opens, totals = companies, texts_of.get(AMOUNT, companies)
+        if foreign.any():
+            if FOPEN in texts_of:
+                opens = _choose(foreign, texts_of[FOPEN], companies)
+            if FAMOUNT in texts_of:
+                totals = _choose(foreign, texts_of[FAMOUNT], totals)
+            elif AMOUNT not in texts_of:
+                totals = opens
+        customer_list = np.asarray(customer_names, dtype=object)[codes].tolist()
+        return [ids.to_pylist(), numbers.to_pylist(), customer_list, kind_values.tolist(),
+                _iso(issued_days), _iso(due_days), currency_list[currency_codes].tolist(), totals.to_pylist(),
+                opens.to_pylist(), companies.to_pylist(), _refs(fname, rows_at + start + 1),
+                [json.dumps(sorted(flags))] * n, [None] * n, customer_list, [None] * n]
+
     notes.extend(date_notes(layout, fname))
     knows = frozenset({OPEN_ITEMS, DUE_DATES})
     return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
-                 customers=customers_for(set(customer_names)), items=LazyItems(frame, build, n), rates=rates,
+                 customers=customers_for(set(customer_names)), items=LazyItems(frame, build, n, stored),
+                 rates=rates,
                  knows=knows, notes=tuple(notes), period=layout.period, kinds=(layout.kind,))
+
+
+def _stored_amounts(texts):
+    """``str()`` of the Decimal the row reader reads in each cell (an arrow text array): a plain amount's text less
+    its thousands separators, as ``str`` prints it; any other through parse_amount, one by one."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    plain = pc.match_substring_regex(texts, _PLAIN).to_numpy(zero_copy_only=False)
+    if plain.all():
+        return pa.array(decimal_texts(pc.replace_substring(texts, ",", "")), type=pa.string())
+    values = np.empty(len(texts), dtype=object)
+    if plain.any():
+        values[plain] = decimal_texts(pc.replace_substring(pc.filter(texts, pa.array(plain)), ",", ""))
+    for k in np.flatnonzero(~plain).tolist():
+        values[k] = str(parse_amount(texts[k].as_py()))
+    return pa.array(values, type=pa.string())
+
+
+def _choose(where: np.ndarray, yes, no):
+    """``yes`` where ``where`` holds, else ``no`` (arrow arrays; ``yes`` may be ``None``)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.if_else(pa.array(where), pa.scalar(None, pa.string()) if yes is None else yes, no)
+
+
+def _signed(texts, negative: np.ndarray):
+    """The texts of ``sign × abs(amount)`` (the history reader's signed totals): ``-`` before the amount's absolute
+    text where ``negative``, as Decimal prints ``-1 × abs(x)`` (``-0.00`` for a zero)."""
+    import pyarrow.compute as pc
+
+    absolute = pc.utf8_ltrim(texts, characters="-")
+    return _choose(negative, pc.binary_join_element_wise("-", absolute, ""), absolute)
+
+
+def _iso(day_numbers: np.ndarray) -> list[str]:
+    """ISO texts of day numbers, each distinct day worked out once."""
+    texts = {d: _date_of(d).isoformat() for d in np.unique(day_numbers).tolist()}
+    return list(map(texts.__getitem__, day_numbers.tolist()))
+
+
+def _refs(fname: str, rows: np.ndarray) -> list[str]:
+    """``file:row`` of each row number, as a record's source_ref says it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.binary_join_element_wise(f"{fname}:", pc.cast(pa.array(rows, type=pa.int64()), pa.string()),
+                                       "").to_pylist()
 
 
 def _no_where(text):
@@ -756,6 +826,20 @@ def _invoice_list(body: _Body, company_currency: str) -> Books:
                              list(map(f"{fname}:".__add__, map(str, (rows_at + body.start + 1).tolist()))),
                              repeat(_NONE, n), repeat(None, n), customer_list)
 
+    def stored() -> list[list]:
+        """The items' fields as the ledger stores them (receivables.ledger.ITEM_FIELDS), made without records."""
+        rows = pa.array(rows_at, type=pa.int64())
+        texts_of = {key: _stored_amounts(pc.take(texts[key], rows)) for key in checked}
+        chosen = _choose(foreign, texts_of[FAMOUNT], texts_of[AMOUNT]) if FAMOUNT in texts_of \
+            else texts_of[AMOUNT]
+        totals, opened = _signed(chosen, credit), _signed(texts_of[OPEN], credit)
+        companies = _choose(foreign, None, opened)
+        customer_list = np.asarray(customer_names, dtype=object)[codes].tolist()
+        return [ids.to_pylist(), numbers.to_pylist(), customer_list, kind_values.tolist(),
+                _iso(issued_days), _iso(due_days), currency_list[currency_codes].tolist(), totals.to_pylist(),
+                opened.to_pylist(), companies.to_pylist(), _refs(fname, rows_at + body.start + 1),
+                ["[]"] * n, [None] * n, customer_list, [None] * n]
+
     notes.extend(date_notes(layout, fname))
     notes.append(Issue(fname, "the report lists invoices (and payments) only: open credit memos and unapplied "
                        "payments are not among its open balances; add an Open Invoices or A/R Aging Detail export "
@@ -764,6 +848,6 @@ def _invoice_list(body: _Body, company_currency: str) -> Books:
     if skipped:
         notes.append(types_note(fname, skipped, layout.name_of(TYPE)))
     return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
-                 customers=customers_for(set(customer_names)), items=LazyItems(frame, build, n),
+                 customers=customers_for(set(customer_names)), items=LazyItems(frame, build, n, stored),
                  knows=frozenset({ISSUED_HISTORY, PAYMENTS, DUE_DATES, OPEN_ITEMS}), notes=tuple(notes),
                  period=layout.period, kinds=(layout.kind,))
