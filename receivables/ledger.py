@@ -21,7 +21,6 @@
 from __future__ import annotations
 
 import dataclasses
-import gc
 import getpass
 import hashlib
 import json
@@ -37,6 +36,7 @@ from decimal import Decimal
 from itertools import repeat
 from pathlib import Path
 
+from . import collector_paused
 from .errors import InputError, Issue, LedgerBusy
 from .money import decimal_texts, minor_units, money, plain_minor_units, precision
 from .records import Allocation, Books, Customer, Invoice, ItemKind, LazyItems, Payment, SalesTotal
@@ -285,7 +285,7 @@ class Ledger:
                   json.dumps(list(books.kinds)))
         customers = [(x.id, x.name, x.parent_id, x.email, x.phone, x.lang, x.terms_days, _m(x.credit_limit),
                       x.currency, json.dumps(list(x.tags))) for x in books.customers]
-        with _collector_paused():
+        with collector_paused():
             items = _item_rows(books.items)
         payments = [(p.id, p.customer_id, _d(p.date), str(p.amount), p.currency, json.dumps(list(p.applied_to)),
                      p.number, p.source_ref) for p in books.payments]
@@ -355,7 +355,7 @@ class Ledger:
                      tags=tags[r[9]] if r[9] in tags else tags.setdefault(r[9], tuple(json.loads(r[9] or "[]"))))
             for r in c.execute("SELECT id, name, parent_id, email, phone, lang, terms_days, credit_limit, currency,"
                                " tags FROM customers WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)))
-        with _collector_paused():
+        with collector_paused():
             items = self._items(snapshot_id, s[2], customers)
         payments = tuple(
             Payment(id=r[0], customer_id=r[1], date=_pd(r[2]), amount=money(r[3]), currency=r[4],
@@ -506,19 +506,6 @@ _ORDINAL_1970 = date(1970, 1, 1).toordinal()
 class _NotExact(Exception):
     """The stored items cannot be taken into a frame exactly as the records would give it: they are read as
     records."""
-
-
-@contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Python's cyclic garbage collector held off while a million rows and records are made (they make no cycles;
-    its full passes over them would cost as much as making them), and let run again after."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _columns_blob(items: list[tuple]) -> bytes:
@@ -714,7 +701,7 @@ class _StoredItems:
 
     def records(self) -> list[Invoice]:
         """The records, equal one by one to ``_invoice`` of the stored rows."""
-        with _collector_paused():
+        with collector_paused():
             kinds = _take([ItemKind(k) for k in self.kinds[1]], self.kinds[0])
             issued, due, paid_on = (_take([_pd(v) for v in distinct], codes)
                                     for codes, distinct in (self.issued, self.due, self.paid_on))

@@ -468,29 +468,8 @@ def _open_items(body: _Body, company_currency: str) -> Books:
     company_minor = _at_places(company_open, places, np.full(n, company_places, dtype=np.int64))
     flags = _NONE if AMOUNT in cols else _NO_TOTAL
     kind_values = np.asarray(kinds, dtype=object)[kind_codes]
-    # Ids and numbers stay Arrow text (no object per item); as object columns only when records are made.
-    id_values = pd.arrays.ArrowExtensionArray(ids)
-    number_values = pd.arrays.ArrowExtensionArray(numbers)
-    customers = pd.Categorical.from_codes(codes, categories=pd.Index(customer_names, dtype=object))
-    issued64 = (issued_days * 86_400).view("datetime64[s]")
-    due64 = (due_days * 86_400).view("datetime64[s]")
-    no_mask = np.zeros(n, dtype=bool)
-    frame = pd.DataFrame({
-        "id": id_values,
-        "number": number_values,
-        "customer_id": customers,
-        "kind": pd.Series(kind_values, dtype=object),
-        "issued": issued64,
-        "due": due64,
-        "currency": pd.Series(currency_list[currency_codes], dtype=object),
-        "total_minor": total_minor,
-        "open_minor": open_minor,
-        "open_company_minor": pd.arrays.IntegerArray(company_minor, no_mask.copy()),
-        "paid_on": np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"),
-        # Open-item reports print no original amount converted to the company currency: unknown.
-        "total_company_minor": pd.arrays.IntegerArray(np.ones(n, dtype=np.int64), np.ones(n, dtype=bool)),
-        "inferred": no_mask.copy(),
-    }, copy=False)
+    frame = _frame(ids, numbers, codes, customer_names, kind_values, issued_days, due_days,
+                   currency_list[currency_codes], total_minor, open_minor, company_minor, None)
 
     def build():
         """The records the row reader makes of the same rows."""
@@ -551,6 +530,32 @@ def _open_items(body: _Body, company_currency: str) -> Books:
                  customers=customers_for(set(customer_names)), items=LazyItems(frame, build, n, stored),
                  rates=rates,
                  knows=knows, notes=tuple(notes), period=layout.period, kinds=(layout.kind,))
+
+
+def _frame(ids, numbers, codes: np.ndarray, customer_names: list[str], kinds: np.ndarray, issued: np.ndarray,
+           due: np.ndarray, currencies: np.ndarray, total_minor: np.ndarray, open_minor: np.ndarray,
+           company_minor: np.ndarray, unknown: np.ndarray | None) -> pd.DataFrame:
+    """The engine's item frame (receivables.frames.ITEM_COLUMNS) of a reader's columns: ids and numbers as arrow
+    text (no object per item), customers as a categorical, dates from day numbers; the open balance in the company
+    currency ``company_minor`` except where ``unknown``; no original amount in the company currency (the reports
+    read print none), nothing paid, nothing inferred."""
+    n = len(open_minor)
+    known = np.zeros(n, dtype=bool) if unknown is None else unknown.copy()
+    return pd.DataFrame({
+        "id": pd.arrays.ArrowExtensionArray(ids),
+        "number": pd.arrays.ArrowExtensionArray(numbers),
+        "customer_id": pd.Categorical.from_codes(codes, categories=pd.Index(customer_names, dtype=object)),
+        "kind": pd.Series(kinds, dtype=object),
+        "issued": (issued * 86_400).view("datetime64[s]"),
+        "due": (due * 86_400).view("datetime64[s]"),
+        "currency": pd.Series(currencies, dtype=object),
+        "total_minor": total_minor,
+        "open_minor": open_minor,
+        "open_company_minor": pd.arrays.IntegerArray(np.where(known, 1, company_minor), known),
+        "paid_on": np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"),
+        "total_company_minor": pd.arrays.IntegerArray(np.ones(n, dtype=np.int64), np.ones(n, dtype=bool)),
+        "inferred": np.zeros(n, dtype=bool),
+    }, copy=False)
 
 
 def _stored_amounts(texts):
@@ -782,24 +787,10 @@ def _invoice_list(body: _Body, company_currency: str) -> Books:
     amount_scaled = np.where(foreign, minors[FAMOUNT], minors[AMOUNT]) if FAMOUNT in minors else minors[AMOUNT]
     total_minor = sign * np.abs(_at_places(amount_scaled, places, row_places))
     open_minor = sign * np.abs(_at_places(minors[OPEN], places, row_places))
-    no_mask = np.zeros(n, dtype=bool)
     currency_list = np.asarray(codes_of, dtype=object)
     kind_values = np.asarray(kinds, dtype=object)[type_codes]
-    frame = pd.DataFrame({
-        "id": pd.arrays.ArrowExtensionArray(ids),
-        "number": pd.arrays.ArrowExtensionArray(numbers),
-        "customer_id": pd.Categorical.from_codes(codes, categories=pd.Index(customer_names, dtype=object)),
-        "kind": pd.Series(kind_values, dtype=object),
-        "issued": (issued_days * 86_400).view("datetime64[s]"),
-        "due": (due_days * 86_400).view("datetime64[s]"),
-        "currency": pd.Series(currency_list[currency_codes], dtype=object),
-        "total_minor": total_minor,
-        "open_minor": open_minor,
-        "open_company_minor": pd.arrays.IntegerArray(np.where(foreign, 1, open_minor), foreign.copy()),
-        "paid_on": np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"),
-        "total_company_minor": pd.arrays.IntegerArray(np.ones(n, dtype=np.int64), np.ones(n, dtype=bool)),
-        "inferred": no_mask.copy(),
-    }, copy=False)
+    frame = _frame(ids, numbers, codes, customer_names, kind_values, issued_days, due_days,
+                   currency_list[currency_codes], total_minor, open_minor, open_minor, foreign)
 
     def build():
         """The records the row reader makes of the same rows."""
