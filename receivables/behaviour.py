@@ -39,7 +39,7 @@ from .frames import (
     frames_of,
     sum_by,
 )
-from .money import fmt, tenth
+from .money import fmt, quantize, tenth
 from .records import PAYMENT_DATES, Books, Customer
 
 WINDOWS = {"3m": 91, "6m": 182, "12m": 365}
@@ -80,11 +80,9 @@ class CustomerRow:
         return "; ".join(f"{name} {seen}: +{pts}/{w}" for name, pts, w, seen in self.risk_factors)
 
     def to_row(self, currency: str) -> dict:
-        """The Customers sheet's fields (excel.layout) as the panel writes them: :func:`receivables.panel.customer_line`
+        """The Customers sheet's fields (excel.layout) as the panel writes them: :func:`customer_line`
         as a dict (amounts rounded to ``currency``, days and percentages to 0.1)."""
         from dataclasses import asdict
-
-        from .panel import customer_line
 
         return asdict(customer_line(self, currency))
 
@@ -329,3 +327,39 @@ def _risk(open_ar: Decimal, overdue: Decimal, old: Decimal, late12: Decimal | No
     if not history_known:
         factors += (("days late", 0, RISK_WEIGHTS["days late"], "unknown: the source has no payment history"),)
     return int(exact.to_integral_value(ROUND_HALF_UP)), factors
+
+
+@dataclass(frozen=True, slots=True)
+class CustomerLine:
+    """One customer's behaviour and risk (the Customers sheet); amounts in the company currency."""
+
+    customer: str
+    parent: str
+    email: str
+    open_ar: Decimal
+    overdue: Decimal
+    percent_current: Decimal | None
+    credit_limit: Decimal | None
+    limit_used: Decimal | None
+    over_limit: str | None
+    days_late_3m: Decimal | None
+    days_late_6m: Decimal | None
+    days_late_12m: Decimal | None
+    days_to_pay_12m: Decimal | None
+    trend: str
+    segment: str
+    risk_score: int
+    risk_factors: str
+
+
+def customer_line(r, currency: str) -> CustomerLine:
+    """One customer's behaviour (:class:`CustomerRow`) as the Customers sheet shows it."""
+    return CustomerLine(
+        customer=r.customer, parent=r.parent, email=r.email, open_ar=quantize(r.open_ar, currency),
+        overdue=quantize(r.overdue, currency), percent_current=tenth(r.percent_current),
+        credit_limit=None if r.credit_limit is None else quantize(r.credit_limit, currency),
+        limit_used=tenth(r.limit_used),
+        over_limit=None if r.over_limit is None else ("yes" if r.over_limit else "no"),
+        days_late_3m=tenth(r.days_late["3m"]), days_late_6m=tenth(r.days_late["6m"]),
+        days_late_12m=tenth(r.days_late["12m"]), days_to_pay_12m=tenth(r.days_to_pay["12m"]),
+        trend=r.trend, segment=r.segment, risk_score=r.risk_score, risk_factors=r.factors_text())

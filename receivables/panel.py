@@ -15,6 +15,7 @@ from decimal import Decimal
 import numpy as np
 import pandas as pd
 
+from .behaviour import CustomerLine, customer_line, customers_frames
 from .errors import Issue, issues_of
 from .money import quantize, tenth
 from .records import Books
@@ -73,29 +74,6 @@ class DsoLine:
     cei: Decimal | None
 
 
-@dataclass(frozen=True, slots=True)
-class CustomerLine:
-    """One customer's behaviour and risk (the Customers sheet); amounts in the company currency."""
-
-    customer: str
-    parent: str
-    email: str
-    open_ar: Decimal
-    overdue: Decimal
-    percent_current: Decimal | None
-    credit_limit: Decimal | None
-    limit_used: Decimal | None
-    over_limit: str | None
-    days_late_3m: Decimal | None
-    days_late_6m: Decimal | None
-    days_late_12m: Decimal | None
-    days_to_pay_12m: Decimal | None
-    trend: str
-    segment: str
-    risk_score: int
-    risk_factors: str
-
-
 @dataclass(frozen=True)
 class Panel:
     """Everything the panel shows for one set of books at one as-of date."""
@@ -128,7 +106,6 @@ def panel(books: Books, as_of: date, *, edges: tuple[int, ...] = (30, 60, 90), b
     """Everything the panel shows for ``books`` at the end of ``as_of``."""
     from .aging import aging_frame, buckets_from_edges
     from .asof import open_at
-    from .behaviour import customers_frames
     from .dso import dso_frames
     from .frames import frames_of
 
@@ -199,13 +176,3 @@ def _aging_line(row, as_of: date, source_date: date | None) -> AgingLine:
                      quantize(row.total, row.currency), as_of, source_date)
 
 
-def customer_line(r, currency: str) -> CustomerLine:
-    """One customer's behaviour (:class:`~receivables.behaviour.CustomerRow`) as the Customers sheet shows it."""
-    return CustomerLine(
-        customer=r.customer, parent=r.parent, email=r.email, open_ar=quantize(r.open_ar, currency),
-        overdue=quantize(r.overdue, currency), percent_current=tenth(r.percent_current),
-        credit_limit=_money(r.credit_limit, currency), limit_used=tenth(r.limit_used),
-        over_limit=None if r.over_limit is None else ("yes" if r.over_limit else "no"),
-        days_late_3m=tenth(r.days_late["3m"]), days_late_6m=tenth(r.days_late["6m"]),
-        days_late_12m=tenth(r.days_late["12m"]), days_to_pay_12m=tenth(r.days_to_pay["12m"]),
-        trend=r.trend, segment=r.segment, risk_score=r.risk_score, risk_factors=r.factors_text())
