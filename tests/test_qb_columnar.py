@@ -278,3 +278,15 @@ def test_open_items_are_counted_from_the_frame_without_records(tmp_path, monkeyp
     fast, slow = read_both(path, monkeypatch)
     assert fast.open_count() == len(slow.open_items()) == slow.open_count() > 0
     assert not fast.items.built
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["invoice:", "credit_note:"]),
+                          st.one_of(st.integers(1, 10**6).map(str), st.text("0123456789AB", min_size=1, max_size=4))),
+                min_size=1, max_size=30))
+def test_items_are_distinct_exactly_when_their_ids_are(rows):
+    import pyarrow as pa
+
+    numbers = pa.array([n for _, n in rows])
+    ids = pa.array([k + n for k, n in rows])
+    assert columnar._distinct(numbers, ids) == (len({k + n for k, n in rows}) == len(rows))

@@ -445,7 +445,7 @@ def _open_items(body: _Body, company_currency: str) -> Books:
     numbers = pc.utf8_trim(detail(NUM), characters=_WHITESPACE) if NUM in cols else pa.array([""] * n)
     prefixes = pa.array([k + ":" for k in kinds])
     ids = pc.binary_join_element_wise(pc.take(prefixes, pa.array(kind_codes)), numbers, "")
-    if pc.any(pc.equal(numbers, "")).as_py() or len(pc.unique(ids)) != n:
+    if pc.any(pc.equal(numbers, "")).as_py() or not _distinct(numbers, ids):
         raise _NotHere                     # ids made from customer, date and amount: the row reader's Ids
 
     # What the row reader takes for a foreign-currency row (open_items._foreign): the foreign open balance and
@@ -530,6 +530,19 @@ def _open_items(body: _Body, company_currency: str) -> Books:
                  customers=customers_for(set(customer_names)), items=LazyItems(frame, build, n, stored),
                  rates=rates,
                  knows=knows, notes=tuple(notes), period=layout.period, kinds=(layout.kind,))
+
+
+def _distinct(numbers, ids) -> bool:
+    """Whether no two items share an id: at once when the numbers are whole numbers printed in increasing order
+    (an Invoice List by date, numbered as issued), else by hashing the ids."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if pc.all(pc.match_substring_regex(numbers, "^[1-9][0-9]{0,17}$")).as_py():
+        values = pc.cast(numbers, pa.int64()).to_numpy()
+        if (np.diff(values) > 0).all():
+            return True
+    return len(pc.unique(ids)) == len(ids)
 
 
 def _frame(ids, numbers, codes: np.ndarray, customer_names: list[str], kinds: np.ndarray, issued: np.ndarray,
@@ -776,7 +789,7 @@ def _invoice_list(body: _Body, company_currency: str) -> Books:
     numbers = pc.utf8_trim(columns[NUM], characters=_WHITESPACE) if NUM in cols else pa.array([""] * n)
     ids = pc.binary_join_element_wise(pc.take(pa.array([k + ":" for k in kinds]), pa.array(type_codes)), numbers,
                                       "")
-    if n and (pc.any(pc.equal(numbers, "")).as_py() or len(pc.unique(ids)) != n):
+    if n and (pc.any(pc.equal(numbers, "")).as_py() or not _distinct(numbers, ids)):
         raise _NotHere                     # ids made from customer, date and amount: the row reader's Ids
 
     # A foreign-currency row's amount is its foreign amount where the report prints one; its open balance is the
