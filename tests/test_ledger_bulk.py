@@ -132,7 +132,7 @@ def test_books_read_as_a_frame_are_stored_and_read_again(tmp_path, monkeypatch):
     assert isinstance(books.items, LazyItems) and not books.items.built
     loaded = round_trip(tmp_path, books)
     pd.testing.assert_frame_equal(loaded.items.frame, books.items.frame.astype(
-        {"id": object, "number": object, "customer_id": object}))
+        {"id": object, "number": object, "customer_id": object, "currency": object}))
 
 
 def _awkward_books() -> Books:

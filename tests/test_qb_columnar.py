@@ -48,7 +48,7 @@ def assert_same(fast, slow):
     frame = frames_of(fast).items
     assert str(frame["id"].dtype) == "string[pyarrow]"      # taken as columns: no object per item
     assert not fast.items.built
-    pd.testing.assert_frame_equal(frame.astype({"id": object, "number": object, "customer_id": object}),
+    pd.testing.assert_frame_equal(frame.astype({"id": object, "number": object, "customer_id": object, "currency": object}),
                                   frames_of(slow).items)
     assert aging(fast, AS_OF).to_json_dict() == aging(slow, AS_OF).to_json_dict()
     assert list(zip(*fast.items.columns())) == _item_rows(tuple(slow.items))     # stored as the records would be

@@ -549,7 +549,7 @@ def _frame(ids, numbers, codes: np.ndarray, customer_names: list[str], kinds: np
            due: np.ndarray, currencies: np.ndarray, total_minor: np.ndarray, open_minor: np.ndarray,
            company_minor: np.ndarray, unknown: np.ndarray | None) -> pd.DataFrame:
     """The engine's item frame (receivables.frames.ITEM_COLUMNS) of a reader's columns: ids and numbers as arrow
-    text (no object per item), customers as a categorical, dates from day numbers; the open balance in the company
+    text (no object per item), customers and currencies as categoricals, dates from day numbers; the open balance in the company
     currency ``company_minor`` except where ``unknown``; no original amount in the company currency (the reports
     read print none), nothing paid, nothing inferred."""
     n = len(open_minor)
@@ -561,7 +561,7 @@ def _frame(ids, numbers, codes: np.ndarray, customer_names: list[str], kinds: np
         "kind": pd.Series(kinds, dtype=object),
         "issued": (issued * 86_400).view("datetime64[s]"),
         "due": (due * 86_400).view("datetime64[s]"),
-        "currency": pd.Series(currencies, dtype=object),
+        "currency": pd.Categorical(currencies),          # a few codes for a million rows
         "total_minor": total_minor,
         "open_minor": open_minor,
         "open_company_minor": pd.arrays.IntegerArray(np.where(known, 1, company_minor), known),
