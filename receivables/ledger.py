@@ -319,9 +319,9 @@ class Ledger:
             c.executemany("INSERT INTO allocations VALUES (?,?,?,?,?,?)", [(sid, *r) for r in allocations])
             c.executemany("INSERT INTO sales (snapshot_id, customer_id, first_day, last_day, amount, cash,"
                           " source_ref) VALUES (?,?,?,?,?,?,?)", [(sid, *r) for r in sales])
-            if len(items) >= _COLUMNS_FROM:
-                c.execute("INSERT INTO item_columns VALUES (?,?,?,?)", (sid, _COLUMNS_FORMAT, len(items),
-                                                                        _columns_blob(items)))
+            copy = _columns_blob(items) if len(items) >= _COLUMNS_FROM else None
+            if copy is not None:
+                c.execute("INSERT INTO item_columns VALUES (?,?,?,?)", (sid, _COLUMNS_FORMAT, len(items), copy))
         return Stored(sid, True)
 
     def snapshots(self, source_key: str | None = None) -> list[SnapshotInfo]:
@@ -508,13 +508,17 @@ class _NotExact(Exception):
     records."""
 
 
-def _columns_blob(items: list[tuple]) -> bytes:
+def _columns_blob(items: list[tuple]) -> bytes | None:
     """The column copy of item rows (as :meth:`Ledger.store_books` writes them): an Arrow IPC stream of their texts,
-    one column per stored field, compressed."""
+    one column per stored field, compressed; ``None`` (no copy: the rows are read) for a row holding other than
+    text."""
     import pyarrow as pa
 
     columns = list(zip(*items))
-    table = pa.table([pa.array(col, type=pa.string()) for col in columns], names=list(_ITEM_FIELDS))
+    try:
+        table = pa.table([pa.array(col, type=pa.string()) for col in columns], names=list(_ITEM_FIELDS))
+    except (pa.ArrowException, TypeError, ValueError):
+        return None
     del columns
     sink = pa.BufferOutputStream()
     with pa.ipc.new_stream(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="lz4")) as writer:

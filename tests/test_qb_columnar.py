@@ -48,8 +48,8 @@ def assert_same(fast, slow):
     frame = frames_of(fast).items
     assert str(frame["id"].dtype) == "string[pyarrow]"      # taken as columns: no object per item
     assert not fast.items.built
-    pd.testing.assert_frame_equal(frame.astype({"id": object, "number": object, "customer_id": object, "currency": object}),
-                                  frames_of(slow).items)
+    as_objects = dict.fromkeys(("id", "number", "customer_id", "currency"), object)
+    pd.testing.assert_frame_equal(frame.astype(as_objects), frames_of(slow).items)
     assert aging(fast, AS_OF).to_json_dict() == aging(slow, AS_OF).to_json_dict()
     assert list(zip(*fast.items.columns())) == _item_rows(tuple(slow.items))     # stored as the records would be
     assert not fast.items.built

@@ -549,9 +549,9 @@ def _frame(ids, numbers, codes: np.ndarray, customer_names: list[str], kinds: np
            due: np.ndarray, currencies: np.ndarray, total_minor: np.ndarray, open_minor: np.ndarray,
            company_minor: np.ndarray, unknown: np.ndarray | None) -> pd.DataFrame:
     """The engine's item frame (receivables.frames.ITEM_COLUMNS) of a reader's columns: ids and numbers as arrow
-    text (no object per item), customers and currencies as categoricals, dates from day numbers; the open balance in the company
-    currency ``company_minor`` except where ``unknown``; no original amount in the company currency (the reports
-    read print none), nothing paid, nothing inferred."""
+    text (no object per item), customers and currencies as categoricals, dates from day numbers; the open balance
+    in the company currency ``company_minor`` except where ``unknown``; no original amount in the company currency
+    (the reports read print none), nothing paid, nothing inferred."""
     n = len(open_minor)
     known = np.zeros(n, dtype=bool) if unknown is None else unknown.copy()
     return pd.DataFrame({
