@@ -391,7 +391,7 @@ class Ledger:
         columns = self._column_copy(snapshot_id)
         if columns is not None:
             try:
-                return _LedgerItems(_StoredItems(columns, company_currency, {x.id for x in customers}))
+                return _ledger_items(_StoredItems(columns, company_currency, {x.id for x in customers}))
             except _NotExact:
                 pass                                      # read from the rows below, and refused as before
         lo, hi = c.execute("SELECT min(rowid), max(rowid) FROM items WHERE snapshot_id = ?",
@@ -418,7 +418,7 @@ class Ledger:
         columns = [table.field(k) for k in range(len(_ITEM_FIELDS))]
         del table
         try:
-            return _LedgerItems(_StoredItems(columns, company_currency, {x.id for x in customers}))
+            return _ledger_items(_StoredItems(columns, company_currency, {x.id for x in customers}))
         except _NotExact:
             return tuple(map(_invoice, *(col.to_pylist() for col in columns)))
 
@@ -540,11 +540,10 @@ def _invoice(*r) -> Invoice:
 
 
 def _item_rows(items) -> list[tuple]:
-    """The rows :meth:`Ledger.store_books` writes of ``items`` (the order of :data:`_ITEM_FIELDS`); for items read
-    from a ledger and not made into records, made from the stored columns without them."""
-    if isinstance(items, _LedgerItems):
-        return items.stored.rows()
-    if isinstance(items, LazyItems) and not items.built and items.columns is not None:
+    """The rows :meth:`Ledger.store_books` writes of ``items`` (the order of :data:`_ITEM_FIELDS`); for items that
+    give their stored fields (:attr:`LazyItems.columns`: read from a ledger or by the column reader), made from them
+    without records."""
+    if isinstance(items, LazyItems) and items.columns is not None:
         return list(zip(*items.columns()))
     return [(i.id, i.number, i.customer_id, i.kind.value, _d(i.issued), _d(i.due), i.currency,
              str(i.total), str(i.open_amount), _m(i.open_amount_company), i.source_ref,
@@ -632,8 +631,8 @@ def _decimals(texts) -> list:
 class _StoredItems:
     """The items of one snapshot as stored (arrow columns of their texts) and the engine's frame of them.
 
-    :meth:`records` makes the records the row-by-row read makes (``_invoice`` of each row), :meth:`rows` the rows
-    :meth:`Ledger.store_books` writes of those records, without making them. Columns with few distinct values
+    :meth:`records` makes the records the row-by-row read makes (``_invoice`` of each row), :meth:`columns` the
+    fields :meth:`Ledger.store_books` writes of those records, without making them. Columns with few distinct values
     (customer, kind, dates, currency, flags) are kept as codes into their distinct values. Raises
     :class:`_NotExact` where the frame would not be exactly :func:`receivables.frames.item_frame` of the records,
     or where :func:`receivables.frames.frames_of` would name a customer otherwise for the frame than for them.
@@ -714,28 +713,22 @@ class _StoredItems:
                              _texts(self.source_refs, blank=True), _take(self.flag_sets, self.flags[0]), paid_on,
                              _texts(self.names, blank=True), _decimals(self.amounts[3]))
 
-    def rows(self) -> list[tuple]:
-        """The rows :meth:`Ledger.store_books` writes of the records, made without them: equal one by one."""
+    def columns(self) -> list:
+        """The fields :meth:`Ledger.store_books` writes of the records, made without them (one column per field of
+        :data:`ITEM_FIELDS`): equal one by one."""
         kinds = _take([ItemKind(k).value for k in self.kinds[1]], self.kinds[0])
         issued, due, paid_on = (_take([_d(_pd(v)) for v in distinct], codes)
                                 for codes, distinct in (self.issued, self.due, self.paid_on))
         flags = _take([json.dumps(sorted(f)) for f in self.flag_sets], self.flags[0])
         totals, opens, open_cos, total_cos = map(_amount_texts, self.amounts)
-        return list(zip(self.ids, self.numbers, _take(self.customers[1], self.customers[0]), kinds, issued, due,
-                        _take(self.currencies[1], self.currencies[0]), totals, opens, open_cos,
-                        _texts(self.source_refs, blank=True), flags, paid_on, _texts(self.names, blank=True),
-                        total_cos))
+        return [self.ids, self.numbers, _take(self.customers[1], self.customers[0]), kinds, issued, due,
+                _take(self.currencies[1], self.currencies[0]), totals, opens, open_cos,
+                _texts(self.source_refs, blank=True), flags, paid_on, _texts(self.names, blank=True), total_cos]
 
 
-class _LedgerItems(LazyItems):
-    """Items read from a ledger (:class:`~receivables.records.LazyItems`) that can be stored again without
-    making their records."""
-
-    __slots__ = ("stored",)
-
-    def __init__(self, stored: _StoredItems):
-        super().__init__(stored.frame, stored.records, stored.count)
-        self.stored = stored
+def _ledger_items(stored: _StoredItems) -> LazyItems:
+    """Items read from a ledger: the frame now, records when asked for, stored again from the stored columns."""
+    return LazyItems(stored.frame, stored.records, stored.count, stored.columns)
 
 
 _FIELDS = dataclasses.fields(Invoice)

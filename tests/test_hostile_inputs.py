@@ -322,3 +322,14 @@ def test_a_problem_on_every_row_is_named_for_the_first_rows_and_counted_for_the_
     assert kept[22:] == (Issue("a.csv", "and 80 more rows like the 20 above: rows 27, 28, 29, 30, 31, 32, 33, 34, 35, "
                                         "36, ...", column="Due date"),)
     assert summarised(rows[:20], per=20) == tuple(rows[:20])
+
+
+@pytest.mark.parametrize("content", [b" \r\n\t", b"\xef\xbb\xbf\r\n  \n", b"\x00\x00\n"])
+def test_a_blank_export_is_refused_as_empty(tmp_path, content):
+    from connectors.quickbooks import read_export
+    from receivables.errors import InputError
+
+    path = tmp_path / "blank.csv"
+    path.write_bytes(content)
+    with pytest.raises(InputError, match="the file is empty"):
+        read_export(path)

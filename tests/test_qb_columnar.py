@@ -44,6 +44,15 @@ def read_both(path, monkeypatch):
     return (fast if isinstance(fast.items, LazyItems) else None), slow
 
 
+def read_or_refuse(path, monkeypatch, *, by_columns: bool):
+    """The books of the export at ``path`` read with the column reader offered it (or not), else its error line."""
+    monkeypatch.setattr(columnar, "COLUMNAR_FROM", 0 if by_columns else 1 << 62)
+    try:
+        return read_export(path)
+    except InputError as exc:
+        return str(exc)
+
+
 def assert_same(fast, slow):
     frame = frames_of(fast).items
     assert str(frame["id"].dtype) == "string[pyarrow]"      # taken as columns: no object per item
@@ -168,16 +177,7 @@ def test_what_the_column_reader_does_not_take_is_read_as_before(tmp_path, damage
     path = write(tmp_path / "open.csv", rows)
     monkeypatch.setattr(columnar, "COLUMNAR_FROM", 0)
     assert columnar.read_columnar(path.read_bytes(), str(path), "USD") is None
-    try:
-        fast = read_export(path)
-    except InputError as exc:
-        fast = str(exc)
-    monkeypatch.setattr(columnar, "COLUMNAR_FROM", 1 << 62)
-    try:
-        slow = read_export(path)
-    except InputError as exc:
-        slow = str(exc)
-    assert fast == slow
+    assert read_or_refuse(path, monkeypatch, by_columns=True) == read_or_refuse(path, monkeypatch, by_columns=False)
 
 
 _TEXT = st.text(st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")) | st.sampled_from(' ,"\t\u00a0'),
@@ -217,16 +217,7 @@ def test_any_export_is_read_by_columns_as_by_rows_or_left_to_them(tmp_path_facto
                                                                    monkeypatch):
     groups = _numbered(clean_groups) if clean else any_groups
     path = write(tmp_path_factory.mktemp("fuzz") / "open.csv", qbo_open_invoices(groups))
-    monkeypatch.setattr(columnar, "COLUMNAR_FROM", 0)
-    try:
-        fast = read_export(path)
-    except InputError as exc:
-        fast = str(exc)
-    monkeypatch.setattr(columnar, "COLUMNAR_FROM", 1 << 62)
-    try:
-        slow = read_export(path)
-    except InputError as exc:
-        slow = str(exc)
+    fast, slow = read_or_refuse(path, monkeypatch, by_columns=True), read_or_refuse(path, monkeypatch, by_columns=False)
     if clean:       # a well-formed export is taken by columns
         assert not isinstance(fast, str) and isinstance(fast.items, LazyItems), (fast, slow)
     if isinstance(fast, str) or not isinstance(fast.items, LazyItems):

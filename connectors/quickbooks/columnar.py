@@ -27,6 +27,7 @@ import csv
 import io
 import json
 from collections import Counter
+from dataclasses import dataclass
 from itertools import repeat
 
 import numpy as np
@@ -35,7 +36,7 @@ import pandas as pd
 from receivables.errors import InputError, Issue
 from receivables.frames import NO_DAY, day_number
 from receivables.money import decimal_texts, plain_minor_units, precision
-from receivables.records import DUE_DATES, ISSUED_HISTORY, OPEN_ITEMS, PAYMENTS, Books, ItemKind, LazyItems
+from receivables.records import DUE_DATES, ISSUED_HISTORY, OPEN_ITEMS, PAYMENTS, Books, Invoice, ItemKind, LazyItems
 
 from .cells import parse_amount
 from .common import (
@@ -68,7 +69,7 @@ from .kinds import (
     TYPE,
     find_layout,
 )
-from .table import CHECKED, _amounts_beside, amounts, groups
+from .table import CHECKED, _amounts_beside, groups
 
 #: Files at least this large (bytes) are offered to the column reader; smaller ones are read row by row, which costs
 #: less than starting pyarrow.
@@ -471,17 +472,13 @@ def _open_items(body: _Body, company_currency: str) -> Books:
     frame = _frame(ids, numbers, codes, customer_names, kind_values, issued_days, due_days,
                    currency_list[currency_codes], total_minor, open_minor, company_minor, None)
 
+    items = _Items(fname, rows_at + start + 1, ids, numbers, codes, customer_names, kinds, kind_codes, issued_days,
+                   due_days, currency_list[currency_codes], flags)
+
     def build():
         """The records the row reader makes of the same rows."""
-        rows = pa.array(rows_at, type=pa.int64())
-        open_texts = pc.take(texts[OPEN], rows).to_pylist()
-        companies = amounts(open_texts)[0]
-        read = [(open_texts, companies)]
-        values = {OPEN: companies}
-        for key in checked[1:]:
-            column_texts = pc.take(texts[key], rows).to_pylist()
-            values[key] = _amounts_beside(column_texts, read)[0]
-            read.append((column_texts, values[key]))
+        values = _decimal_columns(texts, checked, rows_at)
+        companies = values[OPEN]
         opens, totals = companies, values.get(AMOUNT, companies)
         if foreign.any():
             opens, totals = list(opens), list(totals)
@@ -492,23 +489,11 @@ def _open_items(body: _Body, company_currency: str) -> Books:
                     totals[k] = values[FAMOUNT][k]
                 elif AMOUNT not in values:
                     totals[k] = opens[k]
-        item_kinds = [ItemKind(k) if k else None for k in kinds]
-        day_of = {}
-        for d in np.unique(np.concatenate([issued_days, due_days])).tolist():
-            day_of[d] = _date_of(d)
-        customer_list = np.asarray(customer_names, dtype=object)[codes].tolist()
-        return make_invoices(ids.to_pylist(), numbers.to_pylist(), customer_list,
-                             list(map(item_kinds.__getitem__, kind_codes.tolist())),
-                             list(map(day_of.__getitem__, issued_days.tolist())),
-                             list(map(day_of.__getitem__, due_days.tolist())),
-                             currency_list[currency_codes].tolist(), totals, opens, companies,
-                             list(map(f"{fname}:".__add__, map(str, (rows_at + start + 1).tolist()))),
-                             repeat(flags, n), repeat(None, n), customer_list)
+        return items.records(totals, opens, companies)
 
     def stored() -> list[list]:
         """The items' fields as the ledger stores them (receivables.ledger.ITEM_FIELDS), made without records."""
-        rows = pa.array(rows_at, type=pa.int64())
-        texts_of = {key: _stored_amounts(pc.take(texts[key], rows)) for key in checked}
+        texts_of = _stored_columns(texts, checked, rows_at)
         companies = texts_of[OPEN]
         opens, totals = companies, texts_of.get(AMOUNT, companies)
         if foreign.any():
@@ -518,11 +503,7 @@ def _open_items(body: _Body, company_currency: str) -> Books:
                 totals = _choose(foreign, texts_of[FAMOUNT], totals)
             elif AMOUNT not in texts_of:
                 totals = opens
-        customer_list = np.asarray(customer_names, dtype=object)[codes].tolist()
-        return [ids.to_pylist(), numbers.to_pylist(), customer_list, kind_values.tolist(),
-                _iso(issued_days), _iso(due_days), currency_list[currency_codes].tolist(), totals.to_pylist(),
-                opens.to_pylist(), companies.to_pylist(), _refs(fname, rows_at + start + 1),
-                [json.dumps(sorted(flags))] * n, [None] * n, customer_list, [None] * n]
+        return items.stored(totals, opens, companies)
 
     notes.extend(date_notes(layout, fname))
     knows = frozenset({OPEN_ITEMS, DUE_DATES})
@@ -569,6 +550,79 @@ def _frame(ids, numbers, codes: np.ndarray, customer_names: list[str], kinds: np
         "total_company_minor": pd.arrays.IntegerArray(np.ones(n, dtype=np.int64), np.ones(n, dtype=bool)),
         "inferred": np.zeros(n, dtype=bool),
     }, copy=False)
+
+
+@dataclass
+class _Items:
+    """What a column reader's items are besides their amounts: each item's file row (1-based), id, number,
+    customer (a code into the names), kind (a code into the kind values), issue and due day numbers, currency, and
+    the flags every item of the file carries. Makes the records, or the ledger's stored fields, of given amounts."""
+
+    fname: str
+    file_rows: np.ndarray
+    ids: object
+    numbers: object
+    codes: np.ndarray
+    customer_names: list
+    kinds: list
+    kind_codes: np.ndarray
+    issued_days: np.ndarray
+    due_days: np.ndarray
+    currencies: np.ndarray
+    flags: frozenset
+
+    def _customers(self) -> list[str]:
+        return np.asarray(self.customer_names, dtype=object)[self.codes].tolist()
+
+    def records(self, totals: list, opens: list, companies: list) -> list[Invoice]:
+        """The records the row reader makes, of the amounts as ``Decimal`` values."""
+        n = len(self.codes)
+        item_kinds = [ItemKind(k) if k else None for k in self.kinds]
+        day_of = {d: _date_of(d) for d in np.unique(np.concatenate([self.issued_days, self.due_days])).tolist()}
+        customers = self._customers()
+        return make_invoices(self.ids.to_pylist(), self.numbers.to_pylist(), customers,
+                             list(map(item_kinds.__getitem__, self.kind_codes.tolist())),
+                             list(map(day_of.__getitem__, self.issued_days.tolist())),
+                             list(map(day_of.__getitem__, self.due_days.tolist())),
+                             self.currencies.tolist(), totals, opens, companies,
+                             list(map(f"{self.fname}:".__add__, map(str, self.file_rows.tolist()))),
+                             repeat(self.flags, n), repeat(None, n), customers)
+
+    def stored(self, totals, opens, companies) -> list[list]:
+        """The fields the ledger stores of those records (receivables.ledger.ITEM_FIELDS), of the amounts as the
+        texts ``str()`` gives their ``Decimal`` values (arrow arrays), made without the records."""
+        n = len(self.codes)
+        customers = self._customers()
+        return [self.ids.to_pylist(), self.numbers.to_pylist(), customers,
+                np.asarray(self.kinds, dtype=object)[self.kind_codes].tolist(), _iso(self.issued_days),
+                _iso(self.due_days), self.currencies.tolist(), totals.to_pylist(), opens.to_pylist(),
+                companies.to_pylist(), _refs(self.fname, self.file_rows), [json.dumps(sorted(self.flags))] * n,
+                [None] * n, customers, [None] * n]
+
+
+def _decimal_columns(texts: dict, checked: list, rows_at: np.ndarray) -> dict:
+    """The row reader's ``Decimal`` values of the amount columns ``checked`` at the detail rows ``rows_at``, each
+    column read beside those before it, as table.walk reads them."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = pa.array(rows_at, type=pa.int64())
+    read, values = [], {}
+    for key in checked:
+        column_texts = pc.take(texts[key], rows).to_pylist()
+        values[key] = _amounts_beside(column_texts, read)[0]
+        read.append((column_texts, values[key]))
+    return values
+
+
+def _stored_columns(texts: dict, checked: list, rows_at: np.ndarray) -> dict:
+    """The texts ``str()`` gives the row reader's ``Decimal`` values of the amount columns ``checked`` at the
+    detail rows ``rows_at`` (arrow arrays)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    rows = pa.array(rows_at, type=pa.int64())
+    return {key: _stored_amounts(pc.take(texts[key], rows)) for key in checked}
 
 
 def _stored_amounts(texts):
@@ -805,44 +859,28 @@ def _invoice_list(body: _Body, company_currency: str) -> Books:
     frame = _frame(ids, numbers, codes, customer_names, kind_values, issued_days, due_days,
                    currency_list[currency_codes], total_minor, open_minor, open_minor, foreign)
 
+    items = _Items(fname, rows_at + body.start + 1, ids, numbers, codes, customer_names, kinds, type_codes,
+                   issued_days, due_days, currency_list[currency_codes], _NONE)
+
     def build():
         """The records the row reader makes of the same rows."""
-        rows = pa.array(rows_at, type=pa.int64())
-        read, values = [], {}
-        for key in checked:                   # each column beside those read before it, as table.walk reads them
-            column_texts = pc.take(texts[key], rows).to_pylist()
-            values[key] = _amounts_beside(column_texts, read)[0]
-            read.append((column_texts, values[key]))
+        values = _decimal_columns(texts, checked, rows_at)
         signs, foreign_rows = sign.tolist(), foreign.tolist()
         chosen = values[AMOUNT] if FAMOUNT not in values else \
             [f if x else a for x, a, f in zip(foreign_rows, values[AMOUNT], values[FAMOUNT])]
         totals = [s * abs(v) for s, v in zip(signs, chosen)]
         opened = [s * abs(v) for s, v in zip(signs, values[OPEN])]
         companies = [None if x else v for x, v in zip(foreign_rows, opened)]
-        item_kinds = [ItemKind(k) if k else None for k in kinds]
-        day_of = {d: _date_of(d) for d in np.unique(np.concatenate([issued_days, due_days])).tolist()}
-        customer_list = np.asarray(customer_names, dtype=object)[codes].tolist()
-        return make_invoices(ids.to_pylist(), numbers.to_pylist(), customer_list,
-                             list(map(item_kinds.__getitem__, type_codes.tolist())),
-                             list(map(day_of.__getitem__, issued_days.tolist())),
-                             list(map(day_of.__getitem__, due_days.tolist())),
-                             currency_list[currency_codes].tolist(), totals, opened, companies,
-                             list(map(f"{fname}:".__add__, map(str, (rows_at + body.start + 1).tolist()))),
-                             repeat(_NONE, n), repeat(None, n), customer_list)
+        return items.records(totals, opened, companies)
 
     def stored() -> list[list]:
         """The items' fields as the ledger stores them (receivables.ledger.ITEM_FIELDS), made without records."""
-        rows = pa.array(rows_at, type=pa.int64())
-        texts_of = {key: _stored_amounts(pc.take(texts[key], rows)) for key in checked}
+        texts_of = _stored_columns(texts, checked, rows_at)
         chosen = _choose(foreign, texts_of[FAMOUNT], texts_of[AMOUNT]) if FAMOUNT in texts_of \
             else texts_of[AMOUNT]
         totals, opened = _signed(chosen, credit), _signed(texts_of[OPEN], credit)
         companies = _choose(foreign, None, opened)
-        customer_list = np.asarray(customer_names, dtype=object)[codes].tolist()
-        return [ids.to_pylist(), numbers.to_pylist(), customer_list, kind_values.tolist(),
-                _iso(issued_days), _iso(due_days), currency_list[currency_codes].tolist(), totals.to_pylist(),
-                opened.to_pylist(), companies.to_pylist(), _refs(fname, rows_at + body.start + 1),
-                ["[]"] * n, [None] * n, customer_list, [None] * n]
+        return items.stored(totals, opened, companies)
 
     notes.extend(date_notes(layout, fname))
     notes.append(Issue(fname, "the report lists invoices (and payments) only: open credit memos and unapplied "

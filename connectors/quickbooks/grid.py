@@ -29,6 +29,7 @@ from receivables.money import money
 
 from .cells import FormulaError, evaluate_formula
 
+_TEXT = re.compile(rb"[^\xef\xbb\xbf \t\r\n\x00]")   # a byte that is not blank, a BOM's or NUL
 _CSV_LIMIT = 1 << 20            # a cell longer than 1 MiB is not an export
 
 
@@ -50,7 +51,7 @@ def read_bytes(path: Path) -> bytes:
     """The file's bytes, refused when it is not a regular file, too large, missing, empty, or changing while it is
     read (see :func:`connectors.files.read_regular`)."""
     data = read_regular(path)
-    if not data.strip(b"\xef\xbb\xbf \t\r\n\x00"):
+    if _TEXT.search(data) is None:          # all blank (found at the first character of any real file)
         raise InputError("the file is empty", source=str(path), hint="export the report again from QuickBooks")
     return data
 
