@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from receivables.records import DISPUTE_STATES, OUTCOMES
+
 # Cell kinds: how a value is written and formatted.
 TEXT, MONEY, DATE, INT, DAYS, PERCENT, NUMBER = "text", "money", "date", "int", "days", "percent", "number"
 DATETIME = "datetime"     # a naive local date and time (Last refresh)
@@ -34,6 +36,7 @@ FILTER_BUTTON = 2
 CHAR_WIDTH = 0.9
 
 PROGRAM, PEOPLE = "program", "people"
+MAX_ROWS = 1_048_576      # rows of a worksheet
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,8 @@ class Column:
     kind: str = TEXT
     width: float = 14
     wrap: bool = False
+    optional: bool = False    # a people sheet's column that panels built before it do not have (read as blank)
+    choices: tuple[str, ...] = ()   # a people sheet's column offering these values as a list in the cell
 
     def __post_init__(self) -> None:
         words = max((len(w) for w in self.header.split()), default=0)
@@ -173,6 +178,8 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Customer", "customer", TEXT, 32),
         Column("Invoice", "invoice", TEXT, 14),
         Column("Note", "text", TEXT, 60),
+        Column("Outcome", "outcome", TEXT, 13, optional=True, choices=OUTCOMES),
+        Column("Dispute", "dispute", TEXT, 9, optional=True, choices=DISPUTE_STATES),
         Column("Promise date", "promise_date", DATE, 11),
         Column("Promise amount", "promise_amount", MONEY, 13),
         Column("Next action", "next_action_date", DATE, 11),
@@ -195,6 +202,9 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Amount", "amount", MONEY, 14),
     )),
 )
+
+#: The program's only cells on the people's Notes sheet, written in place row by row (excel.package.notes).
+NOTE_PROGRAM_FIELDS = ("uid", "synced_at")
 
 NAMED_CELLS: tuple[NamedCell, ...] = (
     NamedCell("AsOfDate", CONTROL, "C4", "As-of date (blank = today)", DATE, None, True),

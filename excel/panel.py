@@ -113,6 +113,12 @@ class _PanelWriter:
                 ws.set_row(r, height)
         last = top + max(len(rows), 1)   # a table needs one data row: an empty one is ready for typing
         header = self.fmt(role="header")
+        for c, column in enumerate(columns):
+            if column.choices:       # a list in the cell, for every row a person may add
+                ws.data_validation(top + 1, c, layout.MAX_ROWS - 1, c, {
+                    "validate": "list", "source": list(column.choices), "ignore_blank": True,
+                    "error_type": "warning", "error_title": column.header,
+                    "error_message": "Choose one of: " + ", ".join(column.choices) + "."})
         ws.add_table(top, 0, last, len(columns) - 1, {
             "name": sheet.table, "autofilter": True, "style": "Table Style Light 9",
             "columns": [{"header": column.header, "format": self.fmt(column.kind), "header_format": header}

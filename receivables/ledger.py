@@ -125,6 +125,24 @@ MIGRATIONS: tuple[str, ...] = (
         format TEXT NOT NULL, count INTEGER NOT NULL, data BLOB NOT NULL
     );
     """,
+    # 6: what a collector records (outcome, dispute), a note's edits, and each step of its write-back per target
+    # (receivables.note_store)
+    """
+    ALTER TABLE notes ADD COLUMN outcome TEXT;
+    ALTER TABLE notes ADD COLUMN dispute TEXT;
+    ALTER TABLE notes ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE notes ADD COLUMN content TEXT;
+    CREATE TABLE note_revisions (
+        uid TEXT NOT NULL REFERENCES notes(uid) ON DELETE CASCADE, revision INTEGER NOT NULL,
+        fields TEXT NOT NULL, replaced_at TEXT NOT NULL,
+        PRIMARY KEY (uid, revision)
+    );
+    CREATE TABLE note_sync (
+        uid TEXT NOT NULL REFERENCES notes(uid) ON DELETE CASCADE, revision INTEGER NOT NULL,
+        target TEXT NOT NULL, step TEXT NOT NULL, state TEXT NOT NULL, ref TEXT, reason TEXT, at TEXT NOT NULL,
+        PRIMARY KEY (uid, revision, target, step)
+    );
+    """,
 )
 BUSY_TIMEOUT = 30.0       # seconds a writer waits for another (``[ledger] busy_timeout``)
 _POLL = 0.5               # how long one attempt to start writing waits inside SQLite
@@ -442,37 +460,20 @@ class Ledger:
         return [table.column(k).combine_chunks() for k in range(len(_ITEM_FIELDS))]
 
     # -- notes ----------------------------------------------------------------------------------------------------
+    @property
+    def notebook(self):
+        """The collection notes (:class:`receivables.note_store.NoteStore`)."""
+        from .note_store import NoteStore
+
+        return NoteStore(self)
+
     def keep_notes(self, notes: list[dict], *, origin: str) -> int:
-        """Copy notes people typed (rows of the Notes sheet) into the ledger; returns how many were new.
-
-        A note's identity is its ``uid`` when it has one, else a hash of what was typed, so the same note read
-        again is not stored twice and an edited note is kept beside its earlier text.
-        """
-        import hashlib
-
-        new = 0
-        with self.transaction() as c:
-            for n in notes:
-                text = str(n.get("text") or "").strip()
-                if not text:
-                    continue
-                uid = str(n.get("uid") or "").strip() or "h:" + hashlib.sha256(json.dumps(
-                    [str(n.get(k) or "") for k in ("written_at", "author", "customer", "invoice", "text",
-                                                   "promise_date", "promise_amount", "next_action_date")]
-                ).encode()).hexdigest()[:24]
-                cur = c.execute(
-                    "INSERT OR IGNORE INTO notes (uid, customer, invoice, written_at, author, text, promise_date,"
-                    " promise_amount, next_action_date, first_seen, origin) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                    (uid, str(n.get("customer") or ""), _s(n.get("invoice")), _s(n.get("written_at")),
-                     _s(n.get("author")), text, _s(n.get("promise_date")), _s(n.get("promise_amount")),
-                     _s(n.get("next_action_date")), _now(), origin))
-                new += cur.rowcount
-        return new
+        """Keep the rows of a Notes sheet (:meth:`receivables.note_store.NoteStore.keep`); returns how many
+        notes were new."""
+        return self.notebook.keep(notes, origin=origin).new
 
     def notes(self) -> list[dict]:
-        cur = self.conn.execute("SELECT * FROM notes ORDER BY first_seen, uid")
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, r)) for r in cur.fetchall()]
+        return self.notebook.rows()
 
     # -- audit ------------------------------------------------------------------------------------------------------
     def audit(self, action: str, *, target: str = "", result: str = "ok", detail: dict | None = None,

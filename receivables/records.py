@@ -106,19 +106,32 @@ class Allocation:
 
 @dataclass(frozen=True, slots=True)
 class CollectionNote:
-    """A note a collector wrote about a customer or an invoice; ``uid`` is stable for idempotent write-back."""
+    """A note a collector wrote about a customer or an invoice; ``uid`` is stable for idempotent write-back.
+
+    ``customer`` and ``invoice`` are as the person typed them (a customer's name or id, an invoice's number): the
+    engine resolves them against the books. ``outcome``: what the contact gave (:data:`OUTCOMES`). ``dispute``:
+    ``"open"`` opens a dispute on the invoice (or the whole customer when no invoice is named), ``"resolved"``
+    closes it; ``None`` says nothing of disputes. ``revision`` counts edits of the note's content since the desk
+    first saw it.
+    """
 
     uid: str
-    customer_id: str
-    written_at: str
-    author: str
+    customer: str
+    written_at: date
     text: str
-    invoice_id: str | None = None
+    author: str = ""
+    invoice: str | None = None
+    outcome: tuple[str, ...] = ()
+    dispute: str | None = None
     promise_date: date | None = None
     promise_amount: Decimal | None = None
     next_action_date: date | None = None
-    synced_at: str | None = None
-    erp_ref: str | None = None
+    revision: int = 0
+
+
+#: What a contact gave, as a collector records it in the Notes sheet's Outcome column.
+OUTCOMES = ("reached", "left message", "no answer", "e-mail sent", "letter sent", "meeting")
+DISPUTE_STATES = ("open", "resolved")
 
 
 @dataclass(frozen=True, slots=True)

@@ -88,7 +88,7 @@ def test_panel_round_trips_through_openpyxl(panel):
                     got = Decimal(str(got))
                 assert got == (want if want != "" else None), (sheet.name, r, column.header)
     notes = book[layout.NOTES]
-    assert notes.tables["tblNotes"].ref == "A1:J2"          # an empty first row, ready for typing
+    assert notes.tables["tblNotes"].ref == "A1:L2"          # an empty first row, ready for typing
     assert book[layout.CONF_SHEET].sheet_state == "hidden"
     conf = [book[layout.CONF_SHEET].cell(r, 1).value for r in range(1, len(layout.CONF_KEYS) + 2)]
     assert conf == [*layout.CONF_KEYS, None]                  # xlwings reads A1 down to the first blank

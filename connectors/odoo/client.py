@@ -2,8 +2,9 @@
 
 Every request goes through :meth:`OdooClient.call` or :meth:`OdooClient.rpc`, so transient failures (HTTP 5xx,
 a dropped connection, a timeout) are retried with exponential backoff in one place, every round trip is counted,
-and every failure leaves as an :class:`~receivables.errors.ArdeskError` with one line saying what to do. All
-requests the connector makes are reads, so repeating one is safe.
+and every failure leaves as an :class:`~receivables.errors.ArdeskError` with one line saying what to do. Reads
+are retried, as repeating one is safe; a change (a note posted, a flag set) goes through :meth:`OdooClient.attempt`,
+tried once, and the caller looks up whether it was done before trying again.
 
 The password stays in this object for the life of the connection; it is never logged nor put in any state.
 """
@@ -108,6 +109,18 @@ def _is_transient(exc: BaseException) -> bool:
     return isinstance(exc, _TRANSIENT)
 
 
+class Refused(Exception):
+    """Odoo answered a change with an error: ``reason`` in the server's words, ``name`` its exception class."""
+
+    def __init__(self, reason: str, name: str = ""):
+        super().__init__(reason)
+        self.reason, self.name = reason, name
+
+
+class Lost(Exception):
+    """A change whose answer never came: Odoo may or may not have made it."""
+
+
 class OdooClient:
     """An authenticated JSON-RPC session with one database, for reading receivables.
 
@@ -200,6 +213,35 @@ class OdooClient:
         return self.rpc("object", "execute_kw",
                         [self.db, uid, self._password, model, method, args, kwargs or {}],
                         f"{model}.{method}")
+
+    def attempt(self, model: str, method: str, args: list, kwargs: dict | None = None) -> Any:
+        """One ``execute_kw`` that changes something, tried once: a write repeated after a lost reply could be
+        done twice, so the caller looks the result up (a read, retried) before trying again.
+
+        Raises :class:`Refused` with the server's own words when Odoo answers with an error (access rights, a
+        locked period, a record gone), :class:`Lost` when the request may or may not have been done (a dropped
+        connection, a timeout, HTTP 5xx)."""
+        uid = self.login()
+        params = {"service": "object", "method": "execute_kw",
+                  "args": [self.db, uid, self._password, model, method, args, kwargs or {}]}
+        self.round_trips += 1
+        try:
+            return self._odoo.json("/jsonrpc", params).get("result")
+        except odoorpc.error.RPCError as exc:
+            name = _error_name(exc)
+            if name.endswith("AccessDenied") or name.endswith("SessionExpiredException"):
+                raise self._translate(exc, f"{model}.{method}") from None
+            message = str(exc).strip().splitlines()[0] if str(exc).strip() else name
+            raise Refused(message, name) from None
+        except Exception as exc:
+            if isinstance(exc, urllib.error.HTTPError) and exc.code < 500:
+                raise RemoteError(f"{self.url} answered HTTP {exc.code} to {model}.{method}",
+                                  hint="check [odoo] url: it must be the Odoo server's address") from None
+            if not _is_transient(exc):
+                raise
+            reason = getattr(exc, "reason", None) or exc
+            raise Lost(f"HTTP {exc.code}" if isinstance(exc, urllib.error.HTTPError)
+                       else (str(reason) or type(exc).__name__)) from None
 
     # -- errors -------------------------------------------------------------------------------------------------
 

@@ -6,7 +6,8 @@ styles) stays as it was.
 """
 
 from .lock import workbook_lock
+from .notes import write_notes
 from .read import read_inputs, read_notes
 from .write import write_panel_data
 
-__all__ = ["read_inputs", "read_notes", "workbook_lock", "write_panel_data"]
+__all__ = ["read_inputs", "read_notes", "workbook_lock", "write_notes", "write_panel_data"]

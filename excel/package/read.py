@@ -104,16 +104,36 @@ def _convert(value: object, kind: str, date1904: bool, where: dict) -> object:
     return str(value)
 
 
+def _choice(value: object, choices: tuple[str, ...], where: dict) -> str | None:
+    """A list-in-the-cell column's value as one of ``choices`` (several, comma-separated, where a person typed
+    more than one), whatever its case and spacing; blank is None."""
+    if value is None or not str(value).strip():
+        return None
+    known = {c.casefold(): c for c in choices}
+    out = []
+    for part in re.split(r"[,;]", str(value)):
+        word = " ".join(part.split()).casefold()
+        if not word:
+            continue
+        if word not in known:
+            raise InputError(f"{part.strip()!r} is not one of: {', '.join(choices)}", **where,
+                             hint="choose from the list in the cell, or leave it blank")
+        if known[word] not in out:
+            out.append(known[word])
+    return ", ".join(out) or None
+
+
 def read_notes(path: str | Path) -> list[dict]:
     """The rows people typed on the Notes sheet, as dicts keyed by the layout's fields (plus ``"_row"``, the
-    sheet row). Columns are found by their header text, so moved columns still read right; blank rows are
-    skipped; dates come back as ``date``, amounts as ``Decimal``, text as ``str``."""
+    sheet row). Columns are found by their header text, so moved columns still read right; a column added to the
+    layout after the panel was built reads as blank; blank rows are skipped; dates come back as ``date``, amounts
+    as ``Decimal``, text as ``str`` (Outcome and Dispute in their list's own spelling)."""
     layout = sheet(NOTES)
     with Package(path) as pkg:
         cells = _sheet_cells(pkg, layout.name)
         header = cells.get(layout.header_row, {})
         by_header = {str(v).strip(): col for col, v in header.items()}
-        missing = [c.header for c in layout.columns if c.header not in by_header]
+        missing = [c.header for c in layout.columns if c.header not in by_header and not c.optional]
         if missing:
             raise InputError(
                 f"the Notes sheet has no column {missing[0]!r} in row {layout.header_row}",
@@ -126,7 +146,9 @@ def read_notes(path: str | Path) -> list[dict]:
             rec: dict[str, object] = {}
             for col in layout.columns:
                 where = {"source": f"{Path(path).name}, sheet {layout.name}", "row": r, "column": col.header}
-                rec[col.field] = _convert(values.get(by_header[col.header]), col.kind, pkg.date1904, where)
+                at = by_header.get(col.header)
+                value = _convert(values.get(at), col.kind, pkg.date1904, where) if at is not None else None
+                rec[col.field] = _choice(value, col.choices, where) if col.choices else value
             if all(v is None for v in rec.values()):
                 continue
             rec["_row"] = r
