@@ -39,6 +39,33 @@ def run_dso() -> None:
     run_button(_caller(), "dso")
 
 
+def push_notes() -> None:
+    """Button Write back notes: keep the Notes sheet's notes, write those not yet written to the ERP, and show on
+    each row its Note id and what happened (the Synced column)."""
+    run_notes_push(_caller())
+
+
+def run_notes_push(book) -> str:
+    """Write back the notes of the xlwings ``book``; return the Status sentence set."""
+    try:
+        from excel.live import notes_writer, read_live_notes
+        from jobs.notes import push
+        from jobs.settings import settings_for
+
+        path = _workbook_path(book)
+        rows = read_live_notes(book, Path(path).name if path else "the workbook")
+        report = push(settings_for(near=path), path, rows=rows, live_sheet=notes_writer(book))
+        message = report.message
+    except ArdeskError as exc:
+        message = f"Could not write back the notes: {exc}"
+    except Exception as exc:  # noqa: BLE001 - the one place any failure becomes words for the user
+        log = _log_failure(book, "notes push")
+        message = (f"Unexpected error: {type(exc).__name__}: {exc}. Nothing is lost; the details are in {log} "
+                   f"(send that file to whoever looks after ardesk).")
+    _set_status(book, message)
+    return message
+
+
 def _caller():
     import xlwings as xw
 

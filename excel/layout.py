@@ -370,11 +370,11 @@ BUTTONS: tuple[Button, ...] = (
     Button("Refresh", "ArdeskRefresh", "refresh", "E4"),
     Button("Run aging", "ArdeskRunAging", "run_aging", "E6"),
     Button("DSO", "ArdeskRunDso", "run_dso", "E8"),
+    Button("Write back notes", "ArdeskPushNotes", "push_notes", "E14"),
     # Buttons of later features are declared here, with their macro in ArdeskButtons.bas and their function in
     # excel.buttons, when those features exist (a button must never call an unbuilt feature):
     #   Button("Build reminders", "ArdeskBuildReminders", "build_reminders", "E10"),
     #   Button("Send reminders", "ArdeskSendReminders", "send_reminders", "E12"),
-    #   Button("Write back notes", "ArdeskPushNotes", "push_notes", "E14"),
 )
 
 

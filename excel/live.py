@@ -1,7 +1,8 @@
 """Write a :class:`~excel.layout.PanelData` into an open workbook through xlwings (what the buttons show).
 
 Program-owned sheets get their header and values replaced whole and their table resized (rows with wrapped text
-fitted to it); people-owned sheets (Notes) are never touched. Values cross into Excel here and only here: amounts
+fitted to it); on the people's Notes sheet only the program's cells (Note id, Synced) are written, and rows for
+notes added outside the workbook appended (:func:`notes_writer`). Values cross into Excel here and only here: amounts
 become numbers once, dates stay dates, and text that Excel would read as a formula is written as text (with
 Excel's ``'`` text prefix).
 """
@@ -72,3 +73,55 @@ def live_value(value):
     if value is None or isinstance(value, dt.date):
         return value
     return to_double(value)
+
+
+# -- the Notes sheet ------------------------------------------------------------------------------------------------
+def _live_cell(value):
+    """A cell value from Excel as the file reader gives it: numbers as exact Decimals (Excel's doubles printed
+    shortest, i.e. as typed), dates as dates."""
+    from decimal import Decimal
+
+    if isinstance(value, dt.datetime):
+        return Decimal(str(value.toordinal() - dt.date(1899, 12, 30).toordinal()))
+    if isinstance(value, dt.date):
+        return Decimal(str(value.toordinal() - dt.date(1899, 12, 30).toordinal()))
+    if isinstance(value, float | int) and not isinstance(value, bool):
+        return Decimal(repr(value))
+    return value
+
+
+def read_live_notes(book, name: str = "the workbook") -> list[dict]:
+    """The Notes sheet's rows of the open ``book``, as :func:`excel.package.read_notes` reads them from a file."""
+    from excel.package.read import notes_from_cells
+
+    ws = book.sheets[layout.NOTES]
+    last = ws.used_range.last_cell
+    values = ws.range((1, 1), (max(last.row, 1), max(last.column, 1))).options(ndim=2).value or []
+    cells = {r: {c: _live_cell(v) for c, v in enumerate(row, start=1) if v is not None and v != ""}
+             for r, row in enumerate(values, start=1)}
+    return notes_from_cells({r: v for r, v in cells.items() if v}, name, date1904=False)
+
+
+def notes_writer(book):
+    """A writer of the program's Notes cells into the open ``book`` (:func:`jobs.notes.push`'s ``live_sheet``)."""
+    def write(cells: dict[int, dict[str, object]], appended: list[dict]) -> None:
+        ws = book.sheets[layout.NOTES]
+        sheet = layout.sheet(layout.NOTES)
+        header = ws.range((sheet.header_row, 1), (sheet.header_row, max(ws.used_range.last_cell.column, 1)))
+        heads = header.options(ndim=1).value or []
+        where = {c.field: heads.index(c.header) + 1 for c in sheet.columns if c.header in heads}
+        for row, values in cells.items():
+            for field, value in values.items():
+                if field in layout.NOTE_PROGRAM_FIELDS and field in where:
+                    ws.range((row, where[field])).value = live_value(value)
+        if appended:
+            last = ws.used_range.last_cell.row
+            for n, note in enumerate(appended, start=1):
+                for field, col in where.items():
+                    value = note.get(field)
+                    if value is not None and value != "":
+                        ws.range((last + n, col)).value = live_value(value)
+            for table in ws.tables:
+                if table.name == sheet.table:
+                    table.resize(ws.range((sheet.header_row, 1), (last + len(appended), len(where))))
+    return write

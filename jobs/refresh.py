@@ -111,7 +111,8 @@ def refresh_workbook(workbook: str | Path, source: str | None, settings: Setting
     target = str(path.resolve())
     n = len(data.rows[L.INVOICES])
     with open_ledger(settings.ledger, settings.config) as ledger:
-        kept = ledger.keep_notes(notes, origin=target)
+        kept_notes = ledger.notebook.keep(notes, origin=target)
+        kept = kept_notes.new
         busy = package.workbook_lock(path)
         if busy:
             ledger.audit("refresh", target=target, result=DEFERRED, detail={"snapshot": sid, "lock": busy})
@@ -119,7 +120,13 @@ def refresh_workbook(workbook: str | Path, source: str | None, settings: Setting
                                  f"{path.name} is {busy}: nothing was written to it. The data is stored in the "
                                  f"ledger (snapshot {sid}); press Refresh in the workbook to load it.")
         package.write_panel_data(path, data)
-        ledger.audit("refresh", target=target, detail={"snapshot": sid, "open_items": n})
+        # each note's id and Synced text, and the notes added outside the workbook, on the Notes sheet
+        from .notes import erp_target, sheet_updates
+
+        cells, appended = sheet_updates(ledger.notebook, notes, kept_notes, erp_target(settings))
+        package.write_notes(path, cells, appended)
+        ledger.audit("refresh", target=target, detail={"snapshot": sid, "open_items": n,
+                                                       "notes_added_to_sheet": len(appended)})
     return RefreshResult(path, True, sid, n, kept,
                          f"refreshed {path}: {n:,} open items as of {as_of.isoformat()}"
                          + (f", {kept} new note(s) kept in the ledger" if kept else ""))

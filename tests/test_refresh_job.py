@@ -61,10 +61,15 @@ def test_refresh_keeps_notes_in_the_sheet_and_the_ledger(desk):
     result = CliRunner().invoke(cli, ["refresh", "--workbook", "collections.xlsm"])
     assert result.exit_code == 0, result.output
     assert "open items as of 2026-10-31" in result.output and "1 new note(s) kept" in result.output
-    assert read_notes(desk / "collections.xlsm") == before
+    after = read_notes(desk / "collections.xlsm")
+    # the person's cells are as typed; the program wrote the note's id into its own column, once
+    assert [{**n, "uid": None} for n in after] == before and after[0]["uid"].startswith("N-")
+    again = CliRunner().invoke(cli, ["refresh", "--workbook", "collections.xlsm"])
+    assert again.exit_code == 0 and "new note" not in again.output
+    assert read_notes(desk / "collections.xlsm") == after
     with Ledger(desk / "ardesk.db") as ledger:
-        assert [n["text"] for n in ledger.notes()] == [before[0]["text"]]
-        assert [a["action"] for a in ledger.audit_trail()][:2] == ["refresh", "pull"]
+        assert [(n["uid"], n["text"]) for n in ledger.notes()] == [(after[0]["uid"], before[0]["text"])]
+        assert [a["action"] for a in ledger.audit_trail()][:4] == ["refresh", "pull unchanged", "refresh", "pull"]
     from python_calamine import CalamineWorkbook
 
     rows = CalamineWorkbook.from_path(str(desk / "collections.xlsm")).get_sheet_by_name("Invoices").to_python()

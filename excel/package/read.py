@@ -128,32 +128,37 @@ def read_notes(path: str | Path) -> list[dict]:
     sheet row). Columns are found by their header text, so moved columns still read right; a column added to the
     layout after the panel was built reads as blank; blank rows are skipped; dates come back as ``date``, amounts
     as ``Decimal``, text as ``str`` (Outcome and Dispute in their list's own spelling)."""
-    layout = sheet(NOTES)
     with Package(path) as pkg:
-        cells = _sheet_cells(pkg, layout.name)
-        header = cells.get(layout.header_row, {})
-        by_header = {str(v).strip(): col for col, v in header.items()}
-        missing = [c.header for c in layout.columns if c.header not in by_header and not c.optional]
-        if missing:
-            raise InputError(
-                f"the Notes sheet has no column {missing[0]!r} in row {layout.header_row}",
-                source=str(path),
-                hint="restore the header, or copy the notes into a new panel",
-            )
-        out = []
-        for r in sorted(k for k in cells if k > layout.header_row):
-            values = cells[r]
-            rec: dict[str, object] = {}
-            for col in layout.columns:
-                where = {"source": f"{Path(path).name}, sheet {layout.name}", "row": r, "column": col.header}
-                at = by_header.get(col.header)
-                value = _convert(values.get(at), col.kind, pkg.date1904, where) if at is not None else None
-                rec[col.field] = _choice(value, col.choices, where) if col.choices else value
-            if all(v is None for v in rec.values()):
-                continue
-            rec["_row"] = r
-            out.append(rec)
-        return out
+        return notes_from_cells(_sheet_cells(pkg, sheet(NOTES).name), Path(path).name, pkg.date1904)
+
+
+def notes_from_cells(cells: dict[int, dict[int, object]], name: str, date1904: bool) -> list[dict]:
+    """:func:`read_notes` of a sheet's non-empty cells (row -> column -> value, numbers as Decimal), from a file
+    or from an open workbook (:func:`excel.live.read_live_notes`)."""
+    layout = sheet(NOTES)
+    header = cells.get(layout.header_row, {})
+    by_header = {str(v).strip(): col for col, v in header.items()}
+    missing = [c.header for c in layout.columns if c.header not in by_header and not c.optional]
+    if missing:
+        raise InputError(
+            f"the Notes sheet has no column {missing[0]!r} in row {layout.header_row}",
+            source=name,
+            hint="restore the header, or copy the notes into a new panel",
+        )
+    out = []
+    for r in sorted(k for k in cells if k > layout.header_row):
+        values = cells[r]
+        rec: dict[str, object] = {}
+        for col in layout.columns:
+            where = {"source": f"{name}, sheet {layout.name}", "row": r, "column": col.header}
+            at = by_header.get(col.header)
+            value = _convert(values.get(at), col.kind, date1904, where) if at is not None else None
+            rec[col.field] = _choice(value, col.choices, where) if col.choices else value
+        if all(v is None for v in rec.values()):
+            continue
+        rec["_row"] = r
+        out.append(rec)
+    return out
 
 
 def read_inputs(path: str | Path) -> dict:

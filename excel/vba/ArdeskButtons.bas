@@ -15,3 +15,7 @@ End Sub
 Sub ArdeskRunDso()
     RunPython "import excel.buttons as b; b.run_dso()"
 End Sub
+
+Sub ArdeskPushNotes()
+    RunPython "import excel.buttons as b; b.push_notes()"
+End Sub
