@@ -15,7 +15,7 @@ from excel.layout import NOTE_PROGRAM_FIELDS, NOTES, sheet
 from receivables.errors import InputError, WorkbookBusy
 
 from . import xmlsplice as xs
-from .cells import col_letter
+from .cells import col_letter, split_ref
 from .control import _Damaged, _write_cell
 from .datasheet import _new_table, _old_table
 from .lock import workbook_lock
@@ -83,12 +83,12 @@ def write_notes(path: str | Path, cells: dict[int, dict[str, object]], appended:
             table = _old_table(pkg, ref, layout)
             if table is not None:
                 member, table_xml = table
-                old_ref = xs.attrs(table_xml[:table_xml.find(b">")]).get("ref", "")
-                old_end = int("".join(ch for ch in old_ref.split(":")[-1] if ch.isdigit()) or 0)
+                tag = xs.element(table_xml, b"table")
+                first, _, last_ref = xs.attrs(table_xml[tag[0]:tag[1]]).get("ref", "").partition(":")
+                old_end, last_col = split_ref(last_ref) if last_ref else (0, width)
                 if end > old_end:
-                    first, last_col = old_ref.split(":")[0], "".join(ch for ch in old_ref.split(":")[-1]
-                                                                     if ch.isalpha())
-                    replaced[member] = _new_table(table_xml, f"{first}:{last_col}{end}", layout.columns, False)
+                    replaced[member] = _new_table(table_xml, f"{first or 'A1'}:{col_letter(last_col)}{end}",
+                                                  layout.columns, False)
             dim = xs.element(replaced[ref.part], b"dimension")
             if dim is not None:
                 tag = replaced[ref.part][dim[0]:dim[1]]
