@@ -124,6 +124,9 @@ def push_notes(url: str, db: str, user: str, password: str, notes: Sequence[Coll
     parse_url(url)
     if not password:
         raise ConfigError("no Odoo password", hint="set ARDESK_ODOO_PASSWORD")
+    if all(done.get((n.uid, n.revision, s)) is not None and done[(n.uid, n.revision, s)].state == DONE
+           for n in notes for s in steps_of(n)):
+        return []                     # nothing to write: not even a connection
     client = OdooClient(url, db, user, password, timeout=timeout, retries=retries, backoff=backoff)
     profile = profile_for(client.connect())
     client.login()
