@@ -200,7 +200,7 @@ def _customers_rows(d: dict):
     cols = [("Customer", "customer"), ("Open AR", "open_ar"), ("Overdue", "overdue"), ("% current", "percent_current"),
             ("Days late 3m", "late_3m"), ("6m", "late_6m"), ("12m", "late_12m"), ("Days to pay 12m", "dtp_12m"),
             ("Trend", "trend"), ("Segment", "segment"), ("Limit used %", "limit_used"), ("Risk", "risk_score"),
-            ("Risk factors", "factors")]
+            ("Risk factors", "factors"), ("Promise", "promise_text"), ("Dispute", "dispute_text")]
     rows = []
     for c in d["customers"]:
         flat = dict(c)
@@ -208,6 +208,9 @@ def _customers_rows(d: dict):
             flat[f"late_{k}"] = v
         flat["dtp_12m"] = (c.get("days_to_pay") or {}).get("12m")
         flat["factors"] = ", ".join(f"{f['factor']} {f['points']}" for f in c.get("risk_factors", []) if f["points"])
+        p = c.get("promise")
+        flat["promise_text"] = (f"{p['amount'] or 'open amount'} by {p['due']}: {p['state']}" if p else "")
+        flat["dispute_text"] = "; ".join(d.get("invoice_number") or "whole customer" for d in c.get("disputes", []))
         rows.append([_cell(flat.get(f)) for _, f in cols])
     return [h for h, _ in cols], rows, [f"Customers as of {d['as_of']}, {d.get('currency', '')}" + books_date(d)]
 

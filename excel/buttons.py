@@ -45,6 +45,18 @@ def push_notes() -> None:
     run_notes_push(_caller())
 
 
+def _keep_notes(book) -> None:
+    """Keep what people typed on the Notes sheet first, so the numbers show its promises and disputes."""
+    from excel.live import read_live_notes
+    from jobs.notes import keep_rows
+    from jobs.settings import settings_for
+
+    path = _workbook_path(book)
+    rows = read_live_notes(book, Path(path).name if path else "the workbook")
+    if rows:
+        keep_rows(settings_for(near=path), rows, origin=str(Path(path).resolve()) if path else "workbook")
+
+
 def run_notes_push(book) -> str:
     """Write back the notes of the xlwings ``book``; return the Status sentence set."""
     try:
@@ -78,6 +90,7 @@ def run_button(book, action: str) -> str:
         inputs = read_inputs(book)
         from jobs.refresh import compute_panel
 
+        _keep_notes(book)
         data = compute_panel(_workbook_path(book), inputs)
         from excel.live import write_live
 

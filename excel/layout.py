@@ -126,6 +126,7 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Open (company)", "open_amount_company", MONEY, 14),
         Column("Flags", "flags", TEXT, 12),
         Column("Source", "source_ref", TEXT, 56, wrap=True),
+        Column("Dispute", "dispute", TEXT, 14),
     )),
     # The bucket columns between Currency and Total follow the BucketEdges input ("bucket:Current", ...).
     Sheet(AGING, table="tblAging", dynamic_field="bucket:", columns=(
@@ -163,6 +164,8 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Segment", "segment", TEXT, 10),
         Column("Risk", "risk_score", INT, 7),
         Column("Risk factors", "risk_factors", TEXT, 48, wrap=True),
+        Column("Promise", "promise", TEXT, 30, wrap=True),
+        Column("Dispute", "dispute", TEXT, 26, wrap=True),
     )),
     Sheet(REMINDERS, table="tblReminders", columns=(
         Column("Customer", "customer", TEXT, 32),

@@ -37,6 +37,20 @@ def erp_target(settings: Settings) -> str | None:
     return target_of(odoo.url, odoo.db)
 
 
+def ledger_notes(settings: Settings) -> list:
+    """The collection notes in the ledger, as the engine's records (none when there is no ledger yet)."""
+    if not settings.ledger.exists():
+        return []
+    with open_ledger(settings.ledger, settings.config) as ledger:
+        return ledger.notebook.notes()
+
+
+def keep_rows(settings: Settings, rows: list[dict], origin: str) -> Kept:
+    """Keep rows of a Notes sheet read from an open workbook (the buttons)."""
+    with open_ledger(settings.ledger, settings.config) as ledger:
+        return ledger.notebook.keep(rows, origin=origin)
+
+
 # -- from the workbook -----------------------------------------------------------------------------------------------
 def keep_workbook_notes(ledger, workbook: Path) -> tuple[Kept, list[dict]]:
     """Keep the Notes sheet's rows in the ledger; returns what was kept and the rows read."""

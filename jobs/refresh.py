@@ -30,10 +30,13 @@ def panel_data(books: Books, as_of: date, settings: Settings, *, edges: tuple[in
     configuration."""
     from receivables.panel import panel
 
+    from .notes import ledger_notes
+
     cfg = settings.config
     computed = panel(books, as_of, edges=edges or cfg.aging.edges, by=by or cfg.aging.by,
                      period_days=period_days or cfg.dso.period_days, months=cfg.dso.months,
-                     cei_sales=cfg.dso.cei_sales)
+                     cei_sales=cfg.dso.cei_sales, notes=ledger_notes(settings),
+                     grace_days=cfg.notes.promise_grace_days)
     return panel_data_of(computed, refreshed_at=datetime.now().astimezone().isoformat(timespec="seconds"))
 
 
@@ -107,12 +110,13 @@ def refresh_workbook(workbook: str | Path, source: str | None, settings: Setting
         raise InputError("no such workbook", source=str(path), hint="create one with `ardesk workbook new PATH`")
     inputs = package.read_inputs(path)
     notes = package.read_notes(path)
-    data, as_of, sid = _compute(settings, settings_of(inputs), today=today, source_override=source)
     target = str(path.resolve())
-    n = len(data.rows[L.INVOICES])
-    with open_ledger(settings.ledger, settings.config) as ledger:
+    with open_ledger(settings.ledger, settings.config) as ledger:    # first: the panel shows their promises
         kept_notes = ledger.notebook.keep(notes, origin=target)
         kept = kept_notes.new
+    data, as_of, sid = _compute(settings, settings_of(inputs), today=today, source_override=source)
+    n = len(data.rows[L.INVOICES])
+    with open_ledger(settings.ledger, settings.config) as ledger:
         busy = package.workbook_lock(path)
         if busy:
             ledger.audit("refresh", target=target, result=DEFERRED, detail={"snapshot": sid, "lock": busy})

@@ -60,8 +60,12 @@ def customers(source: str | None, settings: Settings, *, today: date, as_of: dat
               progress: Progress | None = None) -> ReportResult:
     from receivables.behaviour import customers_report
 
+    from .notes import ledger_notes
+
     books = _books(source, settings, today, progress)
-    return ReportResult("customers", customers_report(books, as_of or today), books.notes)
+    report = customers_report(books, as_of or today, notes=ledger_notes(settings),
+                              grace_days=settings.config.notes.promise_grace_days)
+    return ReportResult("customers", report, books.notes)
 
 
 def forecast(source: str | None, settings: Settings, *, today: date, as_of: date | None = None,

@@ -164,6 +164,7 @@ class CustomersReport:
     currency: str
     table: CustomerTable
     warnings: tuple[Issue, ...]
+    tracking: object | None = None         # receivables.notes.Tracking of the collection notes, when given
 
     @cached_property
     def rows(self) -> tuple[CustomerRow, ...]:
@@ -182,13 +183,34 @@ class CustomersReport:
                                 "percent_current": "the share of what is owed (open items above zero) that is not "
                                                    "yet due; credits are left out of both sides",
                                 "windows_days": dict(WINDOWS), "risk_weights": dict(RISK_WEIGHTS)},
-                "customers": [r.to_json_dict(self.currency) for r in self.rows],
+                "customers": [self._with_notes(r.to_json_dict(self.currency), r.customer_id) for r in self.rows],
+                **({"notes": self.tracking.to_json_dict()} if self.tracking is not None else {}),
                 "warnings": [w.message for w in self.warnings]}
 
+    def _with_notes(self, row: dict, customer_id: str) -> dict:
+        """A customer's JSON with its open (else latest) promise and its open disputes, from the notes."""
+        t = self.tracking
+        if t is None:
+            return row
+        mine = [p for p in t.promises if p.customer_id == customer_id and p.state != "superseded"]
+        promise = t.open_promises_by_customer().get(customer_id) or (mine[-1] if mine else None)
+        row["promise"] = promise.to_json_dict() if promise else None
+        row["disputes"] = [d.to_json_dict() for d in t.disputes if d.customer_id == customer_id and d.state == "open"]
+        return row
 
-def customers_report(books: Books, as_of: date) -> CustomersReport:
-    """Payment behaviour and risk of every customer with open AR or a payment in the last 12 months."""
-    return customers_frames(frames_of(books), as_of, books.customer_map())
+
+def customers_report(books: Books, as_of: date, *, notes=(), grace_days: int = 3) -> CustomersReport:
+    """Payment behaviour and risk of every customer with open AR or a payment in the last 12 months; with the
+    collection ``notes``, each customer's promise to pay and open disputes (:mod:`receivables.notes`)."""
+    frames = frames_of(books)
+    report = customers_frames(frames, as_of, books.customer_map())
+    if notes:
+        from dataclasses import replace
+
+        from .notes import track_frames
+
+        report = replace(report, tracking=track_frames(frames, notes, as_of, grace_days=grace_days))
+    return report
 
 
 _HISTORY_CACHE: dict = {}
@@ -350,6 +372,8 @@ class CustomerLine:
     segment: str
     risk_score: int
     risk_factors: str
+    promise: str = ""            # its open (else latest) promise to pay, from the notes
+    dispute: str = ""            # its open disputes, from the notes
 
 
 def customer_line(r, currency: str) -> CustomerLine:

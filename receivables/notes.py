@@ -182,6 +182,28 @@ class Tracking:
                     out[p.customer_id] = p
         return out
 
+    def promise_text(self, customer_id: str) -> str:
+        """What the Customers sheet says of a customer's promises: its open promise, else its latest one, with
+        its state ("4,000.00 USD by 2026-12-04: open"); blank without any."""
+        mine = [p for p in self.promises if p.customer_id == customer_id and p.state != "superseded"]
+        if not mine:
+            return ""
+        p = self.open_promises_by_customer().get(customer_id) or mine[-1]
+        amount = f"{_amount(p.amount, p.currency)} {p.currency}" if p.amount is not None else "the open amount"
+        on = f" on {p.invoice_number}" if p.invoice_number else ""
+        return f"{amount}{on} by {p.due.isoformat()}: {p.state}"
+
+    def dispute_text(self, customer_id: str) -> str:
+        """What the Customers sheet says of a customer's open disputes ("open: whole customer", "open: INV-7
+        1,200.00 USD"); blank without any."""
+        parts = []
+        for d in self.disputes:
+            if d.customer_id != customer_id or d.state != "open":
+                continue
+            what = d.invoice_number or "whole customer"
+            parts.append(what + (f" {_amount(d.amount, d.currency)} {d.currency}" if d.amount is not None else ""))
+        return ("open: " + "; ".join(parts)) if parts else ""
+
     def to_json_dict(self) -> dict:
         return {"as_of": self.as_of.isoformat(), "promises": [p.to_json_dict() for p in self.promises],
                 "disputes": [d.to_json_dict() for d in self.disputes],

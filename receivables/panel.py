@@ -8,6 +8,7 @@ of the lines are the columns' fields.
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -18,7 +19,7 @@ import pandas as pd
 from .behaviour import CustomerLine, customer_line, customers_frames
 from .errors import Issue, issues_of
 from .money import quantize, tenth
-from .records import Books
+from .records import Books, CollectionNote
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,6 +39,7 @@ class InvoiceLine:
     open_amount_company: Decimal | None
     flags: str
     source_ref: str
+    dispute: str = ""            # "open since 2026-11-02" while a note's dispute on it is open
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,8 +104,10 @@ class Panel:
 
 
 def panel(books: Books, as_of: date, *, edges: tuple[int, ...] = (30, 60, 90), by: str = "due",
-          period_days: int | None = None, months: int = 12, cei_sales: str = "total") -> Panel:
-    """Everything the panel shows for ``books`` at the end of ``as_of``."""
+          period_days: int | None = None, months: int = 12, cei_sales: str = "total",
+          notes: Sequence[CollectionNote] = (), grace_days: int = 3) -> Panel:
+    """Everything the panel shows for ``books`` at the end of ``as_of``; with the collection ``notes``, their
+    promises and disputes on the Invoices and Customers lines (:mod:`receivables.notes`)."""
     from .aging import aging_frame, buckets_from_edges
     from .asof import open_at
     from .dso import dso_frames
@@ -128,13 +132,27 @@ def panel(books: Books, as_of: date, *, edges: tuple[int, ...] = (30, 60, 90), b
 
     behaviour = customers_frames(frames, as_of, books.customer_map())
     customers = tuple(customer_line(r, company) for r in behaviour.rows)
+    tracked: tuple[Issue, ...] = ()
+    disputed: dict = {}
+    if notes:
+        from dataclasses import replace
+
+        from .notes import track_frames
+
+        tracking = track_frames(frames, notes, as_of, grace_days=grace_days)
+        disputed = tracking.open_disputes_by_item()
+        customers = tuple(replace(line, promise=tracking.promise_text(r.customer_id),
+                                  dispute=tracking.dispute_text(r.customer_id))
+                          for line, r in zip(customers, behaviour.rows))
+        tracked = tuple(Issue("Notes", f"note {u.uid}: {u.reason}", severity="warning") for u in tracking.unresolved)
+    invoices = _invoice_lines(books, frames.names, at.items, as_of, edges, by, disputed)
 
     warnings = issues_of((*report.warnings, *d.warnings), source=books.source)
-    issues = (*warnings, *issues_of(books.notes, source=books.source, severity="info"),
+    issues = (*warnings, *tracked, *issues_of(books.notes, source=books.source, severity="info"),
               *(Issue("DSO", f"{key}: {reason}", severity="info") for key, reason in d.figures.reasons.items()))
     overdue = sum((a for b, a in zip(buckets, report.totals) if b.min_days is not None), Decimal(0))
     return Panel(as_of=as_of, source=books.source, source_date=books.report_date, currency=company,
-                 bucket_labels=labels, invoices=_invoice_lines(books, frames.names, at.items, as_of, edges, by),
+                 bucket_labels=labels, invoices=invoices,
                  aging=tuple(aging_lines), figures=figures, dso=dso_lines, customers=customers,
                  issues=tuple(issues), total_ar=quantize(report.total, company),
                  overdue_ar=quantize(overdue, company), dso_value=tenth(d.figures.dso), cei_value=tenth(d.figures.cei))
@@ -145,7 +163,7 @@ def _money(value: Decimal | None, currency: str) -> Decimal | None:
 
 
 def _invoice_lines(books: Books, names: dict[str, str], items: pd.DataFrame, as_of: date,
-                   edges: tuple[int, ...], by: str) -> tuple[InvoiceLine, ...]:
+                   edges: tuple[int, ...], by: str, disputed: dict | None = None) -> tuple[InvoiceLine, ...]:
     from .aging import age_days, bucket_index, buckets_from_edges
     from .frames import decimal_of
 
@@ -166,7 +184,8 @@ def _invoice_lines(books: Books, names: dict[str, str], items: pd.DataFrame, as_
             days_past_due=int(past_due[k]) if it.due else None, bucket=labels[int(bucket_of[k])], currency=cur,
             total=quantize(it.total, cur), open_amount=decimal_of(int(open_minor), cur),
             open_amount_company=None if pd.isna(co_minor) else decimal_of(int(co_minor), company),
-            flags=", ".join(sorted(it.flags)), source_ref=it.source_ref))
+            flags=", ".join(sorted(it.flags)), source_ref=it.source_ref,
+            dispute=f"open since {disputed[iid].opened_on.isoformat()}" if disputed and iid in disputed else ""))
     lines.sort(key=lambda r: (r.customer.casefold(), r.due or r.issued, r.number))
     return tuple(lines)
 

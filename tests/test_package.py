@@ -304,7 +304,7 @@ def test_refreshed_data_reads_back_exactly(refreshed):
 
     wb = openpyxl.load_workbook(after)
     ws = wb["Invoices"]
-    assert ws.tables["tblInvoices"].ref == "A1:M6"
+    assert ws.tables["tblInvoices"].ref == "A1:N6"
     assert ws["D2"].is_date and ws["I2"].number_format.startswith("#,##0.00")
     assert wb["Control"]["C11"].value == "Refreshed." and Decimal(str(wb["Control"]["C15"].value)) == Decimal(
         "1234.56"
@@ -312,7 +312,7 @@ def test_refreshed_data_reads_back_exactly(refreshed):
     with zipfile.ZipFile(after) as z, Package(after) as pkg:
         xml = z.read(pkg.sheet("Invoices").part)
     assert re.search(rb"<f[\s>/]", xml) is None and b"1000.25" in xml and b"-499.90" in xml
-    assert b'<dimension ref="A1:M6"/>' in xml
+    assert b'<dimension ref="A1:N6"/>' in xml
 
 
 def test_sheet_head_kept_with_widened_column(refreshed):
