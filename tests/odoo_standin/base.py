@@ -1,11 +1,12 @@
 """The base records every stand-in database starts with: currencies, two companies, the admin user, a chart of
-accounts and journals per company, payment terms, message subtypes, ``ir.model`` and external ids.
+accounts and journals per company, payment terms, message subtypes, activity types, ``ir.model`` and external ids.
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from .schema import MODELS
 from .store import Store
 
 USD, EUR = 1, 2
@@ -155,8 +156,33 @@ def seed_base(store: Store) -> None:
         }
     for sid, name in ((1, "Discussions"), (2, "Note"), (3, "Activities")):
         ins("mail.message.subtype", {"id": sid, "name": name})
+    # mail's default activity types (mail/data/mail_activity_type_data.xml), To-Do among them
+    for tid, (name, icon, delay, sequence) in enumerate(
+        (
+            ("Email", "fa-envelope", 0, 3),
+            ("Call", "fa-phone", 2, 6),
+            ("Meeting", "fa-users", 0, 9),
+            ("To-Do", "fa-check", 5, 12),
+            ("Upload Document", "fa-upload", 5, 25),
+        ),
+        1,
+    ):
+        ins(
+            "mail.activity.type",
+            {
+                "id": tid,
+                "name": name,
+                "summary": name,
+                "sequence": sequence,
+                "active": True,
+                "delay_count": delay,
+                "delay_unit": "days",
+                "icon": icon,
+            },
+        )
+    # an ir.model row is named by the model's description, as Odoo's are (access errors quote that name)
     for name in store.models:
-        ins("ir.model", {"name": name.replace(".", " ").title(), "model": name})
+        ins("ir.model", {"name": MODELS[name].description, "model": name})
     for module, name, model, res_id in (
         ("base", "main_company", "res.company", 1),
         ("base", "main_partner", "res.partner", 1),
@@ -168,6 +194,11 @@ def seed_base(store: Store) -> None:
         ("mail", "mt_comment", "mail.message.subtype", 1),
         ("mail", "mt_note", "mail.message.subtype", 2),
         ("mail", "mt_activities", "mail.message.subtype", 3),
+        ("mail", "mail_activity_data_email", "mail.activity.type", 1),
+        ("mail", "mail_activity_data_call", "mail.activity.type", 2),
+        ("mail", "mail_activity_data_meeting", "mail.activity.type", 3),
+        ("mail", "mail_activity_data_todo", "mail.activity.type", 4),
+        ("mail", "mail_activity_data_upload_document", "mail.activity.type", 5),
         ("account", "account_payment_term_30days", "account.payment.term", 2),
     ):
         ins("ir.model.data", {"module": module, "name": name, "model": model, "res_id": res_id})

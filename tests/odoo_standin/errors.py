@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import traceback
 
-from .schema import major
+from .schema import MODELS, major
 
 EXCEPTION_CLASSES = {
     "odoo.exceptions.AccessDenied": "AccessDenied",
@@ -96,6 +96,99 @@ def invalid_field(store, model: str, name: str) -> RpcFault:
     if store.major >= 19:
         return RpcFault("builtins.ValueError", f"Invalid field {name!r} on {model!r}")
     return RpcFault("builtins.ValueError", f"Invalid field {name!r} on model {model!r}")
+
+
+def invalid_field_in_values(model: str, name: str) -> RpcFault:
+    """An unknown field in the values of ``create``/``write``: BaseModel.create/write word it the same way in every
+    version (19 included, where reading an unknown field says "on 'model'" instead)."""
+    return RpcFault("builtins.ValueError", f"Invalid field {name!r} on model {model!r}")
+
+
+def missing_record(model: str, rid) -> RpcFault:
+    return RpcFault(
+        "odoo.exceptions.MissingError",
+        f"Record does not exist or has been deleted.\n(Record: {model}({rid},), User: 2)",
+    )
+
+
+# PostgreSQL refuses a row (a NOT NULL column left empty, a CHECK or FOREIGN KEY constraint) and Odoo's RPC layer
+# turns the psycopg2 IntegrityError into a ValidationError before answering: odoo/service/model.py ``check`` in 14-15,
+# ``retrying``/``_as_validation_error`` in 16-18, ``BaseModel._sql_error_to_message`` in 19. The client never sees
+# psycopg2's own "null value in column ..." text. Texts below are those of each version's source.
+_DELETE_14 = "- Delete: another model requires the record being deleted. If possible, archive it instead."
+
+
+def not_null(store, model: str, field: str) -> RpcFault:
+    """A required (NOT NULL) column left empty by a create or write."""
+    description, label = MODELS[model].description, store.fields[model][field].string
+    if store.major >= 19:
+        text = (
+            f"The operation cannot be completed: Missing required value for the field '{label}' ({field}).\n"
+            f"Model: '{description}' ({model})\n"
+            "- create/update: a mandatory field is not set\n"
+            "- delete: another model requires the record being deleted, you can archive it instead\n"
+        )
+    elif store.major >= 16:
+        text = (
+            "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n"
+            f"{_DELETE_14}\n\nModel: {description} ({model})\nField: {label} ({field})\n"
+        )
+    else:
+        text = (
+            "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n"
+            f"{_DELETE_14}\n\nModel: {description} ({model}), Field: {label} ({field})"
+        )
+    return RpcFault("odoo.exceptions.ValidationError", text)
+
+
+def check_violation(message: str) -> RpcFault:
+    """A model's SQL CHECK constraint refused the row: its own message, after Odoo's prefix (16-19)."""
+    return RpcFault("odoo.exceptions.ValidationError", f"The operation cannot be completed: {message}")
+
+
+def foreign_key(store, model: str, field: str) -> RpcFault:
+    """A many2one naming a record that does not exist (PostgreSQL's ``<table>_<column>_fkey``)."""
+    description, label = MODELS[model].description, store.fields[model][field].string
+    constraint = f"{model.replace('.', '_')}_{field}_fkey"
+    if store.major >= 19:
+        text = (
+            "The operation cannot be completed: Another model is using the record you are trying to delete.\n\n"
+            f"The troublemaker is: '{description}' ({model})\n"
+            f"Thanks to the following constraint: '{label}' ({field})\n"
+            "How about archiving the record instead?"
+        )
+    elif store.major >= 16:
+        text = (
+            "The operation cannot be completed: another model requires the record being deleted. If possible, "
+            f"archive it instead.\n\nModel: {description} ({model})\nConstraint: {constraint}\n"
+        )
+    else:
+        text = (
+            "The operation cannot be completed: another model requires the record being deleted. If possible, "
+            f"archive it instead.\n\nModel: {description} ({model}), Constraint: {constraint}"
+        )
+    return RpcFault("odoo.exceptions.ValidationError", text)
+
+
+# The operation an access right is checked for, by method (ir.model.access: read, write, create, unlink)
+_ACCESS_VERBS = {"create": "create", "unlink": "delete"}
+_READS = {"read", "search", "search_read", "search_count", "read_group", "formatted_read_group", "fields_get",
+          "name_search", "name_get", "exists", "default_get", "get_portal_url"}
+
+
+def access_refused(model: str, method: str, message=None) -> RpcFault:
+    """What a user without the access right gets (``ir.model.access._make_access_error``): ``message`` as given, or
+    Odoo's own wording for the method's operation, e.g. "You are not allowed to modify 'Journal Item'
+    (account.move.line) records."."""
+    if not isinstance(message, str) or not message:
+        verb = _ACCESS_VERBS.get(method) or ("access" if method in _READS else "modify")
+        description = MODELS[model].description if model in MODELS else model
+        message = (
+            f"You are not allowed to {verb} '{description}' ({model}) records.\n\n"
+            "No group currently allows this operation.\n\n"
+            "Contact your administrator to request access if necessary."
+        )
+    return RpcFault("odoo.exceptions.AccessError", message)
 
 
 def rpc_value_error(message: str) -> RpcFault:

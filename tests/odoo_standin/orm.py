@@ -12,13 +12,15 @@ from . import business as biz
 from . import groups
 from .domain import compile_domain, search_ids
 from .errors import (
-    RpcFault,
     invalid_field,
+    invalid_field_in_values,
+    missing_record,
+    not_null,
     rpc_type_error,
     unknown_method,
 )
 from .schema import MODELS
-from .specific import SPECIFIC, _ids, message_post
+from .specific import DEFAULTS, ROW_CHECKS, SPECIFIC, _ids, bare_html, message_post
 from .store import CENT, Store
 
 
@@ -208,6 +210,8 @@ def default_get(store: Store, model: str, fields_list=None):
         "company_id": 1,
         "currency_id": 1,
     }
+    if model in DEFAULTS:
+        defaults.update(DEFAULTS[model](store))
     return {n: defaults[n] for n in names if n in defaults}
 
 
@@ -216,10 +220,14 @@ def _to_store(store: Store, model: str, vals: dict) -> dict:
     for name, value in vals.items():
         fld = store.fields[model].get(name)
         if fld is None:
-            raise invalid_field(store, model, name)
+            raise invalid_field_in_values(model, name)
         if fld.readonly and fld.related or fld.type == "one2many":
             continue
-        if fld.type == "monetary":
+        if fld.type == "boolean":
+            value = bool(value)
+        elif fld.type == "html" and isinstance(value, str) and value and "<" not in value:
+            value = bare_html(value)
+        elif fld.type == "monetary":
             value = biz.cents(str(value)) if value not in (False, None) else 0
         elif fld.type == "many2many":
             value = _m2m(value)
@@ -257,10 +265,26 @@ def create(store: Store, model: str, vals_list):
         row.pop("id", None), row.pop("create_date", None), row.pop("write_date", None)
         row.update(default_get(store, model, [n for n in row if n in store.fields[model]]))
         row.update(_to_store(store, model, vals))
+        _check_row(store, model, row, row)
         if model == "res.partner":
             _partner_names(store, row)
         out.append(store.insert(model, row))
     return out[0] if single else out
+
+
+def _check_row(store: Store, model: str, row: dict, changed) -> None:
+    """Refuse a row as the database would: a required (NOT NULL) column among ``changed`` left empty (False is a
+    value for a boolean; an unset many2one, date or char is NULL), then the model's own constraints."""
+    fields = store.fields[model]
+    for name in changed:
+        fld = fields.get(name)
+        if fld is None or not fld.required or not fld.store or fld.related or fld.compute:
+            continue
+        value = row.get(name)
+        if value is None or (value is False and fld.type != "boolean"):
+            raise not_null(store, model, name)
+    if model in ROW_CHECKS:
+        ROW_CHECKS[model](store, row, changed)
 
 
 def _partner_names(store: Store, row: dict) -> None:
@@ -277,11 +301,10 @@ def write(store: Store, model: str, ids, vals):
     ids = [i for i in _ids(ids)]
     missing = [i for i in ids if i not in store.tables[model]]
     if missing:
-        raise RpcFault(
-            "odoo.exceptions.MissingError",
-            f"Record does not exist or has been deleted.\n(Record: {model}({missing[0]},), User: 2)",
-        )
+        raise missing_record(model, missing[0])
     values = _to_store(store, model, vals)
+    for i in ids:  # every row as it would be written, checked before any is changed (one transaction)
+        _check_row(store, model, {**store.tables[model][i], **values}, values)
     store.update(model, ids, values)
     if model == "res.partner" and ("name" in values or "parent_id" in values):
         for i in ids:

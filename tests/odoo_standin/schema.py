@@ -30,6 +30,7 @@ class Field:
     since: int = 0
     until: int = 99
     company_dependent: bool = False
+    model_field: str | None = None  # many2one_reference: the char field naming the document's model
 
     def describe(self) -> dict:
         out = {
@@ -49,6 +50,8 @@ class Field:
             out["related"] = ".".join(self.related)
         if self.company_dependent:
             out["company_dependent"] = True
+        if self.model_field:
+            out["model_field"] = self.model_field
         return out
 
 
@@ -452,9 +455,47 @@ model(
     model=F("char", "Model Name"),
     res_id=F("integer", "Record ID"),
 )
+# Activities (addons/mail/models/mail_activity*.py). Declared after the models above so that their ir.model rows
+# and ids stay as they were. Only the fields a collections desk reads or writes, in Odoo's declaration order: when
+# several NOT NULL columns are missing, PostgreSQL names the first one.
+model(
+    "mail.activity.type",
+    "Activity Type",
+    order="sequence, id",
+    name=F("char", "Name", required=True),
+    summary=F("char", "Default Summary"),
+    sequence=F("integer", "Sequence"),
+    active=F("boolean", "Active"),
+    delay_count=F("integer", "Schedule"),
+    delay_unit=F("selection", "Delay units", selection=sel("days", "weeks", "months"), required=True),
+    icon=F("char", "Icon"),
+)
+model(
+    "mail.activity",
+    "Activity",
+    order="date_deadline ASC, id ASC",  # 14-16: 'date_deadline ASC' (the same rows: ties come in id order)
+    rec_name="summary",
+    res_model_id=F("many2one", "Document Model", relation="ir.model", required=True),
+    res_model=F("char", "Related Document Model", related=("res_model_id", "model"), readonly=True),
+    # a Many2oneReference: NOT NULL up to 16; from 17 not required but CHECK(res_id IS NOT NULL AND res_id != 0)
+    res_id_16=F("many2one_reference", "Related Document ID", required=True, model_field="res_model", until=16),
+    res_id_17=F("many2one_reference", "Related Document ID", model_field="res_model", since=17),
+    res_name=F("char", "Document Name", compute=True, readonly=True),  # stored compute: the document's name
+    activity_type_id=F("many2one", "Activity Type", relation="mail.activity.type"),
+    summary=F("char", "Summary"),
+    note=F("html", "Note"),
+    date_deadline=F("date", "Due Date", required=True),
+    automated=F("boolean", "Automated activity", readonly=True),
+    user_id=F("many2one", "Assigned to", relation="res.users", required=True),
+    state_14=F("selection", "State", selection=sel("overdue", "today", "planned"), store=False, compute=True,
+               until=16),
+    state_17=F("selection", "State", selection=sel("overdue", "today", "planned", "done"), store=False,
+               compute=True, since=17),
+    active=F("boolean", "Active", since=17),
+)
 
-# A field that exists under one name in every version but whose selection changed is declared under an alias
-# "<name>_<version>"; ALIASES maps it back to the public name.
+# A field that exists under one name in every version but whose selection (or whether it is required) changed is
+# declared under an alias "<name>_<version>"; ALIASES maps it back to the public name.
 ALIASES = {
     "account_type_19": "account_type",
     "payment_state_18": "payment_state",
@@ -462,6 +503,10 @@ ALIASES = {
     "display_type_16": "display_type",
     "display_type_17": "display_type",
     "display_type_19": "display_type",
+    "res_id_16": "res_id",
+    "res_id_17": "res_id",
+    "state_14": "state",
+    "state_17": "state",
 }
 
 

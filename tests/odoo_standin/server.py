@@ -13,6 +13,7 @@ import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import ClassVar, Self
@@ -54,6 +55,9 @@ ERROR_500_HTML = (
 )
 
 
+CALL_FAULTS = ("http_500_at", "rpc_error_at", "drop_at", "lost_reply_at")
+
+
 def _calls(spec) -> frozenset[int]:
     if spec is None or spec is False:
         return frozenset()
@@ -66,17 +70,29 @@ def _calls(spec) -> frozenset[int]:
 class Faults:
     """Faults to inject. Call numbers count HTTP requests from the moment the faults were set, starting at 1.
 
-    ``latency``: seconds added to every request; ``http_500_at``: answer HTTP 500 (HTML); ``rpc_error_at``:
-    answer a JSON-RPC error (``psycopg2.errors.SerializationFailure``); ``drop_at``: close the connection without
-    answering; ``password``: the server's password differs from what clients were told (``admin``).
+    ``latency``: seconds added to every request; ``http_500_at``: answer HTTP 500 (HTML) without running the
+    call; ``rpc_error_at``: answer a JSON-RPC error (``psycopg2.errors.SerializationFailure``) without running the
+    call; ``drop_at``: close the connection without answering, before the request is processed (nothing
+    changes); ``lost_reply_at``: process the request (its changes are made and kept, as once Odoo committed) and
+    then close the connection without answering, as when the reply is lost on its way back: the client cannot
+    tell it from ``drop_at``, which is why a retried write must first look for what the lost try left;
+    ``password``: the server's password differs from what clients were told (``admin``).
     Each ``*_at`` takes one call number or several.
+
+    ``refuse``: a mapping ``"model.method"`` (``"account.move.line.write"``, ``"account.move.message_post"``) ->
+    message: every such call, over /jsonrpc or /json/2, answers Odoo's ``odoo.exceptions.AccessError`` with that
+    message instead of running (an empty message or ``True`` gives Odoo's own wording for the operation, e.g.
+    "You are not allowed to modify 'Journal Item' (account.move.line) records."), as for a user who lacks that
+    access right. Refused calls reached the server: they count in ``StandIn.calls``.
     """
 
     latency: float = 0.0
     http_500_at: frozenset[int] = field(default_factory=frozenset)
     rpc_error_at: frozenset[int] = field(default_factory=frozenset)
     drop_at: frozenset[int] = field(default_factory=frozenset)
+    lost_reply_at: frozenset[int] = field(default_factory=frozenset)
     password: str | None = None
+    refuse: Mapping[str, str | bool] = field(default_factory=dict)
 
     @classmethod
     def of(cls, spec) -> Faults:
@@ -85,8 +101,9 @@ class Faults:
         if isinstance(spec, Faults):
             return spec
         spec = dict(spec)
-        for key in ("http_500_at", "rpc_error_at", "drop_at"):
+        for key in CALL_FAULTS:
             spec[key] = _calls(spec.get(key))
+        spec["refuse"] = dict(spec.get("refuse") or {})
         return cls(**spec)
 
 
@@ -147,10 +164,12 @@ class StandIn:
             self._fault_base = self.requests
 
     def set_faults(self, **spec) -> None:
-        """Change faults: latency and password are kept unless given; call-numbered faults are replaced
+        """Change faults: latency, password and refuse are kept unless given; call-numbered faults are replaced
         (those not given are cleared), and call numbers count from now."""
-        for key in ("http_500_at", "rpc_error_at", "drop_at"):
+        for key in CALL_FAULTS:
             spec[key] = _calls(spec.get(key))
+        if "refuse" in spec:
+            spec["refuse"] = dict(spec["refuse"] or {})
         self.faults = replace(self._faults, **spec)
 
     def _next_request(self) -> tuple[int, Faults]:
@@ -248,6 +267,9 @@ class StandIn:
             raise errors.private_method(self.version, model, str(method))
         if model not in MODELS or model not in self.store.tables:
             raise errors.unknown_model(model)
+        refused = self._faults.refuse
+        if f"{model}.{method}" in refused:
+            raise errors.access_refused(model, method, refused[f"{model}.{method}"])
         with self.store.lock:
             return orm.call(self.store, model, method, args, kwargs)
 
@@ -296,6 +318,7 @@ class _Handler(BaseHTTPRequestHandler):
     server_version = "Werkzeug/3.0.1"
     sys_version = "Python/3.11"
     protocol_version = "HTTP/1.0"
+    lose_reply = False  # set per request by the lost_reply_at fault: the answer is computed, then never sent
 
     def log_message(self, *args) -> None:  # quiet: tests read the counters instead
         pass
@@ -311,15 +334,11 @@ class _Handler(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         raw = self.rfile.read(length) if length else b""
         n, faults = self.standin._next_request()
+        self.lose_reply = n in faults.lost_reply_at
         if faults.latency:
             time.sleep(faults.latency)
         if n in faults.drop_at:
-            self.close_connection = True
-            try:
-                self.connection.shutdown(socket.SHUT_RDWR)
-            except OSError:
-                pass
-            return
+            return self._hang_up()
         if n in faults.http_500_at:
             return self._answer(500, ERROR_500_HTML, "text/html; charset=utf-8")
         path = self.path.split("?", 1)[0]
@@ -378,7 +397,17 @@ class _Handler(BaseHTTPRequestHandler):
                 500, json.dumps(errors.internal(exc).data()), "application/json; charset=utf-8"
             )
 
+    def _hang_up(self) -> None:
+        """Close the connection without a word: the client sees the server go away (no status line, no body)."""
+        self.close_connection = True
+        try:
+            self.connection.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
     def _answer(self, status: int, text: str, ctype: str) -> None:
+        if self.lose_reply:  # the request was processed in full; only its answer goes missing
+            return self._hang_up()
         data = text.encode("utf-8")
         self.send_response(status)
         self.send_header("Content-Type", ctype)

@@ -1,5 +1,6 @@
 """Methods only some models have: ``res.users.context_get``, external ids, ``message_post`` on models with a
-chatter, ``account.move.get_portal_url`` and the move's state buttons.
+chatter, ``account.move.get_portal_url``, the move's state buttons, and what ``mail.activity`` does on create and
+unlink beyond the generic ORM (its defaults, its CHECK and FOREIGN KEY constraints, the document it points at).
 """
 
 from __future__ import annotations
@@ -8,7 +9,13 @@ import hashlib
 import html
 
 from . import business as biz
-from .errors import RpcFault, expected_singleton, rpc_value_error
+from .errors import (
+    check_violation,
+    expected_singleton,
+    foreign_key,
+    missing_record,
+    rpc_value_error,
+)
 from .store import Store
 
 MESSAGE_KWARGS = {
@@ -44,6 +51,12 @@ def _ids(ids) -> list[int]:
     if isinstance(ids, int):
         return [ids]
     return [int(i) for i in ids]
+
+
+def bare_html(text: str) -> str:
+    """What ``tools.html_sanitize`` makes of HTML that is bare text (no tag): one paragraph, its entities kept as
+    entities (``"yop"`` -> ``"<p>yop</p>"``, ``"a & b"`` and ``"a &amp; b"`` -> ``"<p>a &amp; b</p>"``)."""
+    return "<p>" + html.escape(html.unescape(text), quote=False) + "</p>"
 
 
 def context_get(store: Store, model: str):
@@ -87,13 +100,12 @@ def message_post(
     if len(ids) != 1:
         raise expected_singleton(model, ids)
     if ids[0] not in store.tables[model]:
-        raise RpcFault(
-            "odoo.exceptions.MissingError",
-            f"Record does not exist or has been deleted.\n(Record: {model}({ids[0]},), User: 2)",
-        )
+        raise missing_record(model, ids[0])
     text = body or ""
     if store.major >= 17 and not body_is_html:
         text = "<p>" + html.escape(text).replace("\n", "<br>") + "</p>" if text else ""
+    elif text and "<" not in text:
+        text = bare_html(text)  # 14-16, or an HTML body: sanitized as HTML
     if subtype_xmlid:
         subtype = check_object_reference(store, model, *str(subtype_xmlid).split(".", 1))[1]
     else:
@@ -139,15 +151,54 @@ def _state_method(state: str):
     def change(store: Store, model: str, ids):
         for rid in _ids(ids):
             if rid not in store.tables[model]:
-                raise RpcFault(
-                    "odoo.exceptions.MissingError",
-                    f"Record does not exist or has been deleted.\n(Record: {model}({rid},), User: 2)",
-                )
+                raise missing_record(model, rid)
             biz.set_state(store, rid, state)
         return True
 
     return change
 
+
+# -- activities -------------------------------------------------------------------------------------------------
+def activity_defaults(store: Store) -> dict:
+    """mail.activity's field defaults: assigned to the calling user, due today (``fields.Date.context_today``).
+    ``activity_type_id`` has none over RPC: its default needs a ``default_res_model(_id)`` in the context."""
+    return {"user_id": 2, "date_deadline": store.clock.strftime("%Y-%m-%d"), "automated": False}
+
+
+def check_activity(store: Store, row: dict, changed) -> None:
+    """What refuses an activity row (as created, or as a write of ``changed`` fields leaves it) once its NOT NULL
+    columns are set, in the order PostgreSQL and Odoo check: the ``check_res_id_is_set`` CHECK constraint (17+;
+    up to 16 ``res_id`` is NOT NULL instead), the foreign keys of the columns set, then the document itself when
+    it changes: computing the stored ``res_name`` reads it, which fails on a record that does not exist with the
+    document's MissingError."""
+    if store.major >= 17 and not row.get("res_id"):
+        raise check_violation("Activities have to be linked to records with a not null res_id.")
+    for name in ("res_model_id", "activity_type_id", "user_id"):
+        value = row.get(name)
+        if name in changed and value and value not in store.tables[store.fields["mail.activity"][name].relation]:
+            raise foreign_key(store, "mail.activity", name)
+    document = store.activity_document(row)
+    if ("res_model_id" in changed or "res_id" in changed) and (
+        document is None or document[1] not in store.tables[document[0]]
+    ):
+        raise missing_record(store.tables["ir.model"][row["res_model_id"]]["model"], row.get("res_id"))
+
+
+def activity_unlink(store: Store, model: str, ids):
+    """mail.activity.unlink reads each activity's ``date_deadline`` first (to notify its assignee), so an id that
+    no longer exists (deleted earlier, by another user or by a first try whose answer was lost) is a MissingError
+    rather than the silent success of a plain unlink."""
+    ids = _ids(ids)
+    for rid in ids:
+        if rid not in store.tables[model]:
+            raise missing_record(model, rid)
+    store.remove(model, ids)
+    return True
+
+
+# Per-model field defaults (added to the generic ones) and row checks run before a created or written row is stored
+DEFAULTS = {"mail.activity": activity_defaults, "mail.activity.type": lambda store: {"delay_unit": "days"}}
+ROW_CHECKS = {"mail.activity": check_activity}
 
 SPECIFIC = {
     ("res.users", "context_get"): context_get,
@@ -157,4 +208,5 @@ SPECIFIC = {
     ("account.move", "action_post"): _state_method("posted"),
     ("account.move", "button_draft"): _state_method("draft"),
     ("account.move", "button_cancel"): _state_method("cancel"),
+    ("mail.activity", "unlink"): activity_unlink,
 }

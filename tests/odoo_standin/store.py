@@ -142,12 +142,32 @@ class Store:
             per_company_unit = self.charts[1]["rates"].get(row["id"]) if self.charts else None
             inverse = float(per_company_unit) if per_company_unit else 1.0
             return round(1 / inverse, 6) if name == "rate" else inverse
+        if model == "mail.activity" and name == "res_name":
+            document = self.activity_document(row)
+            return self.display_name(*document) if document else False
+        if model == "mail.activity" and name == "state":
+            # mail.activity._compute_state: against today in the assignee's time zone (the store's clock here)
+            if "active" in self.fields[model] and not row.get("active", True):
+                return "done"
+            if not row.get("date_deadline"):
+                return False
+            today = self.clock.strftime("%Y-%m-%d")
+            deadline = row["date_deadline"]
+            return "today" if deadline == today else "overdue" if deadline < today else "planned"
         if model == "account.move" and name == "no_followup":
             return any(
                 self.tables["account.move.line"][lid].get("no_followup")
                 for lid in self.children("account.move.line", "move_id", row["id"])
             )
         return False
+
+    def activity_document(self, row: dict) -> tuple[str, int] | None:
+        """``(model, id)`` of the document an activity is attached to (``res_model_id``, ``res_id``), if any."""
+        ir_model = self.tables["ir.model"].get(row.get("res_model_id"))
+        model = ir_model["model"] if ir_model else None
+        if model not in self.tables or not row.get("res_id"):
+            return None
+        return model, row["res_id"]
 
     def partner_credit(self, partner_id: int) -> int:
         key = ("credit",)
@@ -179,6 +199,9 @@ class Store:
             return self.tables["res.partner"][row["partner_id"]]["name"]
         if model == "account.partial.reconcile":
             return str(rid)
+        if model == "mail.activity":  # _compute_display_name: the summary, else the activity type's name
+            kind = self.tables["mail.activity.type"].get(row.get("activity_type_id"))
+            return row.get("summary") or (kind["name"] if kind else "")
         rec_name = MODELS[model].rec_name
         value = row.get(rec_name)
         return value if isinstance(value, str) and value else f"{model},{rid}"
