@@ -231,10 +231,16 @@ def _check_vba(path: Path, bound: dict[str, str]) -> list[Finding]:
                                 REBUILD))
     bound = {_in_module(ref): caption for ref, caption in bound.items()}
     for button in layout.BUTTONS:
-        if button.macro not in bound:
-            findings.append(Finding(ERROR, f"button {button.caption!r} is missing or not bound to macro "
-                                           f"{button.macro}", f"right-click the button > Assign Macro > "
-                                                              f"{button.macro}; or {REBUILD}"))
+        if button.macro in bound:
+            continue
+        if ours is not None and button.macro not in calls:
+            # a panel built before this button existed: everything it has still works
+            findings.append(Finding(WARNING, f"this panel was built before the button {button.caption!r}",
+                                    f"to get it, {REBUILD}"))
+            continue
+        findings.append(Finding(ERROR, f"button {button.caption!r} is missing or not bound to macro "
+                                       f"{button.macro}", f"right-click the button > Assign Macro > "
+                                                          f"{button.macro}; or {REBUILD}"))
     for macro, caption in sorted(bound.items()):
         if ours is None:
             break

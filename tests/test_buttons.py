@@ -194,3 +194,40 @@ def test_real_compute_panel_refreshes_a_panel(panel, monkeypatch):
     invoices = sheet_values(after, layout.INVOICES)
     assert invoices[0] == [c.header for c in layout.sheet(layout.INVOICES).columns] and len(invoices) > 10
     assert sheet_values(after, layout.NOTES) == sheet_values(payload, layout.NOTES)
+
+
+def test_write_back_notes_button_writes_ids_and_synced_and_nothing_a_person_typed(panel, monkeypatch):
+    """Write back notes on a book open in Excel: the Notes sheet's rows are read live, written to Odoo (the
+    stand-in) once, and only the Note id and Synced cells change; a second press writes nothing more."""
+    import xlwings as xw
+
+    from tests.odoo_standin.server import StandIn
+
+    with StandIn("17.0") as standin:
+        monkeypatch.setenv("ARDESK_ODOO_PASSWORD", "admin")
+        (panel.parent / "ardesk.toml").write_text(
+            f'[odoo]\nurl = "{standin.url}"\ndb = "{standin.db}"\nuser = "admin"\n', encoding="utf-8")
+        payload = payload_from_file(panel)
+        notes = next(s for s in payload["sheets"] if s["name"] == layout.NOTES)
+        width = len(layout.sheet(layout.NOTES).columns)
+        typed = [["2026-10-30", "Ann", "Acme Ltd", None, "=promised Friday", "reached", None, "2026-11-06", 250.5,
+                  None, None, None],
+                 ["2026-10-31", "Bo", "No Such Customer", None, "left a message", "no answer", None, None, None,
+                  None, None, None]]
+        notes["values"] = [notes["values"][0][:width]] + typed
+        book = _book(payload)
+        monkeypatch.setattr(xw.Book, "_mock_caller", book, raising=False)
+        buttons.push_notes()
+        after = apply_actions(payload, book.json()["actions"])
+        rows = sheet_values(after, layout.NOTES)[1:]
+        assert [r[:10] for r in rows] == [r[:10] for r in typed]            # the person's cells as typed
+        assert rows[0][10].startswith("N-") and rows[0][11].startswith("written")
+        assert rows[1][10].startswith("N-") and rows[1][11].startswith("refused")
+        assert _status(after) == ("notes to " + f"odoo:{standin.url}/{standin.db}: 1 written, 1 refused; the "
+                                  "others are tried again at the next push")
+        [message] = standin.call("mail.message", "search_read", [("message_id", "=", f"<ardesk-note-{rows[0][10]}"
+                                                                  "@ardesk>")], fields=["body", "model", "res_id"])
+        assert message["model"] == "res.partner" and "=promised Friday" in message["body"]
+        book = _book(after)
+        assert buttons.run_notes_push(book).endswith("1 refused; the others are tried again at the next push")
+        assert standin.call("mail.message", "search_count", [("message_id", "like", "ardesk-note")]) == 1

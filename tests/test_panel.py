@@ -206,3 +206,22 @@ def test_build_refuses_wrong_suffix_and_bad_values(tmp_path):
     with pytest.raises(InputError, match=r"Invoices, row 3, column 'Total'"):
         build_panel(tmp_path / "p.xlsm", data)
     assert not (tmp_path / "p.xlsm").exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_panel_built_before_a_button_existed_is_sound_with_a_warning(tmp_path, monkeypatch):
+    """A panel made before Write back notes (its VBA module without the macro, no such button) still works for
+    everything it has: the check warns and says how to get the button, it does not call the panel broken."""
+    newest = layout.BUTTONS[-1]
+    old_source = vba.module_source().split(f"Sub {newest.macro}()")[0].rstrip() + "\r\n"
+    monkeypatch.setattr(vba, "module_source", lambda: old_source)
+    monkeypatch.setattr(layout, "BUTTONS", layout.BUTTONS[:-1])
+    vba.project_bytes.cache_clear()
+    try:
+        old = build_panel(tmp_path / "old.xlsm")
+    finally:
+        vba.project_bytes.cache_clear()
+    monkeypatch.undo()
+    findings = check_workbook(old)
+    assert [(f.severity, f.message) for f in findings] == [
+        ("warning", f"this panel was built before the button {newest.caption!r}")]
+    assert "ardesk workbook new" in findings[0].fix
