@@ -1,0 +1,20 @@
+{
+    "name": "ardesk Collections",
+    "summary": "Collection notes, promises to pay and disputes, written by the ardesk collections desk",
+    "version": "17.0.1.0.0",
+    "category": "Accounting/Accounting",
+    "license": "AGPL-3",
+    "author": "ardesk",
+    "website": "https://github.com/ardesk/ardesk",
+    "depends": ["account", "mail"],
+    "data": [
+        "security/ardesk_collections_security.xml",
+        "security/ir.model.access.csv",
+        "views/collection_note_views.xml",
+        "views/res_partner_views.xml",
+        "views/account_move_views.xml",
+        "views/menus.xml",
+    ],
+    "installable": True,
+    "application": False,
+}

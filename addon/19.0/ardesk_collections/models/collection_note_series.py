@@ -1,0 +1,12 @@
+# Copyright 2026 ardesk
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import models
+
+
+class ArdeskCollectionNote(models.Model):
+    _inherit = "ardesk.collection.note"
+
+    _external_id_company_uniq = models.Constraint(
+        "unique(external_id, company_id)",
+        "A collection note with this Note ID already exists in this company.",
+    )
