@@ -95,7 +95,7 @@ class ArdeskCollectionNote(models.Model):
     disputed_amount = fields.Monetary(currency_field="currency_id")
     next_action_date = fields.Date(string="Next Action", index=True)
     chatter_message_id = fields.Many2one(
-        "mail.message", string="Chatter Message", readonly=True, ondelete="set null", copy=False
+        "mail.message", readonly=True, ondelete="set null", copy=False
     )
 
     @api.depends("move_id.currency_id", "company_id.currency_id")
