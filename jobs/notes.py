@@ -216,9 +216,10 @@ def push(settings: Settings, workbook: str | Path | None = None, *,
             from connectors.odoo.notes import push_notes
 
             odoo = settings.config.odoo
-            report.results = push_notes(odoo.url, odoo.db, odoo.user, odoo.password(), nb.notes(),
+            notes = nb.notes()
+            report.results = push_notes(odoo.url, odoo.db, odoo.user, odoo.password(), notes,
                                         nb.steps(target), nb.record, timeout=odoo.timeout, retries=odoo.retries,
-                                        backoff=odoo.backoff)
+                                        backoff=odoo.backoff, states=_tracked_states(ledger, settings, notes))
             counts = report.counts()
             report.message = _summary(counts, target) if report.results else "every note was already written"
             bad = counts.get("refused", 0) + counts.get("not sent", 0)
@@ -233,6 +234,27 @@ def push(settings: Settings, workbook: str | Path | None = None, *,
                 busy = write_sheet(path, cells, appended)
                 report.sheet = f"not updated: {busy}" if busy else "updated"
     return report
+
+
+def _tracked_states(ledger, settings: Settings, notes: list) -> dict[str, dict]:
+    """Each note's promise state and disputed amount as the engine tracks them today, from the latest snapshot of
+    the Odoo books in the ledger (none without one: the add-on then keeps what the notes say)."""
+    from receivables.notes import track
+
+    from .sources import ODOO, source_key
+
+    info = ledger.latest(source_key(ODOO, settings.config)) if notes else None
+    if info is None:
+        return {}
+    tracking = track(ledger.load(info.id), notes, date.today(),
+                     grace_days=settings.config.notes.promise_grace_days)
+    out: dict[str, dict] = {}
+    for p in tracking.promises:
+        out.setdefault(p.uid, {})["promise_state"] = p.state
+    for d in tracking.disputes:
+        if d.amount is not None:
+            out.setdefault(d.opened_by, {})["disputed_amount"] = d.amount
+    return out
 
 
 def _summary(counts: dict[str, int], target: str) -> str:

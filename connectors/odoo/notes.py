@@ -14,6 +14,11 @@ Without the ardesk add-on a note becomes three things in Odoo, each a *step* rec
 - ``activity``: a Next action date becomes a To-Do activity on the customer for the API user, named
   ``ardesk follow-up UID``, found again by that name on a retry (and moved when an edit changes the date).
 
+With the ardesk add-on installed (``addon/``: its model ``ardesk.collection.note`` is on the server), the desk
+prefers it: the notes go in batches to its one idempotent method, which creates each note once per company, posts
+it on the chatter, keeps the flag in step and schedules the To-Do itself; a batch whose answer was lost is sent
+again as it is. The step recorded is then ``addon``.
+
 Every read is retried (:class:`~connectors.odoo.client.OdooClient`); every change is tried once
 (:meth:`~connectors.odoo.client.OdooClient.attempt`) and, when its answer is lost, looked up before anything else
 is tried. What the server refuses is reported per note, with its reason, and tried again at the next push.
@@ -34,6 +39,9 @@ from .client import Lost, OdooClient, Refused, masked, parse_url
 from .versions import Profile, profile_for
 
 WRITTEN, ALREADY, REFUSED_NOTE, NOT_SENT = "written", "already there", "refused", "not sent"
+ADDON_MODEL = "ardesk.collection.note"     # the ardesk add-on's model (addon/): its method writes a batch at once
+ADDON_STEP = "addon"
+ADDON_BATCH = 100
 _CHUNK = 500                 # values in one "in" domain
 _INVOICE_TYPES = ["out_invoice", "out_refund", "out_receipt"]
 
@@ -102,6 +110,15 @@ class _Stop(Exception):
     """The server stopped answering reads: the rest of the push waits for the next one."""
 
 
+def complete(note: CollectionNote, done: dict) -> bool:
+    """Whether a note's revision is written: through the add-on, or every step of the chatter path."""
+    def ok(step: str) -> bool:
+        line = done.get((note.uid, note.revision, step))
+        return line is not None and line.state == DONE
+
+    return ok(ADDON_STEP) or all(ok(s) for s in steps_of(note))
+
+
 def steps_of(note: CollectionNote) -> tuple[str, ...]:
     """The steps a note needs: always its message; the dispute flag when it opens or resolves a dispute on an
     invoice (a whole customer's dispute is kept in the desk: Odoo's flag is per journal item); an activity when it
@@ -116,21 +133,28 @@ def steps_of(note: CollectionNote) -> tuple[str, ...]:
 
 def push_notes(url: str, db: str, user: str, password: str, notes: Sequence[CollectionNote],
                done: dict[tuple[str, int, str], Step], record: Callable[[Step], None], *,
-               timeout: float = 120.0, retries: int = 4, backoff: float = 0.5) -> list[NoteResult]:
+               timeout: float = 120.0, retries: int = 4, backoff: float = 0.5,
+               states: dict[str, dict] | None = None) -> list[NoteResult]:
     """Write ``notes`` to the Odoo database, skipping the steps ``done`` holds as done for their revision, and
-    ``record`` each step's outcome as soon as it is known. Returns one result per note that needed a step."""
+    ``record`` each step's outcome as soon as it is known. Returns one result per note that needed a step.
+
+    With the ardesk add-on on the server (its model ``ardesk.collection.note``), the notes go to its one
+    idempotent method in batches, with ``states`` (note id -> ``promise_state``, ``disputed_amount``: what the
+    engine tracks); without it, each note takes the chatter path, step by step."""
     if not url or not db or not user:
         raise ConfigError("[odoo] needs url, db and user to write notes back", hint="set them in ardesk.toml")
     parse_url(url)
     if not password:
         raise ConfigError("no Odoo password", hint="set ARDESK_ODOO_PASSWORD")
-    if all(done.get((n.uid, n.revision, s)) is not None and done[(n.uid, n.revision, s)].state == DONE
-           for n in notes for s in steps_of(n)):
+    if all(complete(n, done) for n in notes):
         return []                     # nothing to write: not even a connection
     client = OdooClient(url, db, user, password, timeout=timeout, retries=retries, backoff=backoff)
     profile = profile_for(client.connect())
     client.login()
-    return _Pusher(client, profile, target_of(url, db), done, record).run(notes)
+    pusher = _Pusher(client, profile, target_of(url, db), done, record)
+    if pusher.has_addon():
+        return pusher.run_addon(notes, states or {})
+    return pusher.run(notes)
 
 
 class _Pusher:
@@ -153,10 +177,73 @@ class _Pusher:
             out += self._read(model, [(key, "in", values[i:i + _CHUNK])] + (extra or []), fields, **kw)
         return out
 
+    # -- the add-on's path -------------------------------------------------------------------------------------
+    def has_addon(self) -> bool:
+        try:
+            return bool(self._read("ir.model", [("model", "=", ADDON_MODEL)], ["id"]))
+        except _Stop:
+            return False
+
+    def run_addon(self, notes: Sequence[CollectionNote], states: dict[str, dict]) -> list[NoteResult]:
+        """The notes through the add-on's ``ardesk_push_notes``, a batch at a time. The method is idempotent
+        (a note is created once per company, by its id and revision), so a batch whose answer was lost is simply
+        sent again."""
+        todo = [n for n in sorted(notes, key=lambda n: (n.written_at, n.uid)) if not complete(n, self.done)]
+        if not todo:
+            return []
+        try:
+            self._prefetch_targets(todo)
+        except _Stop as stop:
+            return [self._not_sent(n, str(stop)) for n in todo]
+        results: dict[str, NoteResult] = {}
+        ready: list[tuple[CollectionNote, dict]] = []
+        for note in todo:
+            where = self._where(note)
+            if isinstance(where, str):
+                self._step(note, ADDON_STEP, REFUSED, reason=where)
+                results[note.uid] = NoteResult(note.uid, note.revision, note.customer, REFUSED_NOTE, reason=where)
+                continue
+            ready.append((note, _addon_values(note, where, states.get(note.uid, {}))))
+        for i in range(0, len(ready), ADDON_BATCH):
+            batch = ready[i:i + ADDON_BATCH]
+            answer, why = None, ""
+            for _attempt in range(self.client.retries + 1):
+                try:
+                    answer = self.client.attempt(ADDON_MODEL, "ardesk_push_notes", [[v for _n, v in batch]])
+                    break
+                except Refused as exc:
+                    why = exc.reason
+                    break
+                except Lost as exc:
+                    why = f"the connection was lost ({exc})"
+            for k, (note, _vals) in enumerate(batch):
+                got = answer[k] if isinstance(answer, list) and k < len(answer) else None
+                results[note.uid] = self._addon_result(note, got, why)
+        return [results[n.uid] for n in todo]
+
+    def _addon_result(self, note: CollectionNote, got: dict | None, why: str) -> NoteResult:
+        result = NoteResult(note.uid, note.revision, note.customer, ALREADY)
+        if got is None:
+            state = REFUSED if why and not why.startswith("the connection was lost") else FAILED
+            self._step(note, ADDON_STEP, state, reason=why or "no answer for this note")
+            result.status = REFUSED_NOTE if state == REFUSED else NOT_SENT
+            result.reason = why or "no answer for this note"
+            return result
+        status = got.get("status")
+        if status == "refused":
+            self._step(note, ADDON_STEP, REFUSED, reason=str(got.get("reason") or "refused"))
+            result.status, result.reason = REFUSED_NOTE, str(got.get("reason") or "refused")
+            return result
+        ref = f"{ADDON_MODEL} {got.get('id')}" + (f", mail.message {got['message_id']}" if got.get("message_id")
+                                                  else "")
+        self._step(note, ADDON_STEP, DONE, ref)
+        result.ref, result.steps = ref, {ADDON_STEP: status}
+        result.status = WRITTEN if status in ("created", "updated") else ALREADY
+        return result
+
     # -- the push -----------------------------------------------------------------------------------------------
     def run(self, notes: Sequence[CollectionNote]) -> list[NoteResult]:
-        todo = [n for n in sorted(notes, key=lambda n: (n.written_at, n.uid))
-                if any(self._state(n, s) != DONE for s in steps_of(n))]
+        todo = [n for n in sorted(notes, key=lambda n: (n.written_at, n.uid)) if not complete(n, self.done)]
         if not todo:
             return []
         results: list[NoteResult] = []
@@ -182,6 +269,11 @@ class _Pusher:
     def _prefetch(self, notes: list[CollectionNote]) -> None:
         """What every note needs from the server, in a few wide reads: customers, invoices, earlier posts,
         earlier activities, the receivable lines of disputed invoices."""
+        self._prefetch_targets(notes)
+        self._prefetch_rest(notes)
+
+    def _prefetch_targets(self, notes: list[CollectionNote]) -> None:
+        """The customers and invoices the notes name."""
         names = {n.customer.strip() for n in notes if n.customer.strip()}
         by_id = [int(x) for x in names if x.isdigit()]
         rows = self._read_in("res.partner", "id", by_id, ["id", "name", "commercial_partner_id"]) if by_id else []
@@ -202,6 +294,8 @@ class _Pusher:
         for r in self._read_in("account.move", "name", numbers, ["id", "name", "commercial_partner_id"],
                                [("move_type", "in", _INVOICE_TYPES), ("state", "=", "posted")]):
             self.invoices.setdefault(str(r["name"]).casefold(), []).append(r)
+
+    def _prefetch_rest(self, notes: list[CollectionNote]) -> None:
         self.messages = {r["message_id"]: r for r in self._read_in(
             "mail.message", "message_id", [message_id(n) for n in notes], ["id", "message_id", "model", "res_id"])}
         wanted = [activity_summary(n) for n in notes if n.next_action_date]
@@ -369,6 +463,20 @@ class _Pusher:
         self.activities[summary] = {"id": new_id, "summary": summary, "res_id": partner_id,
                                     "date_deadline": deadline}
         return DONE, f"mail.activity {new_id}", None, True
+
+
+def _addon_values(note: CollectionNote, where: tuple, state: dict) -> dict:
+    """A note as the add-on's ``ardesk_push_notes`` takes it. Amounts cross as numbers (Odoo's monetary fields are
+    floats on the wire and rounded to the currency there)."""
+    _model, _res_id, partner_id, move_id = where
+    return {"external_id": note.uid, "revision": note.revision, "partner_id": partner_id, "move_id": move_id or False,
+            "author": note.author or False, "date": note.written_at.isoformat(), "text": note.text or False,
+            "outcome": ", ".join(note.outcome) or False,
+            "promise_date": note.promise_date.isoformat() if note.promise_date else False,
+            "promise_amount": float(note.promise_amount) if note.promise_amount is not None else 0.0,
+            "promise_state": state.get("promise_state") or False, "dispute_state": note.dispute or False,
+            "disputed_amount": float(state["disputed_amount"]) if state.get("disputed_amount") is not None else 0.0,
+            "next_action_date": note.next_action_date.isoformat() if note.next_action_date else False}
 
 
 def _m2o(value) -> int | None:

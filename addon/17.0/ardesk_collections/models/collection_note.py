@@ -245,7 +245,7 @@ class ArdeskCollectionNote(models.Model):
                 continue
             wanted = note.dispute_state == "open"
             lines = note.move_id.sudo().line_ids.filtered(
-                lambda line: line.account_id.account_type == "asset_receivable"
+                lambda line, wanted=wanted: line.account_id.account_type == "asset_receivable"
                 and line[FOLLOWUP_FLAG] != wanted
             )
             if lines:

@@ -1,4 +1,1 @@
-from . import collection_note
-from . import collection_note_series
-from . import res_partner
-from . import account_move
+from . import account_move, collection_note, collection_note_series, res_partner
