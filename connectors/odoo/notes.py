@@ -179,10 +179,18 @@ class _Pusher:
 
     # -- the add-on's path -------------------------------------------------------------------------------------
     def has_addon(self) -> bool:
-        try:
-            return bool(self._read("ir.model", [("model", "=", ADDON_MODEL)], ["id"]))
-        except _Stop:
-            return False
+        """Whether the server has the add-on's model. Asked of the model itself (a user of the Collector group
+        may not read ``ir.model``): an unknown model is Odoo's UserError "Object ... doesn't exist"; a model the
+        user may not read is there (its method then says what the user lacks)."""
+        for _attempt in range(self.client.retries + 1):
+            try:
+                self.client.attempt(ADDON_MODEL, "search_count", [[]])
+                return True
+            except Refused as exc:
+                return not (exc.name.endswith("UserError") and "doesn't exist" in exc.reason)
+            except Lost:
+                continue
+        return False
 
     def run_addon(self, notes: Sequence[CollectionNote], states: dict[str, dict]) -> list[NoteResult]:
         """The notes through the add-on's ``ardesk_push_notes``, a batch at a time. The method is idempotent
@@ -423,15 +431,30 @@ class _Pusher:
         return DONE, ref, None, True
 
     def _kinds(self) -> tuple[int, int | None]:
-        """The ids of the ``res.partner`` model and of the To-Do activity type (None when the server has none)."""
+        """The ids of the ``res.partner`` model and of the To-Do activity type (None when the server has none).
+        Raises :class:`Refused` when the user may not read the model's id (then it may not create activities
+        either: Odoo's Billing rights or the add-on are needed)."""
         if self._activity_kinds is None:
-            model = self._read("ir.model", [("model", "=", "res.partner")], ["id"])
-            todo = self._read("ir.model.data", [("module", "=", "mail"), ("name", "=", "mail_activity_data_todo")],
-                              ["res_id"])
+            model = self._read_or_refuse("ir.model", [("model", "=", "res.partner")], ["id"])
+            try:
+                todo = [r["res_id"] for r in self._read_or_refuse(
+                    "ir.model.data", [("module", "=", "mail"), ("name", "=", "mail_activity_data_todo")],
+                    ["res_id"])]
+            except Refused:           # by its name, where the external ids may not be read
+                todo = [r["id"] for r in self._read("mail.activity.type", [("name", "=", "To-Do")], ["id"])]
             if not model:
                 raise _Stop("the server has no res.partner model in ir.model")
-            self._activity_kinds = (model[0]["id"], todo[0]["res_id"] if todo else None)
+            self._activity_kinds = (model[0]["id"], todo[0] if todo else None)
         return self._activity_kinds
+
+    def _read_or_refuse(self, model: str, domain: list, fields: list[str]) -> list[dict]:
+        """A read that the server may refuse (access rights): :class:`Refused`; retried while answers are lost."""
+        for _attempt in range(self.client.retries + 1):
+            try:
+                return self.client.attempt(model, "search_read", [domain], {"fields": fields}) or []
+            except Lost:
+                continue
+        raise _Stop(f"the server does not answer a read of {model}")
 
     def _activity(self, note: CollectionNote, partner_id: int):
         summary = activity_summary(note)
@@ -444,7 +467,10 @@ class _Pusher:
                 self.client.attempt("mail.activity", "write", [[old["id"]], {"date_deadline": deadline}])
                 old["date_deadline"] = deadline
                 return DONE, f"mail.activity {old['id']}", None, True
-            model_id, type_id = self._kinds()
+            try:
+                model_id, type_id = self._kinds()
+            except Refused as exc:
+                return REFUSED, None, exc.reason, False
             vals = {"res_model_id": model_id, "res_id": partner_id, "summary": summary, "date_deadline": deadline,
                     "user_id": self.client.uid, "note": html.escape(note.text)}
             if type_id:

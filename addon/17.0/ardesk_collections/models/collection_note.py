@@ -228,13 +228,22 @@ class ArdeskCollectionNote(models.Model):
     def _ardesk_post(self, correction=False):
         """Post the note on its invoice's chatter (else its customer's) as an internal note by the pushing
         user. Posting needs no write access to the invoice: the note itself is the user's right to post."""
+        author = self.env.user.partner_id
+        # An internal note is never mailed, but Odoo wants a sender address: the user's, else the company's, else
+        # OdooBot's (an API user often has none).
+        email_from = (
+            author.email_formatted
+            or self.env.company.partner_id.email_formatted
+            or self.env.ref("base.partner_root").email_formatted
+        )
         for note in self:
             target = note.move_id or note.partner_id
             message = target.sudo().message_post(
                 body=note._ardesk_body(correction),
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
-                author_id=self.env.user.partner_id.id,
+                author_id=author.id,
+                email_from=email_from,
             )
             note.chatter_message_id = message.id
 

@@ -81,6 +81,12 @@ class TestCollectionNote(TransactionCase):
         self.assertIn("colour", results[2]["reason"])
         self.assertFalse(self.Note.search([("external_id", "in", ["N-2", "N-3", "N-4"])]))
 
+    def test_a_collector_without_an_email_address_can_push(self):
+        self.collector.partner_id.email = False
+        [result] = self._push([self._note(external_id="N-NOMAIL")])
+        self.assertEqual(result["status"], "created")
+        self.assertEqual(self.Note.browse(result["id"]).chatter_message_id.author_id, self.collector.partner_id)
+
     def test_a_contact_person_is_noted_on_its_customer(self):
         [result] = self._push([self._note(partner_id=self.contact.id)])
         self.assertEqual(self.Note.browse(result["id"]).partner_id, self.customer)
