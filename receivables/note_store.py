@@ -3,7 +3,8 @@
 Identity. A note is known by its id (the Notes sheet's *Note id* column). A row read without one gets an id made
 from what was typed (``N-`` and 12 hex digits of its hash), and the desk writes that id into the row; the id then
 follows the row. Reading the same row again before its id reached the sheet (a workbook open elsewhere) gives the
-same id, so nothing is stored twice. Editing a note that has an id keeps the id: the earlier content is kept in
+same id, so nothing is stored twice. A row copied with its id (two rows, one id) is another note and gets its own.
+Editing a note that has an id keeps the id: the earlier content is kept in
 ``note_revisions`` and the note's ``revision`` goes up by one, so that write-back posts the edit once, as a
 correction, and never a second note.
 
@@ -101,6 +102,7 @@ class NoteStore:
         id the ledger knows with other content is an edit (see the module's docstring)."""
         new = edited = 0
         ids: dict[int, str] = {}
+        seen: set[str] = set()
         with self.ledger.transaction() as c:
             for row in rows:
                 content = content_of(row)
@@ -109,6 +111,14 @@ class NoteStore:
                     continue
                 digest = content_hash(content)
                 uid = _text(row.get("uid")) or new_uid(content)
+                if uid in seen:
+                    # a row copied with its Note id is another note: it gets its own id (written into its row),
+                    # or the two rows would take turns as "edits" of one note at every read
+                    uid = new_uid(content)
+                    n = 1
+                    while uid in seen:
+                        uid, n = f"{new_uid(content)}-{n}", n + 1
+                seen.add(uid)
                 if "_row" in row:
                     ids[int(row["_row"])] = uid
                 old = c.execute("SELECT revision, content, customer, invoice, written_at, author, text, outcome,"

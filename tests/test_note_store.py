@@ -141,3 +141,18 @@ def test_any_text_appended_reads_back_as_written(tmp_path_factory, texts):
     got = read_notes(path)
     assert [r["uid"] for r in got] == [n["uid"] for n in notes]
     assert [r["text"] for r in got] == texts
+
+
+def test_a_row_copied_with_its_id_becomes_a_note_of_its_own_and_nothing_flips(tmp_path):
+    """A person copies a row, Note id included, and changes the copy: the copy is a second note with its own id;
+    reading the sheet again (with that id written into the copy's row) changes nothing."""
+    with Ledger(tmp_path / "a.db") as ledger:
+        nb = ledger.notebook
+        uid = nb.keep([NOTE], origin="w.xlsm").ids[2]
+        original = {**NOTE, "uid": uid}
+        copy = {**NOTE, "uid": uid, "text": "Second call: promised Monday", "_row": 3}
+        kept = nb.keep([original, copy], origin="w.xlsm")
+        assert (kept.new, kept.edited) == (1, 0) and kept.ids[2] == uid and kept.ids[3] != uid
+        again = nb.keep([original, {**copy, "uid": kept.ids[3]}], origin="w.xlsm")
+        assert (again.new, again.edited) == (0, 0)
+        assert sorted((n.text, n.revision) for n in nb.notes()) == [(NOTE["text"], 0), (copy["text"], 0)]
