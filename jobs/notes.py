@@ -233,6 +233,8 @@ def push(settings: Settings, workbook: str | Path | None = None, *,
             elif path is not None:
                 busy = write_sheet(path, cells, appended)
                 report.sheet = f"not updated: {busy}" if busy else "updated"
+            if report.sheet == "updated":
+                nb.shown_on([n["uid"] for n in appended], str(path.resolve()) if path else "workbook")
     return report
 
 

@@ -129,6 +129,7 @@ def refresh_workbook(workbook: str | Path, source: str | None, settings: Setting
 
         cells, appended = sheet_updates(ledger.notebook, notes, kept_notes, erp_target(settings))
         package.write_notes(path, cells, appended)
+        ledger.notebook.shown_on([n["uid"] for n in appended], target)
         ledger.audit("refresh", target=target, detail={"snapshot": sid, "open_items": n,
                                                        "notes_added_to_sheet": len(appended)})
     return RefreshResult(path, True, sid, n, kept,

@@ -151,6 +151,14 @@ class NoteStore:
                 edited += 1
         return Kept(new, edited, ids)
 
+    def shown_on(self, uids: list[str], origin: str) -> None:
+        """Notes added outside the workbook now have their rows on its Notes sheet: from now on they are that
+        sheet's notes (a person who deletes such a row does not get it back at the next refresh; the note stays
+        in the ledger)."""
+        if uids:
+            with self.ledger.transaction() as c:
+                c.executemany("UPDATE notes SET origin = ? WHERE uid = ?", [(origin, u) for u in uids])
+
     # -- reading ----------------------------------------------------------------------------------------------
     def rows(self, *, customer: str | None = None) -> list[dict]:
         """Every note as stored (a dict per note: its content, ``uid``, ``revision``, ``origin``, ``first_seen``),

@@ -62,6 +62,14 @@ def test_quickbooks_desk_shows_promises_and_disputes_and_keeps_cli_notes(tmp_pat
     assert all(n["uid"].startswith("N-") for n in notes) and notes[1]["promise_amount"] == 207.5
     again = _run("refresh", "--workbook", "collections.xlsm")    # shown once, not appended again
     assert again.exit_code == 0 and read_notes(book) == notes
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book, keep_vba=True)      # a person deletes the second row and saves
+    wb["Notes"].delete_rows(3)
+    wb.save(book)
+    assert _run("refresh", "--workbook", "collections.xlsm").exit_code == 0
+    assert [n["text"] for n in read_notes(book)] == ["2369 billed twice"]      # not brought back
+    assert len(_run("notes", "export").output.splitlines()) == 3               # still in the ledger
     report = json.loads(_run("customers", "--as-of", "2026-10-31", "--format", "json").stdout)
     amber = next(c for c in report["customers"] if c["customer"] == "Amber Plumbing & Sons")
     assert amber["promise"]["state"] == "open" and amber["promise"]["amount"] == "207.50"
