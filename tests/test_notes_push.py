@@ -209,3 +209,33 @@ def test_dispute_flag_follows_each_version(tmp_path, monkeypatch, version, flag)
         assert push(settings).counts() == {"written": 1}
         assert not standin.call("account.move.line", "search_read", [("move_id", "=", inv["id"]), (flag, "=", True)],
                                 fields=["id"])
+
+
+# -- with the ardesk add-on on the server -------------------------------------------------------------------------
+@pytest.mark.parametrize("version", ["17.0", "19.0"])
+def test_with_the_add_on_notes_go_to_its_method_once_whatever_answer_is_lost(tmp_path, monkeypatch, version):
+    """The desk finds the add-on and sends the notes in batches to its one method; a batch whose answer was lost
+    (or that never arrived) is sent again, and the add-on creates each note once."""
+    with StandIn(version, addons=("ardesk_collections",)) as standin:
+        settings = _desk(tmp_path, standin, monkeypatch)
+        made = _notes(standin, settings, N_NOTES)
+        unknown = add_note(settings, "Nobody Ltd", "about no one", when=date(2026, 11, 2))
+        for kind in ("lost_reply_at", "drop_at", "http_500_at"):
+            standin.set_faults(**{kind: range(1, 200, 2)})      # every other call: every batch is hit once
+            push(settings)
+        standin.set_faults()
+        report = push(settings)
+        assert {r.status for r in report.results} <= {"written", "already there", "refused"}
+        with Ledger(settings.ledger) as ledger:
+            nb = ledger.notebook
+            assert all(nb.synced_text(uid).startswith("written") for uid in made)
+            assert nb.synced_text(unknown).startswith("refused")
+            steps = nb.steps(erp_target(settings))
+        assert {step for (_uid, _rev, step) in steps} == {"addon"}            # no chatter path taken
+        notes = standin.call("ardesk.collection.note", "search_read", [], fields=["external_id", "dispute_state"])
+        assert sorted(n["external_id"] for n in notes) == sorted(made)
+        messages = standin.call("mail.message", "search_read", [("body", "like", "Collection note N-")],
+                                fields=["body"])
+        assert len(messages) == len(made)
+        again = push(settings).results                      # only the refused note is tried again
+        assert [(r.uid, r.status) for r in again] == [(unknown, "refused")]

@@ -204,20 +204,26 @@ class _Pusher:
         except _Stop as stop:
             return [self._not_sent(n, str(stop)) for n in todo]
         results: dict[str, NoteResult] = {}
-        ready: list[tuple[CollectionNote, dict]] = []
+        # by company: a note on an invoice is written in the invoice's company (the add-on checks that a note and
+        # its invoice share one); a note on a customer alone in the user's current company
+        ready: dict[int | None, list[tuple[CollectionNote, dict]]] = {}
         for note in todo:
             where = self._where(note)
             if isinstance(where, str):
                 self._step(note, ADDON_STEP, REFUSED, reason=where)
                 results[note.uid] = NoteResult(note.uid, note.revision, note.customer, REFUSED_NOTE, reason=where)
                 continue
-            ready.append((note, _addon_values(note, where, states.get(note.uid, {}))))
-        for i in range(0, len(ready), ADDON_BATCH):
-            batch = ready[i:i + ADDON_BATCH]
+            company = self.move_company.get(where[3]) if where[3] else None
+            ready.setdefault(company, []).append((note, _addon_values(note, where, states.get(note.uid, {}))))
+        batches = [(company, notes[i:i + ADDON_BATCH]) for company, notes in ready.items()
+                   for i in range(0, len(notes), ADDON_BATCH)]
+        for company, batch in batches:
             answer, why = None, ""
+            kwargs = {"context": {"allowed_company_ids": [company]}} if company else {}
             for _attempt in range(self.client.retries + 1):
                 try:
-                    answer = self.client.attempt(ADDON_MODEL, "ardesk_push_notes", [[v for _n, v in batch]])
+                    answer = self.client.attempt(ADDON_MODEL, "ardesk_push_notes", [[v for _n, v in batch]],
+                                                 kwargs)
                     break
                 except Refused as exc:
                     why = exc.reason
@@ -299,9 +305,11 @@ class _Pusher:
             self.partners.setdefault(str(r["id"]), set()).add(r["id"])
         numbers = {n.invoice.strip() for n in notes if n.invoice and n.invoice.strip()}
         self.invoices: dict[str, list[dict]] = {}
-        for r in self._read_in("account.move", "name", numbers, ["id", "name", "commercial_partner_id"],
+        self.move_company: dict[int, int | None] = {}
+        for r in self._read_in("account.move", "name", numbers, ["id", "name", "commercial_partner_id", "company_id"],
                                [("move_type", "in", _INVOICE_TYPES), ("state", "=", "posted")]):
             self.invoices.setdefault(str(r["name"]).casefold(), []).append(r)
+            self.move_company[r["id"]] = _m2o(r.get("company_id"))
 
     def _prefetch_rest(self, notes: list[CollectionNote]) -> None:
         self.messages = {r["message_id"]: r for r in self._read_in(

@@ -1,4 +1,5 @@
-"""``python -m tests.odoo_standin --port PORT --odoo-version 17.0 --seed demo``: serve until interrupted."""
+"""``python -m tests.odoo_standin --port PORT --odoo-version 17.0 --seed demo [--addon ardesk_collections]``: serve
+until interrupted."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import signal
 import sys
 import threading
 
+from .schema import ADDONS
 from .server import StandIn
 
 
@@ -20,13 +22,16 @@ def main(argv=None) -> int:
     parser.add_argument("--seed", default="demo", help='"demo" or an integer')
     parser.add_argument("--size", type=int, default=None, help="about how many open receivable items")
     parser.add_argument("--db", default="demo")
+    parser.add_argument("--addon", action="append", default=[], choices=ADDONS,
+                        help="an add-on installed in the database (repeatable)")
     args = parser.parse_args(argv)
     if args.seed != "demo" and not args.seed.lstrip("-").isdigit():
         parser.error("--seed must be 'demo' or an integer")
-    standin = StandIn(args.odoo_version, args.seed, args.size, port=args.port, host=args.host, db=args.db)
+    standin = StandIn(args.odoo_version, args.seed, args.size, port=args.port, host=args.host, db=args.db,
+                      addons=args.addon)
     print(
         f"Odoo {args.odoo_version} stand-in on {standin.url}  database={standin.db}  login=admin  "
-        f"password=admin  api_key={standin.api_key}",
+        f"password=admin  api_key={standin.api_key}" + (f"  addons={','.join(args.addon)}" if args.addon else ""),
         flush=True,
     )
     stop = threading.Event()

@@ -1,11 +1,13 @@
 """The base records every stand-in database starts with: currencies, two companies, the admin user, a chart of
-accounts and journals per company, payment terms, message subtypes, activity types, ``ir.model`` and external ids.
+accounts and journals per company, payment terms, message subtypes, activity types, ``ir.model`` and external ids,
+and the data of the add-ons installed (``Store.addons``).
 """
 
 from __future__ import annotations
 
 from decimal import Decimal
 
+from . import addons
 from .schema import MODELS
 from .store import Store
 
@@ -202,4 +204,5 @@ def seed_base(store: Store) -> None:
         ("account", "account_payment_term_30days", "account.payment.term", 2),
     ):
         ins("ir.model.data", {"module": module, "name": name, "model": model, "res_id": res_id})
+    addons.install(store)  # the installed add-ons' groups and external ids
     store.frozen_stamp = None

@@ -32,13 +32,15 @@ JSON2_STATUS = {
 
 
 class RpcFault(Exception):
-    """An error the server reports to the client (not a failure of the stand-in itself)."""
+    """An error the server reports to the client (not a failure of the stand-in itself). ``integrity``: the database
+    refused a row (Odoo's code sees a psycopg2 IntegrityError, which only the RPC layer turns into this error)."""
 
-    def __init__(self, name: str, message: str, arguments=None):
+    def __init__(self, name: str, message: str, arguments=None, integrity: bool = False):
         super().__init__(message)
         self.name = name
         self.message = message
         self.arguments = list(arguments) if arguments is not None else [message]
+        self.integrity = integrity
 
     def data(self) -> dict:
         cls = EXCEPTION_CLASSES.get(self.name, self.name.rsplit(".", 1)[-1])
@@ -138,12 +140,20 @@ def not_null(store, model: str, field: str) -> RpcFault:
             "The operation cannot be completed:\n- Create/update: a mandatory field is not set.\n"
             f"{_DELETE_14}\n\nModel: {description} ({model}), Field: {label} ({field})"
         )
-    return RpcFault("odoo.exceptions.ValidationError", text)
+    return RpcFault("odoo.exceptions.ValidationError", text, integrity=True)
+
+
+def sql_constraint(store, message: str) -> RpcFault:
+    """A model's own SQL constraint (a UNIQUE or CHECK of its ``_sql_constraints``, 19's ``models.Constraint``)
+    refused the row: its message as the model declares it, after Odoo's prefix from 16 on (14-15 give it bare)."""
+    if store.major >= 16:
+        message = f"The operation cannot be completed: {message}"
+    return RpcFault("odoo.exceptions.ValidationError", message, integrity=True)
 
 
 def check_violation(message: str) -> RpcFault:
     """A model's SQL CHECK constraint refused the row: its own message, after Odoo's prefix (16-19)."""
-    return RpcFault("odoo.exceptions.ValidationError", f"The operation cannot be completed: {message}")
+    return RpcFault("odoo.exceptions.ValidationError", f"The operation cannot be completed: {message}", integrity=True)
 
 
 def foreign_key(store, model: str, field: str) -> RpcFault:
@@ -167,7 +177,7 @@ def foreign_key(store, model: str, field: str) -> RpcFault:
             "The operation cannot be completed: another model requires the record being deleted. If possible, "
             f"archive it instead.\n\nModel: {description} ({model}), Constraint: {constraint}"
         )
-    return RpcFault("odoo.exceptions.ValidationError", text)
+    return RpcFault("odoo.exceptions.ValidationError", text, integrity=True)
 
 
 # The operation an access right is checked for, by method (ir.model.access: read, write, create, unlink)
@@ -188,6 +198,14 @@ def access_refused(model: str, method: str, message=None) -> RpcFault:
             "No group currently allows this operation.\n\n"
             "Contact your administrator to request access if necessary."
         )
+    return RpcFault("odoo.exceptions.AccessError", message)
+
+
+def user_error(message: str) -> RpcFault:
+    return RpcFault("odoo.exceptions.UserError", message)
+
+
+def access_error(message: str) -> RpcFault:
     return RpcFault("odoo.exceptions.AccessError", message)
 
 

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import inspect
 
+from . import (
+    addons,  # noqa: F401 - registers the add-ons' methods, defaults, checks and computed fields
+    groups,
+)
 from . import business as biz
-from . import groups
 from .domain import compile_domain, search_ids
 from .errors import (
     invalid_field,
@@ -18,9 +21,10 @@ from .errors import (
     not_null,
     rpc_type_error,
     unknown_method,
+    unknown_model,
 )
 from .schema import MODELS
-from .specific import DEFAULTS, ROW_CHECKS, SPECIFIC, _ids, bare_html, message_post
+from .specific import DEFAULTS, ROW_CHECKS, SPECIFIC, STORED_COMPUTES, _ids, bare_html, message_post
 from .store import CENT, Store
 
 
@@ -28,7 +32,10 @@ def call(store: Store, model: str, method: str, args: list, kwargs: dict):
     """Run ``model.method(*args, **kwargs)`` as Odoo's ``call_kw`` would; the store lock is held by the caller."""
     kwargs = dict(kwargs or {})
     context = kwargs.pop("context", None) or {}
+    store.context = context if isinstance(context, dict) else {}
     store.active_test = context.get("active_test", True) if isinstance(context, dict) else True
+    if model not in store.tables:  # a model of an add-on that is not installed
+        raise unknown_model(model)
     fn = _method(store, model, method)
     try:
         inspect.signature(fn).bind(store, model, *args, **kwargs)
@@ -212,7 +219,7 @@ def default_get(store: Store, model: str, fields_list=None):
     }
     if model in DEFAULTS:
         defaults.update(DEFAULTS[model](store))
-    return {n: defaults[n] for n in names if n in defaults}
+    return {n: defaults[n] for n in names if defaults.get(n) is not None}
 
 
 def _to_store(store: Store, model: str, vals: dict) -> dict:
@@ -266,6 +273,8 @@ def create(store: Store, model: str, vals_list):
         row.update(default_get(store, model, [n for n in row if n in store.fields[model]]))
         row.update(_to_store(store, model, vals))
         _check_row(store, model, row, row)
+        if model in STORED_COMPUTES:
+            row.update(STORED_COMPUTES[model](store, row))
         if model == "res.partner":
             _partner_names(store, row)
         out.append(store.insert(model, row))
@@ -306,6 +315,9 @@ def write(store: Store, model: str, ids, vals):
     for i in ids:  # every row as it would be written, checked before any is changed (one transaction)
         _check_row(store, model, {**store.tables[model][i], **values}, values)
     store.update(model, ids, values)
+    if model in STORED_COMPUTES:  # stored computed fields follow the written values (in the same change)
+        for i in ids:
+            store.tables[model][i].update(STORED_COMPUTES[model](store, store.tables[model][i]))
     if model == "res.partner" and ("name" in values or "parent_id" in values):
         for i in ids:
             _partner_names(store, store.tables[model][i])

@@ -2,6 +2,8 @@
 
 Each field is declared once with the Odoo major versions it exists in (``since``/``until``, inclusive), whether it
 is stored, and, for related fields, the dotted path it follows. :func:`fields_for` gives one version's field set.
+A model or field that an add-on brings (``addon="ardesk_collections"``) exists only in a database where that add-on
+is installed: :func:`models_for` and :func:`fields_for` take the installed add-ons.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ class Field:
     until: int = 99
     company_dependent: bool = False
     model_field: str | None = None  # many2one_reference: the char field naming the document's model
+    addon: str | None = None  # the add-on that adds this field (absent unless it is installed)
 
     def describe(self) -> dict:
         out = {
@@ -117,13 +120,14 @@ class Model:
     order: str = "id"
     rec_name: str = "name"
     thread: bool = False  # has message_post
+    addon: str | None = None  # the add-on that brings this model (absent unless it is installed)
 
 
 MODELS: dict[str, Model] = {}
 
 
-def model(model_name, description, /, order="id", rec_name="name", thread=False, **fields):
-    MODELS[model_name] = Model(model_name, description, {**_COMMON, **fields}, order, rec_name, thread)
+def model(model_name, description, /, order="id", rec_name="name", thread=False, addon=None, **fields):
+    MODELS[model_name] = Model(model_name, description, {**_COMMON, **fields}, order, rec_name, thread, addon)
 
 
 model(
@@ -494,6 +498,80 @@ model(
     active=F("boolean", "Active", since=17),
 )
 
+# The ardesk_collections add-on (addon/<series>/ardesk_collections): its collection notes, in the add-on's declaration
+# order, and what it adds to customers and invoices (computed from the notes the user may read). Declared last so
+# that every other model's ir.model row and id stays as it is without the add-on.
+ARDESK = "ardesk_collections"
+PROMISE_STATES = (
+    ("open", "Open"),
+    ("kept", "Kept"),
+    ("partly kept", "Partly kept"),
+    ("broken", "Broken"),
+    ("superseded", "Superseded"),
+    ("unknown", "Unknown"),
+)
+DISPUTE_STATES = (("open", "Open"), ("resolved", "Resolved"))
+COLLECTION_STAGES = (
+    ("none", "Not contacted"),
+    ("contacted", "Contacted"),
+    ("promised", "Promise to pay"),
+    ("broken", "Promise broken"),
+    ("disputed", "Disputed"),
+)
+model(
+    "ardesk.collection.note",
+    "Collection Note",
+    order="date desc, id desc",
+    rec_name="external_id",
+    addon=ARDESK,
+    external_id=F("char", "Note ID", required=True),
+    revision=F("integer", "Revision"),
+    company_id=F("many2one", "Company", relation="res.company", required=True),
+    partner_id=F("many2one", "Customer", relation="res.partner", required=True),
+    move_id=F("many2one", "Invoice", relation="account.move"),
+    author=F("char", "Author"),
+    user_id=F("many2one", "Written by", relation="res.users", readonly=True),
+    date=F("date", "Date", required=True),
+    text=F("text", "Note"),
+    outcome=F("char", "Outcome"),
+    # a stored compute (the invoice's currency, else the company's): kept in the row by the add-on's code
+    currency_id=F("many2one", "Currency", relation="res.currency", readonly=True),
+    promise_date=F("date", "Promise Date"),
+    promise_amount=F("monetary", "Promise Amount"),
+    promise_state=F("selection", "Promise State", selection=PROMISE_STATES),
+    dispute_state=F("selection", "Dispute", selection=DISPUTE_STATES),
+    disputed_amount=F("monetary", "Disputed Amount"),
+    next_action_date=F("date", "Next Action"),
+    chatter_message_id=F("many2one", "Chatter Message", relation="mail.message", readonly=True),
+)
+MODELS["res.partner"].fields.update(
+    ardesk_note_ids=F(
+        "one2many", "Collection Notes", relation="ardesk.collection.note", inverse="partner_id", store=False,
+        addon=ARDESK,
+    ),
+    ardesk_note_count=F("integer", "Collection Note Count", store=False, compute=True, addon=ARDESK),
+    ardesk_stage=F(
+        "selection", "Collection Stage", selection=COLLECTION_STAGES, store=False, compute=True, addon=ARDESK
+    ),
+    ardesk_next_action_date=F("date", "Next Collection Action", store=False, compute=True, addon=ARDESK),
+    ardesk_promise_amount=F("monetary", "Open Promise", store=False, compute=True, addon=ARDESK),
+    ardesk_promise_date=F("date", "Promised For", store=False, compute=True, addon=ARDESK),
+    ardesk_disputed_amount=F("monetary", "Disputed", store=False, compute=True, addon=ARDESK),
+    ardesk_last_contact=F("date", "Last Contact", store=False, compute=True, addon=ARDESK),
+    ardesk_currency_id=F("many2one", "Ardesk Currency", relation="res.currency", store=False, compute=True,
+                         addon=ARDESK),
+)
+MODELS["account.move"].fields.update(
+    ardesk_note_ids=F(
+        "one2many", "Collection Notes", relation="ardesk.collection.note", inverse="move_id", store=False,
+        addon=ARDESK,
+    ),
+    ardesk_note_count=F("integer", "Collection Note Count", store=False, compute=True, addon=ARDESK),
+    ardesk_dispute_state=F("selection", "Dispute", selection=DISPUTE_STATES, store=False, compute=True,
+                           addon=ARDESK),
+)
+ADDONS = (ARDESK,)  # the add-ons a stand-in can be started with
+
 # A field that exists under one name in every version but whose selection (or whether it is required) changed is
 # declared under an alias "<name>_<version>"; ALIASES maps it back to the public name.
 ALIASES = {
@@ -514,21 +592,25 @@ def major(version: str) -> int:
     return int(str(version).split(".")[0].split("~")[-1])
 
 
-def fields_for(model_name: str, version: str) -> dict[str, Field]:
-    """The fields ``model_name`` has in ``version``, by public name."""
+def fields_for(model_name: str, version: str, addons=()) -> dict[str, Field]:
+    """The fields ``model_name`` has in ``version`` with ``addons`` installed, by public name."""
     m = major(version)
     out: dict[str, Field] = {}
     for name, fld in MODELS[model_name].fields.items():
-        if fld.since <= m <= fld.until:
+        if fld.since <= m <= fld.until and (fld.addon is None or fld.addon in addons):
             if fld.company_dependent and m < 18:
                 fld = Field(**{**_asdict(fld), "store": False})
             out[ALIASES.get(name, name)] = fld
     return out
 
 
-def models_for(version: str) -> list[str]:
+def models_for(version: str, addons=()) -> list[str]:
     m = major(version)
-    return [name for name in MODELS if not (name == "account.account.type" and m >= 16)]
+    return [
+        name
+        for name, mdl in MODELS.items()
+        if not (name == "account.account.type" and m >= 16) and (mdl.addon is None or mdl.addon in addons)
+    ]
 
 
 def _asdict(fld: Field) -> dict:

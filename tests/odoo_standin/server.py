@@ -21,7 +21,7 @@ from typing import ClassVar, Self
 from . import business as biz
 from . import errors, orm
 from .generator import generate
-from .schema import MODELS, major
+from .schema import ADDONS, MODELS, major
 from .store import Store
 
 LOGIN = "admin"
@@ -83,7 +83,10 @@ class Faults:
     message: every such call, over /jsonrpc or /json/2, answers Odoo's ``odoo.exceptions.AccessError`` with that
     message instead of running (an empty message or ``True`` gives Odoo's own wording for the operation, e.g.
     "You are not allowed to modify 'Journal Item' (account.move.line) records."), as for a user who lacks that
-    access right. Refused calls reached the server: they count in ``StandIn.calls``.
+    access right. Refused calls reached the server: they count in ``StandIn.calls``. A method that checks a right
+    itself sees the refusal too: with ``"ardesk.collection.note.create"`` refused, the add-on's ``ardesk_push_notes``
+    answers that AccessError (its ``check_create``); with ``"ardesk.collection.note.write"`` refused, each note it
+    would create or update is refused (see :mod:`.addons`).
     """
 
     latency: float = 0.0
@@ -108,7 +111,14 @@ class Faults:
 
 
 class StandIn:
-    """A running stand-in server with its data. Use as a context manager, or call :meth:`close`."""
+    """A running stand-in server with its data. Use as a context manager, or call :meth:`close`.
+
+    ``addons``: the add-ons installed in its database besides Odoo's own, from :data:`.schema.ADDONS`
+    (``("ardesk_collections",)``: the ardesk_collections add-on's model, fields, groups and RPC method, see
+    :mod:`.addons`); by default none, and their models do not exist (``Object ... doesn't exist``).
+    The user's current company (``env.company``) is the admin user's ``company_id`` (company 1 unless written), or
+    the first of the context's ``allowed_company_ids``.
+    """
 
     def __init__(
         self,
@@ -119,15 +129,21 @@ class StandIn:
         port: int = 0,
         host: str = "127.0.0.1",
         db: str = "demo",
+        addons=(),
     ):
         if version not in {"14.0", "15.0", "16.0", "17.0", "18.0", "19.0"}:
             raise ValueError(f"unsupported Odoo version {version!r}")
+        addons = (addons,) if isinstance(addons, str) else tuple(addons or ())
+        for name in addons:
+            if name not in ADDONS:
+                raise ValueError(f"unknown add-on {name!r} (the stand-in serves {', '.join(ADDONS)})")
         self.version = version
+        self.addons = addons
         self.db = db
         self.login = LOGIN
         self.password = PASSWORD
         self.api_key = f"standin-{major(version)}-0123456789abcdef0123456789abcdef"
-        self.store = Store(version)
+        self.store = Store(version, addons=addons)
         generate(self.store, seed, size)
         self.warm()
         self.calls: Counter = Counter()
@@ -195,8 +211,9 @@ class StandIn:
             biz.delete(self.store, move_id)
 
     def call(self, model: str, method: str, *args, **kwargs):
-        """Run a model method in-process, as an RPC client would (for test setup and checks)."""
+        """Run a model method in-process, as an RPC client would (for test setup and checks; no fault applies)."""
         with self.store.lock:
+            self.store.refused = {}
             return orm.call(self.store, model, method, list(args), kwargs)
 
     # -- lifecycle ------------------------------------------------------------------------------------------
@@ -271,6 +288,7 @@ class StandIn:
         if f"{model}.{method}" in refused:
             raise errors.access_refused(model, method, refused[f"{model}.{method}"])
         with self.store.lock:
+            self.store.refused = dict(refused)  # what the method itself may not do (e.g. create the records it makes)
             return orm.call(self.store, model, method, args, kwargs)
 
     def json2(self, model: str, method: str, headers, body: dict):

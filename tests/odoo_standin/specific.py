@@ -196,9 +196,12 @@ def activity_unlink(store: Store, model: str, ids):
     return True
 
 
-# Per-model field defaults (added to the generic ones) and row checks run before a created or written row is stored
+# Per-model field defaults (added to the generic ones; None: no default), row checks run before a created or written
+# row is stored, and stored computed fields (model -> fn(store, row) -> values) set on each row created or written.
+# Add-ons (addons.py) add their models' own.
 DEFAULTS = {"mail.activity": activity_defaults, "mail.activity.type": lambda store: {"delay_unit": "days"}}
 ROW_CHECKS = {"mail.activity": check_activity}
+STORED_COMPUTES: dict = {}
 
 SPECIFIC = {
     ("res.users", "context_get"): context_get,

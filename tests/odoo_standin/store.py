@@ -15,16 +15,19 @@ from datetime import datetime, timedelta
 from .schema import MODELS, Field, fields_for, major, models_for
 
 CENT = 100
+# (model, field) -> fn(store, row): how a computed field that an add-on brings is computed (filled by the add-on)
+COMPUTERS: dict = {}
 
 
 class Store:
     """All records of one stand-in database, for one Odoo version."""
 
-    def __init__(self, version: str = "17.0", now: datetime = datetime(2026, 10, 31, 12, 0, 0)):
+    def __init__(self, version: str = "17.0", now: datetime = datetime(2026, 10, 31, 12, 0, 0), addons=()):
         self.version = version
         self.major = major(version)
-        self.models = models_for(version)
-        self.fields: dict[str, dict[str, Field]] = {m: fields_for(m, version) for m in self.models}
+        self.addons = tuple(addons)  # the add-ons installed in this database, beyond Odoo's own
+        self.models = models_for(version, self.addons)
+        self.fields: dict[str, dict[str, Field]] = {m: fields_for(m, version, self.addons) for m in self.models}
         self.tables: dict[str, dict[int, dict]] = {m: {} for m in self.models}
         self.next_id: dict[str, int] = {m: 1 for m in self.models}
         self.clock = now
@@ -35,6 +38,8 @@ class Store:
         self.lines_of: dict[int, list[int]] = {}  # move id -> its journal item ids
         self.charts: dict[int, dict] = {}  # company id -> accounts, journals, currencies, rates
         self.active_test = True  # the calling context's active_test
+        self.context: dict = {}  # the calling context (allowed_company_ids, ...)
+        self.refused: dict = {}  # the "model.method" calls the server refuses (an access right the user lacks)
         self.frozen_stamp: str | None = None  # while set, changes are stamped with it (bulk loading)
 
     # -- changes -------------------------------------------------------------------------------------------
@@ -159,6 +164,9 @@ class Store:
                 self.tables["account.move.line"][lid].get("no_followup")
                 for lid in self.children("account.move.line", "move_id", row["id"])
             )
+        compute = COMPUTERS.get((model, name))
+        if compute is not None:
+            return compute(self, row)
         return False
 
     def activity_document(self, row: dict) -> tuple[str, int] | None:
