@@ -143,6 +143,28 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (uid, revision, target, step)
     );
     """,
+    # 7: reminder batches, their notices (each with its state of sending) and the customers left out, with why
+    # (receivables.reminder_store)
+    """
+    CREATE TABLE reminder_batches (
+        id INTEGER PRIMARY KEY, built_at TEXT NOT NULL, as_of TEXT NOT NULL, source_key TEXT,
+        snapshot_id INTEGER, currency TEXT NOT NULL, policy TEXT NOT NULL, warnings TEXT NOT NULL
+    );
+    CREATE TABLE reminder_notices (
+        batch_id INTEGER NOT NULL REFERENCES reminder_batches(id) ON DELETE CASCADE,
+        customer_id TEXT NOT NULL, customer TEXT NOT NULL, level TEXT NOT NULL, template TEXT NOT NULL,
+        channel TEXT NOT NULL, email TEXT, phone TEXT, fallback_reason TEXT, items TEXT NOT NULL,
+        totals TEXT NOT NULL, send INTEGER NOT NULL DEFAULT 1, state TEXT NOT NULL, message_id TEXT,
+        attempted_at TEXT, sent_at TEXT, outcome TEXT,
+        PRIMARY KEY (batch_id, customer_id)
+    );
+    CREATE TABLE reminder_exclusions (
+        batch_id INTEGER NOT NULL REFERENCES reminder_batches(id) ON DELETE CASCADE,
+        customer_id TEXT NOT NULL, customer TEXT NOT NULL, code TEXT NOT NULL, reason TEXT NOT NULL,
+        totals TEXT NOT NULL,
+        PRIMARY KEY (batch_id, customer_id)
+    );
+    """,
 )
 BUSY_TIMEOUT = 30.0       # seconds a writer waits for another (``[ledger] busy_timeout``)
 _POLL = 0.5               # how long one attempt to start writing waits inside SQLite
@@ -466,6 +488,13 @@ class Ledger:
         from .note_store import NoteStore
 
         return NoteStore(self)
+
+    @property
+    def reminders(self):
+        """The reminder batches (:class:`receivables.reminder_store.ReminderStore`)."""
+        from .reminder_store import ReminderStore
+
+        return ReminderStore(self)
 
     def keep_notes(self, notes: list[dict], *, origin: str) -> int:
         """Keep the rows of a Notes sheet (:meth:`receivables.note_store.NoteStore.keep`); returns how many

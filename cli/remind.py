@@ -1,0 +1,56 @@
+"""``ardesk remind build|status``: reminder batches (see :mod:`jobs.remind`)."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from jobs import remind as jobs
+
+from .common import as_of_option, pass_obj, print_notes, progress, settings, source_argument, today
+
+
+@click.group()
+def remind():
+    """Reminder batches: build one for review, see each notice's state."""
+
+
+@remind.command("build")
+@source_argument
+@as_of_option
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_obj
+def build(obj, source, as_of, fmt):
+    """Build today's reminder batch from SOURCE and store it in the ledger (nothing is sent)."""
+    built = jobs.build(source, settings(obj), today=today(), as_of=as_of, progress=progress(obj))
+    data = built.to_json_dict()
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        for n in data["notices"]:
+            totals = ", ".join(f"{v} {k}" for k, v in n["totals"].items())
+            via = n["channel"] + (f" ({n['fallback_reason']})" if n["fallback_reason"] else "")
+            click.echo(f"{n['customer'][:32]:<32} {n['level']:<9} {via[:40]:<40} {totals}")
+        for e in data["excluded"]:
+            click.echo(f"{e['customer'][:32]:<32} not reminded: {e['reason']}")
+        click.echo(f"batch {built.batch_id}: {len(data['notices'])} notice(s), {len(data['excluded'])} customer(s) "
+                   "not reminded")
+    print_notes(built.batch.warnings)
+
+
+@remind.command("status")
+@click.argument("batch", type=int, required=False)
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_obj
+def status(obj, batch, fmt):
+    """Each notice of BATCH (default: the latest) and its state."""
+    data = jobs.status(settings(obj), batch)
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+        return
+    for n in data["notices"]:
+        click.echo(f"{n['customer'][:32]:<32} {n['level']:<9} {n['channel']:<6} {n['state']}")
+    click.echo(f"batch {data['batch']}: " + ", ".join(f"{v} {k}" for k, v in sorted(data["counts"].items())))
+
+
+COMMANDS = (remind,)

@@ -1,0 +1,150 @@
+"""Reminder batches in the ledger: every notice built, its state of sending, and every customer left out with why.
+
+A batch is stored whole, in one transaction, when it is built. Each notice then moves through the states
+``to send`` → ``sending`` (recorded before the mail server is spoken to) → ``sent`` | ``failed`` | ``unknown``
+(the connection closed after the message went and before the server answered: a person checks; only an explicit
+resend sends it again). A notice marked not to send (``send`` = 0, from the Reminders sheet) stays ``to send`` and
+is skipped. The notices sent are the history that keeps a customer from getting the same reminder twice
+(:class:`receivables.reminders.Sent`).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+
+from .reminders import Batch, Sent
+
+TO_SEND, SENDING, SENT, FAILED, UNKNOWN = "to send", "sending", "sent", "failed", "unknown"
+STATES = (TO_SEND, SENDING, SENT, FAILED, UNKNOWN)
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+@dataclass(frozen=True)
+class StoredNotice:
+    batch_id: int
+    customer_id: str
+    customer: str
+    level: str
+    template: str
+    channel: str
+    email: str
+    phone: str
+    fallback_reason: str
+    items: list[dict]
+    totals: dict[str, str]
+    send: bool
+    state: str
+    message_id: str | None
+    attempted_at: str | None
+    sent_at: str | None
+    outcome: str | None
+
+    def to_json_dict(self) -> dict:
+        return {"batch": self.batch_id, "customer": self.customer, "customer_id": self.customer_id,
+                "level": self.level, "channel": self.channel, "email": self.email or None, "send": self.send,
+                "state": self.state, "message_id": self.message_id, "sent_at": self.sent_at,
+                "outcome": self.outcome, "totals": self.totals, "items": len(self.items)}
+
+
+_COLUMNS = ("batch_id", "customer_id", "customer", "level", "template", "channel", "email", "phone",
+            "fallback_reason", "items", "totals", "send", "state", "message_id", "attempted_at", "sent_at",
+            "outcome")
+
+
+class ReminderStore:
+    """The reminder batches of one ledger (:attr:`receivables.ledger.Ledger.reminders`)."""
+
+    def __init__(self, ledger):
+        self.ledger = ledger
+
+    def store(self, batch: Batch, *, policy: list[dict], source_key: str | None = None,
+              snapshot_id: int | None = None) -> int:
+        """Store ``batch`` whole; returns its id."""
+        with self.ledger.transaction() as c:
+            cur = c.execute("INSERT INTO reminder_batches (built_at, as_of, source_key, snapshot_id, currency, policy,"
+                            " warnings) VALUES (?,?,?,?,?,?,?)",
+                            (_now(), batch.as_of.isoformat(), source_key, snapshot_id, batch.currency,
+                             json.dumps(policy, default=str), json.dumps([w.message for w in batch.warnings])))
+            bid = cur.lastrowid
+            c.executemany(
+                "INSERT INTO reminder_notices (batch_id, customer_id, customer, level, template, channel, email,"
+                " phone, fallback_reason, items, totals, send, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,1,?)",
+                [(bid, n.customer_id, n.customer, n.level, n.template, n.channel, n.email or None, n.phone or None,
+                  n.fallback_reason or None, json.dumps([i.to_json_dict() for i in n.items]),
+                  json.dumps(n.to_json_dict()["totals"]), TO_SEND) for n in batch.notices])
+            c.executemany(
+                "INSERT INTO reminder_exclusions (batch_id, customer_id, customer, code, reason, totals)"
+                " VALUES (?,?,?,?,?,?)",
+                [(bid, e.customer_id, e.customer, e.code, e.reason, json.dumps(e.to_json_dict()["totals"]))
+                 for e in batch.excluded])
+        return bid
+
+    def batches(self) -> list[dict]:
+        cur = self.ledger.conn.execute(
+            "SELECT b.id, b.built_at, b.as_of, b.source_key, b.currency,"
+            " (SELECT count(*) FROM reminder_notices n WHERE n.batch_id = b.id),"
+            " (SELECT count(*) FROM reminder_exclusions e WHERE e.batch_id = b.id)"
+            " FROM reminder_batches b ORDER BY b.id DESC")
+        return [dict(zip(("batch", "built_at", "as_of", "source_key", "currency", "notices", "excluded"), r))
+                for r in cur.fetchall()]
+
+    def latest(self) -> int | None:
+        row = self.ledger.conn.execute("SELECT max(id) FROM reminder_batches").fetchone()
+        return row[0] if row else None
+
+    def notices(self, batch_id: int) -> list[StoredNotice]:
+        cur = self.ledger.conn.execute(f"SELECT {', '.join(_COLUMNS)} FROM reminder_notices WHERE batch_id = ?"
+                                       " ORDER BY lower(customer), customer_id", (batch_id,))
+        out = []
+        for r in cur.fetchall():
+            d = dict(zip(_COLUMNS, r))
+            d["items"], d["totals"], d["send"] = json.loads(d["items"]), json.loads(d["totals"]), bool(d["send"])
+            for k in ("email", "phone", "fallback_reason"):
+                d[k] = d[k] or ""
+            out.append(StoredNotice(**d))
+        return out
+
+    def exclusions(self, batch_id: int) -> list[dict]:
+        cur = self.ledger.conn.execute("SELECT customer_id, customer, code, reason, totals FROM reminder_exclusions"
+                                       " WHERE batch_id = ? ORDER BY lower(customer), customer_id", (batch_id,))
+        return [{"customer_id": a, "customer": b, "code": c, "reason": d, "totals": json.loads(t)}
+                for a, b, c, d, t in cur.fetchall()]
+
+    def mark(self, batch_id: int, customer_id: str, state: str, *, message_id: str | None = None,
+             outcome: str | None = None) -> None:
+        """Record a notice's state at once, in its own transaction (``sending`` before the mail server is spoken
+        to, the outcome after)."""
+        if state not in STATES:
+            raise ValueError(f"unknown notice state {state!r}")
+        now = _now()
+        with self.ledger.transaction() as c:
+            c.execute("UPDATE reminder_notices SET state = ?, message_id = coalesce(?, message_id),"
+                      " outcome = coalesce(?, outcome),"
+                      " attempted_at = CASE WHEN ? = 'sending' THEN ? ELSE attempted_at END,"
+                      " sent_at = CASE WHEN ? = 'sent' THEN ? ELSE sent_at END"
+                      " WHERE batch_id = ? AND customer_id = ?",
+                      (state, message_id, outcome, state, now, state, now, batch_id, customer_id))
+
+    def set_send(self, batch_id: int, choices: dict[str, bool]) -> int:
+        """Mark notices to send or not (the Reminders sheet's Send column); returns how many changed."""
+        with self.ledger.transaction() as c:
+            return sum(c.execute("UPDATE reminder_notices SET send = ? WHERE batch_id = ? AND customer_id = ?"
+                                 " AND send != ?", (int(v), batch_id, k, int(v))).rowcount
+                       for k, v in choices.items())
+
+    def history(self) -> list[Sent]:
+        """Every notice sent (or whose sending is unknown: it may have arrived), for the engine's
+        "already reminded" rule."""
+        cur = self.ledger.conn.execute("SELECT n.customer_id, n.level, n.items,"
+                                       " coalesce(n.sent_at, n.attempted_at, b.built_at), n.channel"
+                                       " FROM reminder_notices n JOIN reminder_batches b ON b.id = n.batch_id"
+                                       " WHERE n.state IN (?, ?)", (SENT, UNKNOWN))
+        out = []
+        for cid, level, items, at, channel in cur.fetchall():
+            out.append(Sent(cid, level, frozenset(i["id"] for i in json.loads(items)),
+                            date.fromisoformat(at[:10]), channel))
+        return out

@@ -1,0 +1,89 @@
+"""``ardesk remind build|status`` on the bundled sample exports: a batch stored whole, notes' disputes and promises
+leaving customers out with their reason, and a notice recorded as sent never built again for the same items."""
+from __future__ import annotations
+
+import json
+import shutil
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import cli
+from connectors.quickbooks.sample import SAMPLE_DIR
+from receivables.ledger import Ledger
+from receivables.reminder_store import SENT, UNKNOWN
+
+
+@pytest.fixture
+def desk(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    exports = tmp_path / "exports"
+    exports.mkdir()
+    for f in Path(SAMPLE_DIR).glob("*Open Invoices*"):
+        shutil.copy(f, exports / f.name)
+    (tmp_path / "ardesk.toml").write_text('[source]\ndefault = "exports"\n[reminders]\nhold = ["Zephyr Hardware"]\n')
+    return tmp_path
+
+
+def _run(*args):
+    result = CliRunner().invoke(cli, list(args))
+    assert result.exit_code == 0, result.output
+    return result
+
+
+def _build(as_of: str = "2026-10-31"):
+    return json.loads(_run("remind", "build", "--as-of", as_of, "--format", "json").stdout)
+
+
+def test_a_batch_is_stored_whole_with_every_customer_once(desk):
+    built = _build()
+    customers = [n["customer_id"] for n in built["notices"]] + [e["customer_id"] for e in built["excluded"]]
+    assert len(customers) == len(set(customers)) and built["batch"] == 1
+    held = next(e for e in built["excluded"] if e["customer"] == "Zephyr Hardware")
+    assert held["code"] == "hold"
+    status = json.loads(_run("remind", "status", "--format", "json").stdout)
+    assert status["batch"] == 1 and status["counts"] == {"to send": len(built["notices"])}
+    assert [n["customer_id"] for n in status["notices"]] == [n["customer_id"] for n in built["notices"]]
+    with Ledger(desk / "ardesk.db") as ledger:
+        assert [a["action"] for a in ledger.audit_trail()][0] == "remind build"
+
+
+def test_notes_disputes_and_promises_leave_customers_out(desk):
+    first = _build()
+    reminded = first["notices"][0]
+    item = next(i for i in reminded["items"] if i["level"])
+    _run("notes", "add", reminded["customer"], "billed twice", "--invoice", item["number"], "--date", "2026-10-20",
+         "--dispute", "open")
+    other = first["notices"][1]
+    _run("notes", "add", other["customer"], "will pay everything", "--date", "2026-10-30",
+         "--promise-date", "2026-11-06")
+    second = _build()
+    codes = {e["customer"]: e["code"] for e in second["excluded"]}
+    assert codes[other["customer"]] == "promise"
+    still = next((n for n in second["notices"] if n["customer"] == reminded["customer"]), None)
+    if still is None:                              # every item that reached a level was the disputed one
+        assert codes[reminded["customer"]] == "disputed"
+    else:
+        assert next(i for i in still["items"] if i["number"] == item["number"])["disputed"] is True
+
+
+def test_a_notice_sent_is_not_built_again_for_the_same_items(desk):
+    today = date.today().isoformat()          # the ledger records when a notice was sent: today
+    first = _build(today)
+    sent, unknown = first["notices"][0], first["notices"][1]
+    with Ledger(desk / "ardesk.db") as ledger:
+        ledger.reminders.mark(first["batch"], sent["customer_id"], SENT, message_id="<a@b>")
+        ledger.reminders.mark(first["batch"], unknown["customer_id"], UNKNOWN, message_id="<c@d>")
+    second = _build(today)
+    codes = {e["customer_id"]: e["code"] for e in second["excluded"]}
+    assert codes[sent["customer_id"]] == "already_reminded"
+    assert codes[unknown["customer_id"]] == "already_reminded"     # it may have arrived: not sent again blindly
+    assert {n["customer_id"] for n in second["notices"]} == {n["customer_id"] for n in first["notices"][2:]}
+
+
+def test_status_of_a_batch_that_does_not_exist_says_so(desk):
+    _build()
+    result = CliRunner().invoke(cli, ["remind", "status", "7"])
+    assert result.exit_code == 2 and "no reminder batch 7" in result.output
