@@ -221,10 +221,11 @@ cei_sales = "total"           # or "average" (monthly average credit sales)
 # host = "smtp.example.com"
 # port = 587
 # user = "ar@example.com"     # leave out when the server takes mail without a login
-# starttls = true
+# security = "starttls"      # or "ssl" (port 465), or "none" (a relay on this machine only)
 # from_address = "ar@example.com"
 # reply_to = "collections@example.com"
 # timeout = 30                # seconds
+# rate_per_minute = 30        # messages at most per minute
 
 [reminders]
 # hold = ["Beacon Studios", 42]   # customers (names or ids) who get no reminders

@@ -213,10 +213,13 @@ class SmtpConfig(Section):
     host: StrictStr = ""
     port: conint(strict=True, ge=1, le=65535) = 587
     user: StrictStr = ""                      # empty: the server takes mail without a login
-    starttls: StrictBool = True
+    # starttls: upgrade a plain connection (port 587); ssl: TLS from the start (port 465); none: no encryption (a
+    # relay on the same machine only)
+    security: Literal["starttls", "ssl", "none"] = "starttls"
     from_address: Email | None = None
     reply_to: Email | None = None
     timeout: PositiveNumber = 30.0
+    rate_per_minute: PositiveInt = 30        # messages at most, so a mail server's limits are never met
 
     def password(self) -> str:
         return secret_from_env(SMTP_PASSWORD_ENV, "SMTP password", "the password of the mail server's user")

@@ -114,7 +114,7 @@ PROBES = [
     ("[aging.extra]\nx = 1\n", "[aging.extra] is not a known table (known keys: edges, by, default_terms_days)"),
     # the sections later issues read
     ("[smtp]\nport = 70000\n", "[smtp] port: expected a whole number from 1 to 65535, found 70000"),
-    ('[smtp]\nstarttls = "yes"\n', '[smtp] starttls: expected true or false, found "yes"'),
+    ('[smtp]\nsecurity = "tls"\n', '[smtp] security: expected one of starttls, ssl, none, found "tls"'),
     ('[smtp]\nfrom_address = "nobody"\n',
      '[smtp] from_address: expected an e-mail address such as "ar@example.com", found "nobody"'),
     ('[smtp]\npassword = "x"\n',
@@ -206,8 +206,8 @@ def test_an_empty_file_gives_the_defaults(tmp_path):
             config.odoo.backoff, config.odoo.history_months) == ("", None, 2000, 120.0, 4, 0.5, 24)
     assert config.aging.edges == (30, 60, 90) and config.aging.by == "due"
     assert (config.dso.period_days, config.dso.months, config.dso.cei_sales) == (None, 12, "total")
-    assert (config.smtp.host, config.smtp.port, config.smtp.starttls, config.smtp.from_address) == ("", 587, True,
-                                                                                                  None)
+    assert (config.smtp.host, config.smtp.port, config.smtp.security, config.smtp.from_address,
+            config.smtp.rate_per_minute) == ("", 587, "starttls", None, 30)
     assert config.reminders.hold == ()
     assert [(lv.name, lv.days, lv.template, lv.channel, lv.min_amount) for lv in config.reminders.levels] == [
         ("friendly", -5, "friendly", "email", "0"), ("first", 7, "first", "email", "0"),
@@ -257,7 +257,7 @@ cei_sales = "average"
 host = "smtp.example.com"
 port = 465
 user = "ar@example.com"
-starttls = false
+security = "ssl"
 from_address = "ar@example.com"
 reply_to = "collections@example.com"
 timeout = 10
@@ -296,7 +296,7 @@ def test_every_key_takes_a_right_value(tmp_path):
             config.odoo.backoff, config.odoo.history_months) == (3, 500, 30.0, 2, 1.5, 36)
     assert config.aging.edges == (15, 45) and config.aging.by == "issued"
     assert (config.dso.period_days, config.dso.months, config.dso.cei_sales) == (90, 6, "average")
-    assert (config.smtp.port, config.smtp.starttls, config.smtp.reply_to) == (465, False, "collections@example.com")
+    assert (config.smtp.port, config.smtp.security, config.smtp.reply_to) == (465, "ssl", "collections@example.com")
     assert config.reminders.hold == ("Beacon Studios", 42)
     assert [(lv.name, lv.days, lv.template, lv.channel, lv.min_amount) for lv in config.reminders.levels] == [
         ("nudge", -3, "nudge", "email", "0"), ("call them", 30, "phone-script", "call", "250.5")]
