@@ -192,6 +192,7 @@ ledger = "ardesk.db"
 workbook = "collections.xlsm"
 
 [company]
+# name = "Harbor Lane Supply Co"   # how reminder notices sign off
 # currency = "USD"
 # [company.rates]      # company-currency units per unit of a foreign currency, where the source has no rate
 # EUR = "1.08"
@@ -229,6 +230,8 @@ cei_sales = "total"           # or "average" (monthly average credit sales)
 
 [reminders]
 # hold = ["Beacon Studios", 42]   # customers (names or ids) who get no reminders
+# payment_instructions = "Please pay to IBAN DE00 0000 0000 0000 0000 00, quoting the invoice numbers."
+# templates = "templates"         # a folder of your own notice templates (<lang>/<template>.html.j2, .txt.j2)
 # Without levels the policy is: "friendly" 5 days before due, "first" 7, "second" 21 and "final" 45 days past
 # due, all by e-mail. Levels written here replace it, in increasing order of days:
 # [[reminders.levels]]

@@ -34,7 +34,6 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
-    StrictBool,
     StrictInt,
     StrictStr,
     ValidationError,
@@ -167,6 +166,7 @@ class FilesConfig(Section):
 class CompanyConfig(Section):
     """``[company]``: the company's currency and rates for foreign currencies the source gives no rate for."""
 
+    name: StrictStr = ""                      # how notices sign off (default: the source's company name)
     currency: CurrencyCode | None = None
     rates: Annotated[dict[CurrencyCode, Rate], Expect('a table of rates such as EUR = "1.08"')] = {}
 
@@ -256,6 +256,8 @@ class RemindersConfig(Section):
     first, second and final 7, 21 and 45 days past due, all by e-mail)."""
 
     hold: Annotated[tuple[Customer, ...], Expect("a list of customers' names or ids")] = ()
+    payment_instructions: StrictStr = ""      # how to pay, printed in every notice (bank, reference, pay link)
+    templates: StrictStr = ""                 # a folder of templates that override or add to the shipped ones
     levels: Annotated[tuple[ReminderLevel, ...], AfterValidator(_levels_in_order),
                       Expect("an array of tables [[reminders.levels]]")] = DEFAULT_REMINDER_LEVELS
 

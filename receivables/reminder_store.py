@@ -1,10 +1,11 @@
 """Reminder batches in the ledger: every notice built, its state of sending, and every customer left out with why.
 
 A batch is stored whole, in one transaction, when it is built. Each notice then moves through the states
-``to send`` → ``sending`` (recorded before the mail server is spoken to) → ``sent`` | ``failed`` | ``unknown``
-(the connection closed after the message went and before the server answered: a person checks; only an explicit
-resend sends it again). A notice marked not to send (``send`` = 0, from the Reminders sheet) stays ``to send`` and
-is skipped. The notices sent are the history that keeps a customer from getting the same reminder twice
+``to send`` → ``sending`` (recorded before the mail server is spoken to) → ``sent`` | ``failed`` (tried again by
+a rerun) | ``refused`` (for good: a 5xx answer, or a header with a line break) | ``unknown`` (the connection closed
+after the message went and before the server answered: a person checks; only an explicit resend sends it again).
+A notice marked not to send (``send`` = 0, from the Reminders sheet) stays ``to send`` and is skipped. The notices
+sent (and those whose outcome is unknown) are the history that keeps a customer from getting the same reminder twice
 (:class:`receivables.reminders.Sent`).
 """
 from __future__ import annotations
@@ -15,8 +16,8 @@ from datetime import UTC, date, datetime
 
 from .reminders import Batch, Sent
 
-TO_SEND, SENDING, SENT, FAILED, UNKNOWN = "to send", "sending", "sent", "failed", "unknown"
-STATES = (TO_SEND, SENDING, SENT, FAILED, UNKNOWN)
+TO_SEND, SENDING, SENT, FAILED, UNKNOWN, REFUSED = "to send", "sending", "sent", "failed", "unknown", "refused"
+STATES = (TO_SEND, SENDING, SENT, FAILED, UNKNOWN, REFUSED)
 
 
 def _now() -> str:
