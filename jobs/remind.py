@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from receivables.errors import InputError
 
@@ -41,7 +42,8 @@ def build(source: str | None, settings: Settings, *, today: date, as_of: date | 
                             history=ledger.reminders.history())
         policy = [level.model_dump(mode="json") for level in cfg.reminders.levels]
         bid = ledger.reminders.store(batch, policy=policy, source_key=opened.source_key,
-                                     snapshot_id=opened.snapshot_id)
+                                     snapshot_id=opened.snapshot_id,
+                                     langs={c.id: c.lang for c in opened.books.customers if c.lang})
         ledger.audit("remind build", target=str(bid),
                      detail={"as_of": as_of.isoformat(), "notices": len(batch.notices),
                              "excluded": len(batch.excluded), "source": opened.source_key})
@@ -67,3 +69,184 @@ def status(settings: Settings, batch_id: int | None = None) -> dict:
             counts[n.state] = counts.get(n.state, 0) + 1
         return {"batch": bid, "counts": counts, "notices": [n.to_json_dict() for n in notices],
                 "excluded": store.exclusions(bid)}
+
+
+# -- remind send ------------------------------------------------------------------------------------------------
+@dataclass
+class Sending:
+    """What ``remind send`` did with each notice of a batch."""
+
+    batch_id: int
+    results: list[dict]
+    call_list: str | None = None
+    dry_run: bool = False
+
+    def counts(self) -> dict[str, int]:
+        out: dict[str, int] = {}
+        for r in self.results:
+            out[r["state"]] = out.get(r["state"], 0) + 1
+        return out
+
+    def to_json_dict(self) -> dict:
+        return {"batch": self.batch_id, "dry_run": self.dry_run, "counts": self.counts(), "notices": self.results,
+                "call_list": self.call_list}
+
+
+def message_id(batch_id: int, customer_id: str, from_address: str) -> str:
+    """A notice's Message-ID: the same for the same batch and customer, so the notice can be recognised again."""
+    import hashlib
+
+    domain = from_address.rpartition("@")[2] or "ardesk.invalid"
+    return f"<ardesk-remind-{batch_id}-{hashlib.sha256(customer_id.encode()).hexdigest()[:16]}@{domain}>"
+
+
+def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_run: bool = False,
+         out_dir: str | None = None, resend_unknown: bool = False, server=None) -> Sending:
+    """``ardesk remind send``: send what is still to send in a batch (default: the latest), each notice recorded as
+    being sent before the mail server is spoken to and with its outcome after (:mod:`connectors.mail`). With
+    ``out_dir``: one ``.eml`` draft per notice there instead of sending. Letter and call notices go to a call list
+    (CSV). ``dry_run``: render everything, record and send nothing. ``server``: the mail server to use (default:
+    ``[smtp]``)."""
+    from receivables import reminder_store as rs
+
+    from .notices import HeaderRefused, render
+
+    cfg = settings.config
+    from_address = cfg.smtp.from_address or ""
+    if not from_address and not dry_run:
+        raise InputError("[smtp] from_address is not set", hint="set the address reminders are sent from")
+    templates = cfg.reminder_templates
+    results: list[dict] = []
+    with open_ledger(settings.ledger, cfg) as ledger:
+        store = ledger.reminders
+        bid = batch_id if batch_id is not None else store.latest()
+        if bid is None:
+            raise InputError("no reminder batch yet", hint="run `ardesk remind build SOURCE` first")
+        notices = store.notices(bid)
+        if not notices and batch_id is not None and not store.exclusions(bid):
+            raise InputError(f"no reminder batch {bid}", hint="`ardesk remind status` lists the batches")
+        as_of = date.fromisoformat(next((b["as_of"] for b in store.batches() if b["batch"] == bid), today.isoformat()))
+        wanted = {rs.TO_SEND, rs.FAILED} | ({rs.UNKNOWN, rs.SENDING} if resend_unknown else set())
+        calls = [n for n in notices if n.send and n.channel != "email" and n.state in wanted]
+        mails = [n for n in notices if n.send and n.channel == "email" and n.state in wanted]
+        for n in notices:
+            if n.state in (rs.UNKNOWN, rs.SENDING) and not resend_unknown:
+                results.append({"customer": n.customer, "customer_id": n.customer_id, "state": rs.UNKNOWN,
+                                "detail": "not sent again: it may have been delivered (check, then "
+                                          "--resend-unknown)"})
+        call_list = None
+        if calls:
+            call_list = _call_list(settings, bid, calls, out_dir, dry_run)
+            for n in calls:
+                if not dry_run:
+                    store.mark(bid, n.customer_id, rs.SENT, outcome=f"on the call list {call_list}")
+                results.append({"customer": n.customer, "customer_id": n.customer_id,
+                                "state": "would list" if dry_run else rs.SENT, "detail": f"call list ({n.channel})"})
+        mail = None
+        try:
+            for n in mails:
+                mid = message_id(bid, n.customer_id, from_address or "ardesk@ardesk.invalid")
+                try:
+                    msg = render(_notice_of(n), company_name=cfg.company_name, lang=n.lang or None,
+                                 from_addr=from_address or "ardesk@ardesk.invalid", reply_to=cfg.smtp.reply_to,
+                                 payment_instructions=cfg.reminders.payment_instructions, as_of=as_of,
+                                 message_id=mid, templates_dir=templates)
+                except HeaderRefused as exc:
+                    if getattr(exc, "header", "") in ("From", "Reply-To"):
+                        raise InputError(f"[smtp] {exc}", hint="correct [smtp] from_address / reply_to") from None
+                    if not dry_run:
+                        store.mark(bid, n.customer_id, rs.REFUSED, outcome=str(exc))
+                    results.append({"customer": n.customer, "customer_id": n.customer_id, "state": rs.REFUSED,
+                                    "detail": str(exc)})
+                    continue
+                if dry_run:
+                    results.append({"customer": n.customer, "customer_id": n.customer_id, "state": "would send",
+                                    "detail": f"{n.level} to {n.email}"})
+                    continue
+                if out_dir:
+                    path = _draft(Path(out_dir), bid, n.customer_id, msg)
+                    store.mark(bid, n.customer_id, rs.SENT, message_id=mid, outcome=f"draft written: {path}")
+                    results.append({"customer": n.customer, "customer_id": n.customer_id, "state": rs.SENT,
+                                    "detail": f"draft {path}"})
+                    continue
+                if mail is None:
+                    mail = server if server is not None else _server(settings)
+                store.mark(bid, n.customer_id, rs.SENDING, message_id=mid)
+                outcome = mail.send(msg)
+                store.mark(bid, n.customer_id, outcome.state, outcome=outcome.detail)
+                results.append({"customer": n.customer, "customer_id": n.customer_id, "state": outcome.state,
+                                "detail": outcome.detail})
+        finally:
+            if mail is not None and server is None:
+                mail.close()
+        sending = Sending(bid, results, call_list, dry_run)
+        if not dry_run:
+            ledger.audit("remind send", target=str(bid), detail={"counts": sending.counts()},
+                         result="ok" if not any(r["state"] in (rs.FAILED, rs.UNKNOWN, rs.REFUSED) for r in results)
+                         else "not all sent")
+    return sending
+
+
+def _server(settings: Settings):
+    from connectors.mail import MailServer
+
+    smtp = settings.config.smtp
+    if not smtp.host:
+        raise InputError("[smtp] host is not set", hint="set the mail server in ardesk.toml, or write drafts with "
+                                                        "--out DIR")
+    return MailServer(smtp.host, smtp.port, security=smtp.security, user=smtp.user,
+                      password=smtp.password() if smtp.user else "", timeout=smtp.timeout,
+                      rate_per_minute=smtp.rate_per_minute)
+
+
+def _notice_of(n):
+    """A stored notice as the engine's record, for rendering."""
+    from decimal import Decimal
+
+    from receivables.reminders import Notice, NoticeItem
+
+    def day(v):
+        return date.fromisoformat(v) if v else None
+
+    items = tuple(NoticeItem(i["id"], i["number"], i["kind"], day(i["issued"]), day(i["due"]), i["days_past_due"],
+                             i["currency"], Decimal(i["amount"]), i["level"], i["disputed"]) for i in n.items)
+    return Notice(n.customer_id, n.customer, n.level, n.template, n.channel, n.email, n.phone, items,
+                  {k: Decimal(v) for k, v in n.totals.items()}, n.fallback_reason)
+
+
+def _draft(folder: Path, batch_id: int, customer_id: str, msg) -> Path:
+    """Write one ``.eml`` draft atomically; its name is the batch and the customer."""
+    import os
+    import re
+    import tempfile
+
+    folder.mkdir(parents=True, exist_ok=True)
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", customer_id)[:60]
+    path = folder / f"reminder-{batch_id}-{safe}.eml"
+    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".draft-", suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(msg.as_bytes())
+    os.replace(tmp, path)
+    return path
+
+
+def _call_list(settings: Settings, batch_id: int, notices, out_dir: str | None, dry_run: bool) -> str:
+    """The call list of a batch as CSV (customer, phone, level, channel, why, totals); cells a spreadsheet would
+    read as a formula start with an apostrophe."""
+    import csv
+    import io
+
+    from .notes import _safe
+
+    out = io.StringIO()
+    w = csv.writer(out, lineterminator="\r\n")
+    w.writerow(["customer", "phone", "email", "level", "channel", "why", "totals"])
+    for n in notices:
+        w.writerow([_safe(n.customer), _safe(n.phone), _safe(n.email), n.level, n.channel,
+                    _safe(n.fallback_reason), "; ".join(f"{v} {k}" for k, v in n.totals.items())])
+    folder = Path(out_dir) if out_dir else settings.ledger.parent
+    path = folder / f"call-list-{batch_id}.csv"
+    if not dry_run:
+        folder.mkdir(parents=True, exist_ok=True)
+        path.write_text(out.getvalue(), encoding="utf-8")
+    return str(path)

@@ -83,6 +83,16 @@ class Config:
         return self.sections.company.currency
 
     @property
+    def company_name(self) -> str:
+        return self.sections.company.name
+
+    @property
+    def reminder_templates(self) -> Path | None:
+        """``[reminders] templates``, relative to the configuration file; None when not set."""
+        folder = self.sections.reminders.templates
+        return self._relative(folder) if folder else None
+
+    @property
     def rates(self) -> dict[str, str]:
         """Company-currency units per unit of a foreign currency, as decimal strings: ``{"EUR": "1.08"}``."""
         return dict(self.sections.company.rates)

@@ -153,7 +153,7 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE reminder_notices (
         batch_id INTEGER NOT NULL REFERENCES reminder_batches(id) ON DELETE CASCADE,
         customer_id TEXT NOT NULL, customer TEXT NOT NULL, level TEXT NOT NULL, template TEXT NOT NULL,
-        channel TEXT NOT NULL, email TEXT, phone TEXT, fallback_reason TEXT, items TEXT NOT NULL,
+        channel TEXT NOT NULL, email TEXT, phone TEXT, lang TEXT, fallback_reason TEXT, items TEXT NOT NULL,
         totals TEXT NOT NULL, send INTEGER NOT NULL DEFAULT 1, state TEXT NOT NULL, message_id TEXT,
         attempted_at TEXT, sent_at TEXT, outcome TEXT,
         PRIMARY KEY (batch_id, customer_id)

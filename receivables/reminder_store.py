@@ -34,6 +34,7 @@ class StoredNotice:
     channel: str
     email: str
     phone: str
+    lang: str
     fallback_reason: str
     items: list[dict]
     totals: dict[str, str]
@@ -51,7 +52,7 @@ class StoredNotice:
                 "outcome": self.outcome, "totals": self.totals, "items": len(self.items)}
 
 
-_COLUMNS = ("batch_id", "customer_id", "customer", "level", "template", "channel", "email", "phone",
+_COLUMNS = ("batch_id", "customer_id", "customer", "level", "template", "channel", "email", "phone", "lang",
             "fallback_reason", "items", "totals", "send", "state", "message_id", "attempted_at", "sent_at",
             "outcome")
 
@@ -63,8 +64,10 @@ class ReminderStore:
         self.ledger = ledger
 
     def store(self, batch: Batch, *, policy: list[dict], source_key: str | None = None,
-              snapshot_id: int | None = None) -> int:
-        """Store ``batch`` whole; returns its id."""
+              snapshot_id: int | None = None, langs: dict[str, str] | None = None) -> int:
+        """Store ``batch`` whole, with each customer's language (``langs``, for the notice's words); returns its
+        id."""
+        langs = langs or {}
         with self.ledger.transaction() as c:
             cur = c.execute("INSERT INTO reminder_batches (built_at, as_of, source_key, snapshot_id, currency, policy,"
                             " warnings) VALUES (?,?,?,?,?,?,?)",
@@ -73,10 +76,11 @@ class ReminderStore:
             bid = cur.lastrowid
             c.executemany(
                 "INSERT INTO reminder_notices (batch_id, customer_id, customer, level, template, channel, email,"
-                " phone, fallback_reason, items, totals, send, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,1,?)",
+                " phone, lang, fallback_reason, items, totals, send, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?)",
                 [(bid, n.customer_id, n.customer, n.level, n.template, n.channel, n.email or None, n.phone or None,
-                  n.fallback_reason or None, json.dumps([i.to_json_dict() for i in n.items]),
-                  json.dumps(n.to_json_dict()["totals"]), TO_SEND) for n in batch.notices])
+                  langs.get(n.customer_id) or None, n.fallback_reason or None,
+                  json.dumps([i.to_json_dict() for i in n.items]), json.dumps(n.to_json_dict()["totals"]), TO_SEND)
+                 for n in batch.notices])
             c.executemany(
                 "INSERT INTO reminder_exclusions (batch_id, customer_id, customer, code, reason, totals)"
                 " VALUES (?,?,?,?,?,?)",
@@ -104,7 +108,7 @@ class ReminderStore:
         for r in cur.fetchall():
             d = dict(zip(_COLUMNS, r))
             d["items"], d["totals"], d["send"] = json.loads(d["items"]), json.loads(d["totals"]), bool(d["send"])
-            for k in ("email", "phone", "fallback_reason"):
+            for k in ("email", "phone", "lang", "fallback_reason"):
                 d[k] = d[k] or ""
             out.append(StoredNotice(**d))
         return out

@@ -15,6 +15,7 @@ from pathlib import Path, PurePosixPath
 import pytest
 
 from connectors.quickbooks.sample import SAMPLE_DIR
+from jobs.notices import TEMPLATES_DIR
 
 ROOT = Path(__file__).resolve().parents[1]
 #: Made by builds, tests and tools; never part of what a build should see.
@@ -53,3 +54,11 @@ def test_wheel_holds_the_bundled_sample_exports(wheel_files):
     bundled = sorted(p.name for p in SAMPLE_DIR.iterdir() if p.suffix in (".csv", ".xlsx"))
     assert bundled
     assert [n for n in bundled if f"connectors/quickbooks/sample/{n}" not in wheel_files] == []
+
+
+def test_wheel_holds_the_notice_templates(wheel_files):
+    shipped = sorted(p.relative_to(TEMPLATES_DIR).as_posix() for p in TEMPLATES_DIR.rglob("*.j2"))
+    # every template of the default policy, text and HTML, in English and German, and the layouts they extend
+    assert {f"{lang}/{name}.{part}.j2" for lang in ("en", "de") for part in ("txt", "html")
+            for name in ("_layout", "friendly", "first", "second", "final")} <= set(shipped)
+    assert [n for n in shipped if f"jobs/templates/reminders/{n}" not in wheel_files] == []

@@ -1,0 +1,145 @@
+"""``ardesk remind send`` through a real SMTP server (tests/mailserver.py: aiosmtpd with STARTTLS and AUTH): each
+notice recorded before the exchange and with its outcome after, so that after reruns each customer holds each level
+exactly once, whatever failed at whichever position; an outcome the desk cannot know is never guessed."""
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+
+from jobs.remind import send
+from jobs.settings import settings_for
+from receivables.ledger import Ledger
+from receivables.records import Books, Customer, Invoice, ItemKind
+from receivables.reminders import build
+from tests.mailserver import PASSWORD, USER, Faults
+from tests.mailserver import MailServer as TestServer
+
+AS_OF = date(2026, 11, 30)
+N = 50
+
+
+def _books(n: int = N, hostile: bool = False) -> Books:
+    customers, items = [], []
+    for i in range(n):
+        name = f"Customer {i:02d}" if not hostile or i else '<script>alert(1)</script> "Acme" & Co'
+        customers.append(Customer(id=f"c{i}", name=name, email=f"ap{i}@example.com", lang="de_DE" if i % 5 == 0
+                                  else "en_US"))
+        for k in range(2):
+            due = AS_OF - timedelta(days=10 + 15 * k + i % 7)
+            items.append(Invoice(id=f"i{i}-{k}", number=f"INV-{i:02d}{k}", customer_id=f"c{i}",
+                                 kind=ItemKind.INVOICE, issued=due - timedelta(days=30), due=due, currency="USD",
+                                 total=Decimal("100.50") + i, open_amount=Decimal("100.50") + i))
+    return Books(source="test", company_currency="USD", report_date=AS_OF, customers=tuple(customers),
+                 items=tuple(items))
+
+
+@pytest.fixture
+def mail(tmp_path, monkeypatch):
+    with TestServer(tmp_path) as server:
+        monkeypatch.setenv("SSL_CERT_FILE", str(server.ca_file))
+        monkeypatch.setenv("ARDESK_SMTP_PASSWORD", PASSWORD)
+        yield server
+
+
+def _desk(tmp_path, server, name="desk"):
+    folder = tmp_path / name
+    folder.mkdir()
+    (folder / "ardesk.toml").write_text(
+        f'[company]\nname = "Harbor Lane Supply Co"\n[smtp]\nhost = "{server.host}"\nport = {server.port}\n'
+        f'user = "{USER}"\nfrom_address = "ar@harborlane.example"\nrate_per_minute = 100000\n'
+        '[reminders]\npayment_instructions = "Pay to IBAN DE00 1234, quoting the invoice numbers."\n')
+    return settings_for(folder / "ardesk.toml")
+
+
+def _stored_batch(settings, books=None) -> int:
+    books = books or _books()
+    batch = build(books, AS_OF, now=None)
+    with Ledger(settings.ledger) as ledger:
+        return ledger.reminders.store(batch, policy=[], langs={c.id: c.lang for c in books.customers})
+
+
+def _held(server, batch_id: int) -> dict[str, int]:
+    """customer address -> how many notices of this batch the server kept."""
+    out: dict[str, int] = {}
+    for m in server.messages:
+        if f"ardesk-remind-{batch_id}-" in str(m["Message-ID"]):
+            to = str(m["To"]).split("<")[-1].rstrip(">")
+            out[to] = out.get(to, 0) + 1
+    return out
+
+
+def test_a_batch_is_sent_once_with_both_parts_and_a_rerun_sends_nothing(tmp_path, mail):
+    settings = _desk(tmp_path, mail)
+    bid = _stored_batch(settings, _books(hostile=True))
+    first = send(settings, bid, today=AS_OF)
+    assert first.counts() == {"sent": N}
+    assert _held(mail, bid) == {f"ap{i}@example.com": 1 for i in range(N)}
+    again = send(settings, bid, today=AS_OF)
+    assert again.counts() == {} and len(mail.messages) == N
+    hostile = next(m for m in mail.messages if "ap0@" in str(m["To"]))
+    html = hostile.get_body(("html",)).get_content()
+    text = hostile.get_body(("plain",)).get_content()
+    assert "<script>" not in html and "&lt;script&gt;" in html and "<script>" in text
+    assert "INV-000" in text and "IBAN DE00 1234" in text and "Harbor Lane Supply Co" in text
+    assert hostile["From"] == "Harbor Lane Supply Co <ar@harborlane.example>" and hostile["Message-ID"].startswith("<ardesk-remind-")
+    with Ledger(settings.ledger) as ledger:
+        states = {n.state for n in ledger.reminders.notices(bid)}
+    assert states == {"sent"}
+
+
+@pytest.mark.parametrize("kind", ["temp_fail_at", "drop_in_data_at", "lose_reply_at"])
+def test_a_fault_at_every_position_of_a_50_notice_batch_leaves_each_level_once(tmp_path, mail, kind):
+    settings = _desk(tmp_path, mail)
+    for position in range(1, N + 1):
+        bid = _stored_batch(settings)
+        mail.set_faults(Faults(**{kind: {position}}))
+        first = send(settings, bid, today=AS_OF)
+        mail.set_faults(Faults())
+        hit = [r for r in first.results if r["state"] != "sent"]
+        assert len(hit) == 1, (position, first.counts())
+        customer = hit[0]["customer_id"]
+        if kind == "temp_fail_at":
+            assert hit[0]["state"] == "failed"
+            assert send(settings, bid, today=AS_OF).counts() == {"sent": 1}      # a rerun sends what failed
+        else:
+            assert hit[0]["state"] == "unknown"          # the end of the message went: the desk cannot know
+            rerun = send(settings, bid, today=AS_OF)
+            assert rerun.counts() == {"unknown": 1}      # never resent on a guess
+            kept = _held(mail, bid).get(f"ap{customer[1:]}@example.com", 0)
+            if kind == "lose_reply_at":
+                assert kept == 1                         # the server kept it: a person sees it was delivered
+            else:
+                assert kept == 0                         # it was not: the person resends it, once
+                assert send(settings, bid, today=AS_OF, resend_unknown=True).counts() == {"sent": 1}
+        assert _held(mail, bid) == {f"ap{i}@example.com": 1 for i in range(N)}, position
+
+
+def test_a_dry_run_sends_nothing_and_drafts_go_to_a_folder(tmp_path, mail):
+    settings = _desk(tmp_path, mail)
+    bid = _stored_batch(settings, _books(5))
+    dry = send(settings, bid, today=AS_OF, dry_run=True)
+    assert dry.counts() == {"would send": 5} and mail.messages == []
+    drafts = send(settings, bid, today=AS_OF, out_dir=str(tmp_path / "drafts"))
+    assert drafts.counts() == {"sent": 5} and mail.messages == []
+    files = sorted((tmp_path / "drafts").glob("*.eml"))
+    assert len(files) == 5
+    import email
+    import email.policy
+
+    draft = email.message_from_bytes(files[0].read_bytes(), policy=email.policy.default)
+    assert draft.get_body(("plain",)) is not None and draft.get_body(("html",)) is not None
+    assert send(settings, bid, today=AS_OF, out_dir=str(tmp_path / "drafts")).counts() == {}
+
+
+def test_a_customer_with_a_line_break_in_its_name_is_refused_alone(tmp_path, mail):
+    settings = _desk(tmp_path, mail)
+    books = _books(3)
+    bad = Customer(id="c1", name="Evil\r\nBcc: victim@example.com", email="ap1@example.com")
+    books = Books(source="test", company_currency="USD", report_date=AS_OF,
+                  customers=(books.customers[0], bad, books.customers[2]), items=books.items)
+    bid = _stored_batch(settings, books)
+    result = send(settings, bid, today=AS_OF)
+    assert sorted(r["state"] for r in result.results) == ["refused", "sent", "sent"]
+    assert all("victim" not in str(m) for m in mail.messages) and len(mail.messages) == 2
