@@ -9,10 +9,13 @@ from jobs import remind as jobs
 
 from .common import as_of_option, pass_obj, print_notes, progress, settings, source_argument, today
 
+#: ``ardesk remind send`` left notices failed, refused or of unknown outcome (see ``ardesk remind status``).
+PARTIAL_EXIT = 4
+
 
 @click.group()
 def remind():
-    """Reminder batches: build one for review, see each notice's state."""
+    """Reminder batches: build one for review, send it, see each notice's state."""
 
 
 @remind.command("build")
@@ -36,6 +39,33 @@ def build(obj, source, as_of, fmt):
         click.echo(f"batch {built.batch_id}: {len(data['notices'])} notice(s), {len(data['excluded'])} customer(s) "
                    "not reminded")
     print_notes(built.batch.warnings)
+
+
+@remind.command("send")
+@click.argument("batch", type=int, required=False)
+@click.option("--dry-run", is_flag=True, help="Render every notice and say what would be sent; send nothing.")
+@click.option("--out", "out_dir", metavar="DIR", help="Write one .eml draft per notice into DIR instead of sending "
+              "(for people who send from their own mail program).")
+@click.option("--resend-unknown", is_flag=True, help="Also send again the notices whose outcome is unknown (the "
+              "connection closed before the mail server answered): check first that they did not arrive.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+@pass_obj
+def send(obj, batch, dry_run, out_dir, resend_unknown, fmt):
+    """Send what is still to send in BATCH (default: the latest), each notice once."""
+    result = jobs.send(settings(obj), batch, today=today(), dry_run=dry_run, out_dir=out_dir,
+                       resend_unknown=resend_unknown)
+    data = result.to_json_dict()
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        for r in data["notices"]:
+            click.echo(f"{r['customer'][:32]:<32} {r['state']:<11} {r['detail']}")
+        if data["call_list"]:
+            click.echo(f"call list: {data['call_list']}")
+        click.echo(f"batch {data['batch']}: " + (", ".join(f"{v} {k}" for k, v in sorted(data["counts"].items()))
+                                                 or "nothing left to send"))
+    if any(r["state"] in ("failed", "unknown", "refused") for r in data["notices"]):
+        raise click.exceptions.Exit(PARTIAL_EXIT)
 
 
 @remind.command("status")

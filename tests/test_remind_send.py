@@ -83,7 +83,8 @@ def test_a_batch_is_sent_once_with_both_parts_and_a_rerun_sends_nothing(tmp_path
     text = hostile.get_body(("plain",)).get_content()
     assert "<script>" not in html and "&lt;script&gt;" in html and "<script>" in text
     assert "INV-000" in text and "IBAN DE00 1234" in text and "Harbor Lane Supply Co" in text
-    assert hostile["From"] == "Harbor Lane Supply Co <ar@harborlane.example>" and hostile["Message-ID"].startswith("<ardesk-remind-")
+    assert hostile["From"] == "Harbor Lane Supply Co <ar@harborlane.example>"
+    assert hostile["Message-ID"].startswith("<ardesk-remind-")
     with Ledger(settings.ledger) as ledger:
         states = {n.state for n in ledger.reminders.notices(bid)}
     assert states == {"sent"}
@@ -143,3 +144,24 @@ def test_a_customer_with_a_line_break_in_its_name_is_refused_alone(tmp_path, mai
     result = send(settings, bid, today=AS_OF)
     assert sorted(r["state"] for r in result.results) == ["refused", "sent", "sent"]
     assert all("victim" not in str(m) for m in mail.messages) and len(mail.messages) == 2
+
+
+def test_the_command_line_sends_and_says_what_is_left(tmp_path, mail, monkeypatch):
+    import json
+
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    settings = _desk(tmp_path, mail)
+    bid = _stored_batch(settings, _books(4))
+    monkeypatch.chdir(settings.ledger.parent)
+    mail.set_faults(Faults(lose_reply_at={2}))
+    first = CliRunner().invoke(cli, ["remind", "send", str(bid), "--format", "json"])
+    assert first.exit_code == 4, first.output
+    assert json.loads(first.stdout)["counts"] == {"sent": 3, "unknown": 1}
+    mail.set_faults(Faults())
+    status = json.loads(CliRunner().invoke(cli, ["remind", "status", "--format", "json"]).stdout)
+    assert status["counts"] == {"sent": 3, "unknown": 1}
+    again = CliRunner().invoke(cli, ["remind", "send"])
+    assert again.exit_code == 4 and "may have been delivered" in again.output and len(mail.messages) == 4
