@@ -21,11 +21,13 @@ def remind():
 @remind.command("build")
 @source_argument
 @as_of_option
+@click.option("--workbook", metavar="PATH", help="Also put the batch on this panel's Reminders sheet.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_obj
-def build(obj, source, as_of, fmt):
+def build(obj, source, as_of, workbook, fmt):
     """Build today's reminder batch from SOURCE and store it in the ledger (nothing is sent)."""
-    built = jobs.build(source, settings(obj), today=today(), as_of=as_of, progress=progress(obj))
+    built = jobs.build(source, settings(obj, near=workbook), today=today(), as_of=as_of, progress=progress(obj),
+                       workbook=workbook)
     data = built.to_json_dict()
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))
@@ -48,12 +50,14 @@ def build(obj, source, as_of, fmt):
               "(for people who send from their own mail program).")
 @click.option("--resend-unknown", is_flag=True, help="Also send again the notices whose outcome is unknown (the "
               "connection closed before the mail server answered): check first that they did not arrive.")
+@click.option("--workbook", metavar="PATH", help="Send only what this panel's Reminders sheet marks Send = yes, "
+              "and show each notice's status there.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_obj
-def send(obj, batch, dry_run, out_dir, resend_unknown, fmt):
+def send(obj, batch, dry_run, out_dir, resend_unknown, workbook, fmt):
     """Send what is still to send in BATCH (default: the latest), each notice once."""
-    result = jobs.send(settings(obj), batch, today=today(), dry_run=dry_run, out_dir=out_dir,
-                       resend_unknown=resend_unknown)
+    result = jobs.send(settings(obj, near=workbook), batch, today=today(), dry_run=dry_run, out_dir=out_dir,
+                       resend_unknown=resend_unknown, workbook=workbook)
     data = result.to_json_dict()
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -45,6 +45,58 @@ def push_notes() -> None:
     run_notes_push(_caller())
 
 
+def build_reminders() -> None:
+    """Button Build reminders: build today's reminder batch and show it on the Reminders sheet for review."""
+    run_reminders(_caller(), "build")
+
+
+def send_reminders() -> None:
+    """Button Send reminders: send what the Reminders sheet marks Send = yes, each notice once; show each one's
+    status."""
+    run_reminders(_caller(), "send")
+
+
+def run_reminders(book, action: str) -> str:
+    """Build or send reminders for the xlwings ``book``; return the Status sentence set."""
+    try:
+        from excel.layout import REMINDERS, PanelData
+        from excel.live import read_live_reminder_choices, write_live
+        from jobs import remind
+        from jobs.settings import settings_for
+
+        path = _workbook_path(book)
+        settings = settings_for(near=path)
+        inputs = read_inputs(book)
+        today = dt.date.today()
+        if action == "build":
+            from jobs.inputs import settings_of
+
+            built = remind.build(settings_of(inputs)["source"] or None, settings, today=today,
+                                 as_of=inputs.get("AsOfDate") or today)
+            bid = built.batch_id
+            message = (f"Reminder batch {bid}: {len(built.batch.notices):,} notice(s) to review on the Reminders "
+                       f"sheet, {len(built.batch.excluded):,} customer(s) not reminded (the sheet says why). Untick "
+                       f"Send where a notice should wait, then press Send reminders.")
+        else:
+            remind.take_choices(settings, read_live_reminder_choices(book, Path(path).name if path else "the workbook"))
+            sent = remind.send(settings, None, today=today)
+            bid = sent.batch_id
+            counts = sent.counts()
+            message = (f"Reminder batch {bid}: " + (", ".join(f"{v} {k}" for k, v in sorted(counts.items()))
+                                                   or "nothing left to send") + ".")
+            if counts.get("unknown"):
+                message += " An unknown outcome may have been delivered: check before sending it again."
+        write_live(book, PanelData(rows={REMINDERS: remind.sheet_rows(settings, bid)}), sheets=[REMINDERS], cells=[])
+    except ArdeskError as exc:
+        message = f"Could not {'build' if action == 'build' else 'send'} reminders: {exc}"
+    except Exception as exc:  # noqa: BLE001 - the one place any failure becomes words for the user
+        log = _log_failure(book, f"reminders {action}")
+        message = (f"Unexpected error: {type(exc).__name__}: {exc}. Nothing is lost; the details are in {log} "
+                   f"(send that file to whoever looks after ardesk).")
+    _set_status(book, message)
+    return message
+
+
 def _keep_notes(book) -> None:
     """Keep what people typed on the Notes sheet first, so the numbers show its promises and disputes."""
     from excel.live import read_live_notes

@@ -36,6 +36,7 @@ FILTER_BUTTON = 2
 CHAR_WIDTH = 0.9
 
 PROGRAM, PEOPLE = "program", "people"
+SEND_CHOICES = ("yes", "no")      # the Reminders sheet's Send column
 MAX_ROWS = 1_048_576      # rows of a worksheet
 
 
@@ -167,13 +168,20 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Promise", "promise", TEXT, 30, wrap=True),
         Column("Dispute", "dispute", TEXT, 26, wrap=True),
     )),
+    # A reminder batch (Build reminders): one row per customer, reminded or not and why. Send is the one cell a
+    # person changes here (yes / no) before Send reminders; the rest is the program's.
     Sheet(REMINDERS, table="tblReminders", columns=(
         Column("Customer", "customer", TEXT, 32),
-        Column("Level", "level", TEXT, 12),
-        Column("Items", "items", TEXT, 30),
-        Column("Amount due", "amount", MONEY, 14),
-        Column("Channel", "channel", TEXT, 10),
+        Column("Level", "level", TEXT, 10),
+        Column("Channel", "channel", TEXT, 9),
+        Column("Email", "email", TEXT, 26),
+        Column("Items", "items", TEXT, 30, wrap=True),
+        Column("Amount due", "totals", TEXT, 18, wrap=True),
+        Column("Send", "send", TEXT, 7, choices=SEND_CHOICES),
         Column("Status", "status", TEXT, 12),
+        Column("Why", "reason", TEXT, 48, wrap=True),
+        Column("Batch", "batch", INT, 7),
+        Column("Customer id", "customer_id", TEXT, 14),
     )),
     Sheet(NOTES, table="tblNotes", owner=PEOPLE, columns=(
         Column("Date", "written_at", DATE, 11),
@@ -373,11 +381,11 @@ BUTTONS: tuple[Button, ...] = (
     Button("Refresh", "ArdeskRefresh", "refresh", "E4"),
     Button("Run aging", "ArdeskRunAging", "run_aging", "E6"),
     Button("DSO", "ArdeskRunDso", "run_dso", "E8"),
+    Button("Build reminders", "ArdeskBuildReminders", "build_reminders", "E10"),
+    Button("Send reminders", "ArdeskSendReminders", "send_reminders", "E12"),
     Button("Write back notes", "ArdeskPushNotes", "push_notes", "E14"),
     # Buttons of later features are declared here, with their macro in ArdeskButtons.bas and their function in
-    # excel.buttons, when those features exist (a button must never call an unbuilt feature):
-    #   Button("Build reminders", "ArdeskBuildReminders", "build_reminders", "E10"),
-    #   Button("Send reminders", "ArdeskSendReminders", "send_reminders", "E12"),
+    # excel.buttons, when those features exist (a button must never call an unbuilt feature).
 )
 
 

@@ -23,11 +23,12 @@ def write_live(book, data: PanelData, sheets: Iterable[str] | None = None,
                cells: Iterable[str] | None = None) -> None:
     """Replace the program sheets' values in the xlwings ``book`` with ``data`` and set the output cells.
 
-    ``sheets`` / ``cells`` limit what is written (default: every program sheet, every cell in ``data.cells``).
+    ``sheets`` / ``cells`` limit what is written (default: every program sheet ``data`` has rows for, every cell in
+    ``data.cells``); a sheet ``data`` holds no rows for is left as it is (a refresh leaves a reminder batch).
     """
-    wanted = set(sheets) if sheets is not None else None
+    wanted = set(sheets) if sheets is not None else set(data.rows)
     for sheet in layout.SHEETS:
-        if sheet.owner != layout.PROGRAM or (wanted is not None and sheet.name not in wanted):
+        if sheet.owner != layout.PROGRAM or sheet.name not in wanted:
             continue
         _write_sheet(book.sheets[sheet.name], sheet, data)
     names = set(cells) if cells is not None else set(data.cells)
@@ -125,3 +126,16 @@ def notes_writer(book):
                 if table.name == sheet.table:
                     table.resize(ws.range((sheet.header_row, 1), (last + len(appended), len(where))))
     return write
+
+
+# -- the Reminders sheet -------------------------------------------------------------------------------------------
+def read_live_reminder_choices(book, name: str = "the workbook") -> dict[tuple[int, str], bool]:
+    """The Reminders sheet's Send column of the open ``book`` (:func:`excel.package.read.choices_from_cells`)."""
+    from excel.package.read import choices_from_cells
+
+    ws = book.sheets[layout.REMINDERS]
+    last = ws.used_range.last_cell
+    values = ws.range((1, 1), (max(last.row, 1), max(last.column, 1))).options(ndim=2).value or []
+    cells = {r: {c: _live_cell(v) for c, v in enumerate(row, start=1) if v is not None and v != ""}
+             for r, row in enumerate(values, start=1)}
+    return choices_from_cells({r: v for r, v in cells.items() if v}, name)

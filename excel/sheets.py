@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from excel.layout import AGING, CUSTOMERS, DSO, FIGURES, INVOICES, ISSUES, REMINDERS, PanelData
+from excel.layout import AGING, CUSTOMERS, DSO, FIGURES, INVOICES, ISSUES, PanelData
 
 if TYPE_CHECKING:
     from receivables.panel import Panel
@@ -36,7 +36,7 @@ def panel_data(panel: Panel, refreshed_at: dt.datetime | str | None = None) -> P
         "CeiValue": panel.cei_value, "Status": panel.status,
     }
     return PanelData(rows={INVOICES: panel.invoices, AGING: panel.aging, FIGURES: panel.figures, DSO: panel.dso,
-                           CUSTOMERS: panel.customers, REMINDERS: (), ISSUES: issue_lines(panel.issues)},
+                           CUSTOMERS: panel.customers, ISSUES: issue_lines(panel.issues)},
                      bucket_labels=panel.bucket_labels, cells=cells)
 
 
@@ -128,3 +128,24 @@ def _cut(text: str, limit: int) -> str:
     if space > limit * 0.8:
         head = head[:space]
     return head.rstrip(" ,;:") + "\u2026"
+
+
+# --- The Reminders sheet: a stored reminder batch ---------------------------------------------------------------------
+
+def reminder_rows(batch_id: int, notices, exclusions) -> list[dict]:
+    """The Reminders sheet's rows of a stored batch (:mod:`receivables.reminder_store`): its notices, then the
+    customers it leaves out and why; Send says yes for a notice still to send."""
+    rows = []
+    for n in notices:
+        numbers = [i["number"] for i in n.items if i.get("level")]
+        rows.append({"customer": n.customer, "level": n.level, "channel": n.channel, "email": n.email,
+                     "items": ", ".join(numbers) + (f" (+{len(n.items) - len(numbers)} listed)"
+                                                    if len(n.items) > len(numbers) else ""),
+                     "totals": "; ".join(f"{v} {k}" for k, v in n.totals.items()),
+                     "send": "yes" if n.send else "no", "status": n.state, "reason": n.outcome or n.fallback_reason,
+                     "batch": batch_id, "customer_id": n.customer_id})
+    for e in exclusions:
+        rows.append({"customer": e["customer"], "status": "not reminded", "reason": e["reason"], "send": "no",
+                     "totals": "; ".join(f"{v} {k}" for k, v in e["totals"].items()), "batch": batch_id,
+                     "customer_id": e["customer_id"]})
+    return rows

@@ -21,14 +21,46 @@ from .sources import open_books, open_ledger
 class Built:
     batch_id: int
     batch: object                 # receivables.reminders.Batch
+    sheet: str | None = None      # what happened on the workbook's Reminders sheet, when one was given
 
     def to_json_dict(self) -> dict:
-        return {"batch": self.batch_id, **self.batch.to_json_dict()}
+        return {"batch": self.batch_id, **self.batch.to_json_dict(), "workbook": self.sheet}
+
+
+def sheet_rows(settings: Settings, batch_id: int) -> list[dict]:
+    """The Reminders sheet's rows of a stored batch."""
+    from excel.sheets import reminder_rows
+
+    with open_ledger(settings.ledger, settings.config) as ledger:
+        return reminder_rows(batch_id, ledger.reminders.notices(batch_id), ledger.reminders.exclusions(batch_id))
+
+
+def write_sheet(settings: Settings, batch_id: int, workbook: Path) -> str:
+    """Put a stored batch on the Reminders sheet of the workbook file; says what happened (an open workbook is
+    left alone)."""
+    from excel import layout, package
+    from receivables.errors import WorkbookBusy
+
+    try:
+        package.write_panel_data(workbook, layout.PanelData(rows={layout.REMINDERS: sheet_rows(settings, batch_id)}))
+    except WorkbookBusy as exc:
+        return f"not updated: {exc}"
+    return "updated"
+
+
+def take_choices(settings: Settings, choices: dict[tuple[int, str], bool]) -> int:
+    """The Send column as a person left it, into the ledger; returns how many notices changed."""
+    by_batch: dict[int, dict[str, bool]] = {}
+    for (bid, customer), send in choices.items():
+        by_batch.setdefault(bid, {})[customer] = send
+    with open_ledger(settings.ledger, settings.config) as ledger:
+        return sum(ledger.reminders.set_send(bid, c) for bid, c in by_batch.items())
 
 
 def build(source: str | None, settings: Settings, *, today: date, as_of: date | None = None,
-          progress=None) -> Built:
-    """Build today's reminder batch for ``source`` and store it; returns its id and contents."""
+          progress=None, workbook: str | Path | None = None) -> Built:
+    """Build today's reminder batch for ``source`` and store it; returns its id and contents. With ``workbook``,
+    the batch is also put on its Reminders sheet."""
     from receivables.notes import track
     from receivables.reminders import build as build_batch
 
@@ -47,7 +79,8 @@ def build(source: str | None, settings: Settings, *, today: date, as_of: date | 
         ledger.audit("remind build", target=str(bid),
                      detail={"as_of": as_of.isoformat(), "notices": len(batch.notices),
                              "excluded": len(batch.excluded), "source": opened.source_key})
-    return Built(bid, batch)
+    sheet = write_sheet(settings, bid, Path(workbook)) if workbook else None
+    return Built(bid, batch, sheet)
 
 
 def status(settings: Settings, batch_id: int | None = None) -> dict:
@@ -80,6 +113,7 @@ class Sending:
     results: list[dict]
     call_list: str | None = None
     dry_run: bool = False
+    sheet: str | None = None
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -89,7 +123,7 @@ class Sending:
 
     def to_json_dict(self) -> dict:
         return {"batch": self.batch_id, "dry_run": self.dry_run, "counts": self.counts(), "notices": self.results,
-                "call_list": self.call_list}
+                "call_list": self.call_list, "workbook": self.sheet}
 
 
 def message_id(batch_id: int, customer_id: str, from_address: str) -> str:
@@ -101,7 +135,8 @@ def message_id(batch_id: int, customer_id: str, from_address: str) -> str:
 
 
 def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_run: bool = False,
-         out_dir: str | None = None, resend_unknown: bool = False, server=None) -> Sending:
+         out_dir: str | None = None, resend_unknown: bool = False, server=None,
+         workbook: str | Path | None = None) -> Sending:
     """``ardesk remind send``: send what is still to send in a batch (default: the latest), each notice recorded as
     being sent before the mail server is spoken to and with its outcome after (:mod:`connectors.mail`). With
     ``out_dir``: one ``.eml`` draft per notice there instead of sending. Letter and call notices go to a call list
@@ -113,9 +148,11 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
 
     cfg = settings.config
     from_address = cfg.smtp.from_address or ""
-    if not from_address and not dry_run:
-        raise InputError("[smtp] from_address is not set", hint="set the address reminders are sent from")
     templates = cfg.reminder_templates
+    if workbook:                         # what a person marked on the Reminders sheet decides
+        from excel import package
+
+        take_choices(settings, package.read_reminder_choices(workbook))
     results: list[dict] = []
     with open_ledger(settings.ledger, cfg) as ledger:
         store = ledger.reminders
@@ -143,6 +180,8 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
                 results.append({"customer": n.customer, "customer_id": n.customer_id,
                                 "state": "would list" if dry_run else rs.SENT, "detail": f"call list ({n.channel})"})
         mail = None
+        if mails and not from_address and not dry_run:
+            raise InputError("[smtp] from_address is not set", hint="set the address reminders are sent from")
         try:
             for n in mails:
                 mid = message_id(bid, n.customer_id, from_address or "ardesk@ardesk.invalid")
@@ -184,6 +223,8 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
             ledger.audit("remind send", target=str(bid), detail={"counts": sending.counts()},
                          result="ok" if not any(r["state"] in (rs.FAILED, rs.UNKNOWN, rs.REFUSED) for r in results)
                          else "not all sent")
+    if workbook and not dry_run:
+        sending.sheet = write_sheet(settings, bid, Path(workbook))
     return sending
 
 

@@ -231,3 +231,32 @@ def test_write_back_notes_button_writes_ids_and_synced_and_nothing_a_person_type
         book = _book(after)
         assert buttons.run_notes_push(book).endswith("1 refused; the others are tried again at the next push")
         assert standin.call("mail.message", "search_count", [("message_id", "like", "ardesk-note")]) == 1
+
+
+def test_build_and_send_reminders_buttons_fill_the_reminders_sheet_and_respect_send(panel, monkeypatch, tmp_path):
+    """Build reminders shows the batch on the Reminders sheet; a person marks one notice Send = no; Send
+    reminders sends the others (here to the call list: the export gives no e-mail addresses) and shows each status;
+    nothing is written on the Notes sheet."""
+    payload = payload_from_file(panel)
+    _set(payload, "AsOfDate", "2026-10-31")
+    book = _book(payload)
+    assert buttons.run_reminders(book, "build").startswith("Reminder batch 1:")
+    after = apply_actions(payload, book.json()["actions"])
+    sheet = sheet_values(after, layout.REMINDERS)
+    head = sheet[0]
+    assert head == [c.header for c in layout.sheet(layout.REMINDERS).columns]
+    notices = [r for r in sheet[1:] if r[head.index("Level")]]
+    assert notices and all(r[head.index("Send")] == "yes" and r[head.index("Status")] == "to send" for r in notices)
+    reminders = next(s for s in after["sheets"] if s["name"] == layout.REMINDERS)
+    first = sheet.index(notices[0])
+    reminders["values"][first][head.index("Send")] = "no"
+    book = _book(after)
+    message = buttons.run_reminders(book, "send")
+    assert message.startswith("Reminder batch 1: ") and f"{len(notices) - 1} sent" in message
+    done = apply_actions(after, book.json()["actions"])
+    status = {r[head.index("Customer id")]: r[head.index("Status")]
+              for r in sheet_values(done, layout.REMINDERS)[1:] if r[head.index("Level")]}
+    skipped = notices[0][head.index("Customer id")]
+    assert status.pop(skipped) == "to send" and set(status.values()) == {"sent"}
+    notes_index = [s["name"] for s in payload["sheets"]].index(layout.NOTES)
+    assert all(a["sheet_position"] != notes_index for a in book.json()["actions"])

@@ -8,12 +8,12 @@ import pytest
 
 from connectors.mail import FAILED, REFUSED, SENT, UNKNOWN, MailLoginRefused, MailServer
 from tests.mailserver import PASSWORD, USER, Faults
-from tests.mailserver import MailServer as TestServer
+from tests.mailserver import MailServer as SmtpServer
 
 
 @pytest.fixture
 def server(tmp_path, monkeypatch):
-    with TestServer(tmp_path) as srv:
+    with SmtpServer(tmp_path) as srv:
         monkeypatch.setenv("SSL_CERT_FILE", str(srv.ca_file))
         yield srv
 

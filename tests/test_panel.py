@@ -212,7 +212,8 @@ def test_a_panel_built_before_a_button_existed_is_sound_with_a_warning(tmp_path,
     """A panel made before Write back notes (its VBA module without the macro, no such button) still works for
     everything it has: the check warns and says how to get the button, it does not call the panel broken."""
     newest = layout.BUTTONS[-1]
-    old_source = vba.module_source().split(f"Sub {newest.macro}()")[0].rstrip() + "\r\n"
+    old_source = re.sub(rf"\r\nSub {newest.macro}\(\)\r\n.*?End Sub\r\n", "\r\n", vba.module_source(), flags=re.DOTALL)
+    assert newest.macro not in old_source and "ArdeskRefresh" in old_source
     monkeypatch.setattr(vba, "module_source", lambda: old_source)
     monkeypatch.setattr(layout, "BUTTONS", layout.BUTTONS[:-1])
     vba.project_bytes.cache_clear()

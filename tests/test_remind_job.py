@@ -87,3 +87,44 @@ def test_status_of_a_batch_that_does_not_exist_says_so(desk):
     _build()
     result = CliRunner().invoke(cli, ["remind", "status", "7"])
     assert result.exit_code == 2 and "no reminder batch 7" in result.output
+
+
+def test_the_reminders_sheet_shows_the_batch_and_its_send_column_decides(desk):
+    from python_calamine import CalamineWorkbook
+
+    from excel.package import read_reminder_choices
+    from excel.panel import build_panel
+
+    book = build_panel(desk / "collections.xlsm")
+    built = json.loads(_run("remind", "build", "--as-of", "2026-10-31", "--workbook", str(book), "--format",
+                            "json").stdout)
+    assert built["workbook"] == "updated"
+    rows = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Reminders").to_python()
+    head = rows[0]
+    assert head[:3] == ["Customer", "Level", "Channel"] and len(rows) == 1 + len(built["notices"]) + \
+        len(built["excluded"])
+    held = next(r for r in rows[1:] if r[0] == "Zephyr Hardware")
+    assert held[head.index("Status")] == "not reminded" and "hold" in held[head.index("Why")]
+    choices = read_reminder_choices(book)
+    assert sum(choices.values()) == len(built["notices"])
+    # a person says no to the first notice and saves (openpyxl stands in for the spreadsheet program)
+    import openpyxl
+
+    wb = openpyxl.load_workbook(book, keep_vba=True)
+    ws = wb["Reminders"]
+    send_col = head.index("Send") + 1
+    ws.cell(2, send_col).value = "No"
+    wb.save(book)
+    skipped = rows[1][head.index("Customer id")]
+    sent = json.loads(CliRunner().invoke(cli, ["remind", "send", "--workbook", str(book), "--out", "drafts",
+                                               "--format", "json"]).stdout)
+    assert skipped not in {r["customer_id"] for r in sent["notices"]}
+    assert len(sent["notices"]) == len(built["notices"]) - 1 and sent["workbook"] == "updated"
+    after = CalamineWorkbook.from_path(str(book)).get_sheet_by_name("Reminders").to_python()
+    status = {r[head.index("Customer id")]: r[head.index("Status")] for r in after[1:] if r[head.index("Level")]}
+    assert status[skipped] == "to send" and {s for c, s in status.items() if c != skipped} == {"sent"}
+    bad = openpyxl.load_workbook(book, keep_vba=True)
+    bad["Reminders"].cell(3, send_col).value = "maybe"
+    bad.save(book)
+    refused = CliRunner().invoke(cli, ["remind", "send", "--workbook", str(book), "--out", "drafts"])
+    assert refused.exit_code == 2 and "Send must be yes or no" in refused.output and "row 3" in refused.output

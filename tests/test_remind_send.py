@@ -14,7 +14,7 @@ from receivables.ledger import Ledger
 from receivables.records import Books, Customer, Invoice, ItemKind
 from receivables.reminders import build
 from tests.mailserver import PASSWORD, USER, Faults
-from tests.mailserver import MailServer as TestServer
+from tests.mailserver import MailServer as SmtpServer
 
 AS_OF = date(2026, 11, 30)
 N = 50
@@ -37,7 +37,7 @@ def _books(n: int = N, hostile: bool = False) -> Books:
 
 @pytest.fixture
 def mail(tmp_path, monkeypatch):
-    with TestServer(tmp_path) as server:
+    with SmtpServer(tmp_path) as server:
         monkeypatch.setenv("SSL_CERT_FILE", str(server.ca_file))
         monkeypatch.setenv("ARDESK_SMTP_PASSWORD", PASSWORD)
         yield server

@@ -161,6 +161,44 @@ def notes_from_cells(cells: dict[int, dict[int, object]], name: str, date1904: b
     return out
 
 
+def read_reminder_choices(path: str | Path) -> dict[tuple[int, str], bool]:
+    """The Reminders sheet's Send column as a person left it: (batch, customer id) -> send or not."""
+    from excel.layout import REMINDERS
+
+    with Package(path) as pkg:
+        return choices_from_cells(_sheet_cells(pkg, sheet(REMINDERS).name), Path(path).name)
+
+
+def choices_from_cells(cells: dict[int, dict[int, object]], name: str) -> dict[tuple[int, str], bool]:
+    """:func:`read_reminder_choices` of a sheet's non-empty cells, from a file or an open workbook. A Send cell
+    reads yes or no in any case (also true / false, 1 / 0); anything else is refused, naming the cell."""
+    from excel.layout import REMINDERS
+
+    layout = sheet(REMINDERS)
+    header = {str(v).strip(): col for col, v in cells.get(layout.header_row, {}).items()}
+    needed = {c.field: c.header for c in layout.columns if c.field in ("send", "batch", "customer_id")}
+    missing = [h for h in needed.values() if h not in header]
+    if missing:
+        raise InputError(f"the Reminders sheet has no column {missing[0]!r} in row {layout.header_row}",
+                         source=name, hint="press Build reminders again to rebuild the sheet")
+    out: dict[tuple[int, str], bool] = {}
+    for r in sorted(k for k in cells if k > layout.header_row):
+        row = cells[r]
+        batch, customer = row.get(header[needed["batch"]]), row.get(header[needed["customer_id"]])
+        if batch is None or customer is None:
+            continue
+        value = str(row.get(header[needed["send"]], "")).strip().casefold()
+        if value in ("yes", "true", "1", "y"):
+            send = True
+        elif value in ("no", "false", "0", "n", ""):
+            send = False
+        else:
+            raise InputError(f"Send must be yes or no, found {value!r}", source=f"{name}, sheet {layout.name}",
+                             row=r, column=needed["send"], hint="choose yes or no from the list in the cell")
+        out[(int(Decimal(str(batch))), _convert(customer, TEXT, False, {}))] = send
+    return out
+
+
 def read_inputs(path: str | Path) -> dict:
     """The Control sheet's input named cells (layout ``is_input``), name -> value (None when blank), found
     through the workbook's defined names so a moved cell still reads right."""

@@ -19,3 +19,11 @@ End Sub
 Sub ArdeskPushNotes()
     RunPython "import excel.buttons as b; b.push_notes()"
 End Sub
+
+Sub ArdeskBuildReminders()
+    RunPython "import excel.buttons as b; b.build_reminders()"
+End Sub
+
+Sub ArdeskSendReminders()
+    RunPython "import excel.buttons as b; b.send_reminders()"
+End Sub
