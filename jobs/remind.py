@@ -114,6 +114,7 @@ class Sending:
     call_list: str | None = None
     dry_run: bool = False
     sheet: str | None = None
+    chatter: dict | None = None     # Odoo: each sent notice logged on the customer's chatter
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -123,7 +124,7 @@ class Sending:
 
     def to_json_dict(self) -> dict:
         return {"batch": self.batch_id, "dry_run": self.dry_run, "counts": self.counts(), "notices": self.results,
-                "call_list": self.call_list, "workbook": self.sheet}
+                "call_list": self.call_list, "workbook": self.sheet, "chatter": self.chatter}
 
 
 def message_id(batch_id: int, customer_id: str, from_address: str) -> str:
@@ -219,6 +220,8 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
             if mail is not None and server is None:
                 mail.close()
         sending = Sending(bid, results, call_list, dry_run)
+        if not dry_run and not out_dir:
+            sending.chatter = _log_on_odoo(settings, ledger, bid)
         if not dry_run:
             ledger.audit("remind send", target=str(bid), detail={"counts": sending.counts()},
                          result="ok" if not any(r["state"] in (rs.FAILED, rs.UNKNOWN, rs.REFUSED) for r in results)
@@ -226,6 +229,43 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
     if workbook and not dry_run:
         sending.sheet = write_sheet(settings, bid, Path(workbook))
     return sending
+
+
+def _log_on_odoo(settings: Settings, ledger, batch_id: int) -> dict | None:
+    """When the batch's books came from Odoo: each e-mail sent logged on the customer's chatter as an internal note,
+    once (by a Message-ID made from the notice's); None for other sources. A failure to log never undoes a send:
+    it is said, and the next send of the batch tries again."""
+    import html
+
+    from receivables import reminder_store as rs
+    from receivables.errors import ArdeskError
+
+    from .sources import ODOO, source_key
+
+    cfg = settings.config
+    batch = next((b for b in ledger.reminders.batches() if b["batch"] == batch_id), None)
+    if batch is None or batch["source_key"] != source_key(ODOO, cfg) or not (cfg.odoo.url and cfg.odoo.db):
+        return None
+    entries = []
+    for n in ledger.reminders.notices(batch_id):
+        if n.state != rs.SENT or n.channel != "email" or not n.customer_id.isdigit():
+            continue
+        mid = (n.message_id or f"<ardesk-remind-{batch_id}-{n.customer_id}@ardesk>").replace("<ardesk-remind-",
+                                                                                            "<ardesk-remind-log-")
+        numbers = ", ".join(i["number"] for i in n.items if i.get("level"))
+        body = (f"<b>Reminder sent</b> ({html.escape(n.level)}, e-mail to {html.escape(n.email)}"
+                + f"), batch {batch_id}: {html.escape(numbers)}<br>"
+                + html.escape("; ".join(f"{v} {k}" for k, v in n.totals.items())))
+        entries.append((int(n.customer_id), mid, body))
+    if not entries:
+        return {}
+    from connectors.odoo.notes import log_on_chatter
+
+    try:
+        return log_on_chatter(cfg.odoo.url, cfg.odoo.db, cfg.odoo.user, cfg.odoo.password(), entries,
+                              timeout=cfg.odoo.timeout, retries=cfg.odoo.retries, backoff=cfg.odoo.backoff)
+    except ArdeskError as exc:
+        return {"error": f"not logged on Odoo's chatter: {exc}"}
 
 
 def _server(settings: Settings):

@@ -165,3 +165,33 @@ def test_the_command_line_sends_and_says_what_is_left(tmp_path, mail, monkeypatc
     assert status["counts"] == {"sent": 3, "unknown": 1}
     again = CliRunner().invoke(cli, ["remind", "send"])
     assert again.exit_code == 4 and "may have been delivered" in again.output and len(mail.messages) == 4
+
+
+def test_with_odoo_books_each_sent_notice_is_logged_once_on_the_customers_chatter(tmp_path, mail, monkeypatch):
+    from jobs.remind import build as build_job
+    from tests.odoo_standin.server import StandIn
+
+    with StandIn("17.0") as odoo:
+        monkeypatch.setenv("ARDESK_ODOO_PASSWORD", "admin")
+        folder = tmp_path / "odoo-desk"
+        folder.mkdir()
+        (folder / "ardesk.toml").write_text(
+            f'[source]\ndefault = "odoo"\n[odoo]\nurl = "{odoo.url}"\ndb = "{odoo.db}"\nuser = "admin"\n'
+            f'[smtp]\nhost = "{mail.host}"\nport = {mail.port}\nuser = "{USER}"\n'
+            'from_address = "ar@harborlane.example"\nrate_per_minute = 100000\n')
+        settings = settings_for(folder / "ardesk.toml")
+        built = build_job(None, settings, today=date(2026, 11, 30))
+        emailed = [n for n in built.batch.notices if n.channel == "email"]
+        assert emailed, "the stand-in's customers have e-mail addresses"
+        mail.set_faults(Faults(temp_fail_at={1}))
+        first = send(settings, built.batch_id, today=date(2026, 11, 30))
+        logged = {k: v for k, v in first.chatter.items() if v.startswith("mail.message")}
+        assert len(logged) == first.counts()["sent"] - sum(1 for n in built.batch.notices if n.channel != "email")
+        mail.set_faults(Faults())
+        second = send(settings, built.batch_id, today=date(2026, 11, 30))
+        assert second.counts() == {"sent": 1}
+        assert sum(v.startswith("already there") for v in second.chatter.values()) == len(logged)
+        posts = odoo.call("mail.message", "search_read", [("message_id", "like", "ardesk-remind-log-")],
+                          fields=["message_id", "model", "res_id", "body"])
+        assert len(posts) == len({p["message_id"] for p in posts}) == len(logged) + 1
+        assert all(p["model"] == "res.partner" and "Reminder sent" in p["body"] for p in posts)

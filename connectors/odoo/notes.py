@@ -499,6 +499,38 @@ class _Pusher:
         return DONE, f"mail.activity {new_id}", None, True
 
 
+def log_on_chatter(url: str, db: str, user: str, password: str, entries: Sequence[tuple[int, str, str]], *,
+                   timeout: float = 120.0, retries: int = 4, backoff: float = 0.5) -> dict[str, str]:
+    """Post each ``(partner id, Message-ID, HTML body)`` as an internal note on that customer's chatter, once: what
+    an earlier run posted is found by its Message-ID and not posted again. Returns Message-ID -> what happened
+    ("mail.message N", "already there: mail.message N", or the reason it was not posted, in Odoo's words)."""
+    if not entries:
+        return {}
+    client = OdooClient(url, db, user, password, timeout=timeout, retries=retries, backoff=backoff)
+    major = profile_for(client.connect()).major
+    client.login()
+    found = {r["message_id"]: r["id"] for r in client.call(
+        "mail.message", "search_read", [[("message_id", "in", [m for _p, m, _b in entries])]],
+        {"fields": ["id", "message_id"]}) or []}
+    out: dict[str, str] = {}
+    for partner_id, mid, body in entries:
+        if mid in found:
+            out[mid] = f"already there: mail.message {found[mid]}"
+            continue
+        kwargs = {"body": body, "message_type": "comment", "subtype_xmlid": "mail.mt_note", "message_id": mid}
+        if major >= 17:
+            kwargs["body_is_html"] = True
+        try:
+            answer = client.attempt("res.partner", "message_post", [[partner_id]], kwargs)
+            out[mid] = f"mail.message {answer[0] if isinstance(answer, list) else answer}"
+        except Refused as exc:
+            out[mid] = f"not logged: {exc.reason}"
+        except Lost:
+            again = client.call("mail.message", "search_read", [[("message_id", "=", mid)]], {"fields": ["id"]})
+            out[mid] = f"mail.message {again[0]['id']}" if again else "not logged: the connection was lost"
+    return out
+
+
 def _addon_values(note: CollectionNote, where: tuple, state: dict) -> dict:
     """A note as the add-on's ``ardesk_push_notes`` takes it. Amounts cross as numbers (Odoo's monetary fields are
     floats on the wire and rounded to the currency there)."""
