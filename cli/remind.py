@@ -22,12 +22,14 @@ def remind():
 @source_argument
 @as_of_option
 @click.option("--workbook", metavar="PATH", help="Also put the batch on this panel's Reminders sheet.")
+@click.option("--contacts", metavar="FILE", help="A QuickBooks Customer Contact List (or customer list) giving "
+              "the customers' e-mail addresses and phones (default: [reminders] contacts).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 @pass_obj
-def build(obj, source, as_of, workbook, fmt):
+def build(obj, source, as_of, workbook, contacts, fmt):
     """Build today's reminder batch from SOURCE and store it in the ledger (nothing is sent)."""
     built = jobs.build(source, settings(obj, near=workbook), today=today(), as_of=as_of, progress=progress(obj),
-                       workbook=workbook)
+                       workbook=workbook, contacts=contacts)
     data = built.to_json_dict()
     if fmt == "json":
         click.echo(json.dumps(data, indent=2, ensure_ascii=False))

@@ -57,21 +57,54 @@ def take_choices(settings: Settings, choices: dict[tuple[int, str], bool]) -> in
         return sum(ledger.reminders.set_send(bid, c) for bid, c in by_batch.items())
 
 
+def contacts_from(path: str | Path, books) -> tuple[dict, list[str]]:
+    """The customers' contacts in a QuickBooks contact list, by customer id, and the names it gives that the books
+    do not hold (said, not silently dropped)."""
+    from connectors.quickbooks.contacts import read_contacts
+    from receivables.reminders import Contact
+
+    by_name: dict[str, list] = {}
+    for c in books.customers:
+        by_name.setdefault(" ".join(c.name.split()).casefold(), []).append(c)
+    out, unknown = {}, []
+    for row in read_contacts(path):
+        found = by_name.get(" ".join(row.customer.split()).casefold(), [])
+        if len(found) != 1:
+            unknown.append(row.customer)
+            continue
+        c = found[0]
+        out[c.id] = Contact(email=row.email or c.email, phone=row.phone or c.phone, name=row.name, lang=c.lang,
+                            address=row.address)
+    return out, unknown
+
+
 def build(source: str | None, settings: Settings, *, today: date, as_of: date | None = None,
-          progress=None, workbook: str | Path | None = None) -> Built:
+          progress=None, workbook: str | Path | None = None, contacts: str | Path | None = None) -> Built:
     """Build today's reminder batch for ``source`` and store it; returns its id and contents. With ``workbook``,
-    the batch is also put on its Reminders sheet."""
+    the batch is also put on its Reminders sheet. ``contacts`` (else ``[reminders] contacts``): a QuickBooks
+    contact list giving the customers' e-mail addresses, phones and postal addresses."""
+    from receivables.errors import Issue
     from receivables.notes import track
     from receivables.reminders import build as build_batch
 
     as_of = as_of or today
     opened = open_books(source, settings.config, today=today, ledger_path=settings.ledger, progress=progress)
     cfg = settings.config
+    contact_file = contacts or cfg.reminder_contacts
+    known, unknown = contacts_from(contact_file, opened.books) if contact_file else ({}, [])
     with open_ledger(settings.ledger, cfg) as ledger:
         notes = ledger.notebook.notes()
         tracking = track(opened.books, notes, as_of, grace_days=cfg.notes.promise_grace_days) if notes else None
         batch = build_batch(opened.books, as_of, cfg.reminders.levels, tracking=tracking, hold=cfg.reminders.hold,
-                            history=ledger.reminders.history())
+                            history=ledger.reminders.history(), contacts=known)
+        if unknown:
+            from dataclasses import replace
+
+            shown = ", ".join(repr(u) for u in unknown[:5]) + (f" and {len(unknown) - 5} more" if len(unknown) > 5
+                                                               else "")
+            batch = replace(batch, warnings=(*batch.warnings, Issue(
+                str(contact_file), f"the contact list names customers the books do not hold (or hold twice): "
+                f"{shown}", severity="warning")))
         policy = [level.model_dump(mode="json") for level in cfg.reminders.levels]
         bid = ledger.reminders.store(batch, policy=policy, source_key=opened.source_key,
                                      snapshot_id=opened.snapshot_id,

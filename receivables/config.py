@@ -87,6 +87,12 @@ class Config:
         return self.sections.company.name
 
     @property
+    def reminder_contacts(self) -> Path | None:
+        """``[reminders] contacts``, relative to the configuration file; None when not set."""
+        path = self.sections.reminders.contacts
+        return self._relative(path) if path else None
+
+    @property
     def reminder_templates(self) -> Path | None:
         """``[reminders] templates``, relative to the configuration file; None when not set."""
         folder = self.sections.reminders.templates
@@ -242,6 +248,7 @@ cei_sales = "total"           # or "average" (monthly average credit sales)
 # hold = ["Beacon Studios", 42]   # customers (names or ids) who get no reminders
 # payment_instructions = "Please pay to IBAN DE00 0000 0000 0000 0000 00, quoting the invoice numbers."
 # templates = "templates"         # a folder of your own notice templates (<lang>/<template>.html.j2, .txt.j2)
+# contacts = "exports/Customer Contact List.csv"   # QuickBooks: where the customers' e-mail addresses are
 # Without levels the policy is: "friendly" 5 days before due, "first" 7, "second" 21 and "final" 45 days past
 # due, all by e-mail. Levels written here replace it, in increasing order of days:
 # [[reminders.levels]]

@@ -258,6 +258,7 @@ class RemindersConfig(Section):
     hold: Annotated[tuple[Customer, ...], Expect("a list of customers' names or ids")] = ()
     payment_instructions: StrictStr = ""      # how to pay, printed in every notice (bank, reference, pay link)
     templates: StrictStr = ""                 # a folder of templates that override or add to the shipped ones
+    contacts: StrictStr = ""                  # a QuickBooks Customer Contact List (e-mail, phone, address)
     levels: Annotated[tuple[ReminderLevel, ...], AfterValidator(_levels_in_order),
                       Expect("an array of tables [[reminders.levels]]")] = DEFAULT_REMINDER_LEVELS
 

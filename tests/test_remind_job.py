@@ -128,3 +128,61 @@ def test_the_reminders_sheet_shows_the_batch_and_its_send_column_decides(desk):
     bad.save(book)
     refused = CliRunner().invoke(cli, ["remind", "send", "--workbook", str(book), "--out", "drafts"])
     assert refused.exit_code == 2 and "Send must be yes or no" in refused.output and "row 3" in refused.output
+
+
+QBO_CONTACTS = """Customer Contact List
+Harbor Lane Supply Co
+All Dates
+
+Customer,Phone Numbers,Email,Full Name,Billing Address,Shipping Address
+Amber Plumbing & Sons,"Phone: (555) 010-2000 Mobile: (555) 010-2001",ap@amber.example,Ann Amber,"12 Pipe St",
+"Zephyr Hardware",,zephyr@hw.example,,,
+Nobody Known Ltd,,nobody@x.example,,,
+
+"Monday, November 30, 2026 09:12 AM GMT-05:00"
+"""
+IIF_CONTACTS = ("!HDR\tPROD\tVER\n!CUST\tNAME\tREFNUM\tBADDR1\tBADDR2\tPHONE1\tEMAIL\tCONT1\n"
+                "CUST\tAmber Plumbing & Sons\t12\t12 Pipe St\tSpringfield IL\t555-010-2000\tap@amber.example\tAnn\n")
+
+
+def test_contacts_from_a_quickbooks_contact_list_give_addresses_and_say_what_they_cannot_place(desk):
+    (desk / "contacts.csv").write_text(QBO_CONTACTS, encoding="utf-8")
+    built = json.loads(_run("remind", "build", "--as-of", "2026-10-31", "--contacts", "contacts.csv", "--format",
+                            "json").stdout)
+    amber = next(n for n in built["notices"] if n["customer"] == "Amber Plumbing & Sons")
+    assert amber["email"] == "ap@amber.example" and amber["channel"] in ("email", "letter")
+    assert amber["phone"].startswith("Phone: (555) 010-2000")
+    assert any("Nobody Known Ltd" in w for w in built["warnings"])
+    others = [n for n in built["notices"] if n["customer"] != "Amber Plumbing & Sons"]
+    assert all(n["channel"] == "call" for n in others if n["level"] != "final")
+
+
+def test_contacts_read_the_layouts_quickbooks_writes(tmp_path):
+    import openpyxl
+
+    from connectors.quickbooks.contacts import read_contacts
+    from receivables.errors import InputError
+
+    (tmp_path / "qbo.csv").write_text(QBO_CONTACTS, encoding="utf-8")
+    qbo = read_contacts(tmp_path / "qbo.csv")
+    assert [(c.customer, c.email, c.name) for c in qbo] == [
+        ("Amber Plumbing & Sons", "ap@amber.example", "Ann Amber"), ("Zephyr Hardware", "zephyr@hw.example", ""),
+        ("Nobody Known Ltd", "nobody@x.example", "")]
+    wb = openpyxl.Workbook()                  # QuickBooks Desktop's report, as Excel: title rows, then the table
+    ws = wb.active
+    ws.append(["Harbor Lane Supply Co"])
+    ws.append(["Customer Contact List"])
+    ws.append([])
+    ws.append(["Customer", "Bill to", "Primary Contact", "Main Phone", "Fax", "Main Email", "Balance Total"])
+    ws.append(["Amber Plumbing & Sons", "12 Pipe St", "Ann Amber", "555-010-2000", None, "ap@amber.example", 366.5])
+    wb.save(tmp_path / "desktop.xlsx")
+    [desktop] = read_contacts(tmp_path / "desktop.xlsx")
+    assert (desktop.customer, desktop.email, desktop.phone, desktop.address) == (
+        "Amber Plumbing & Sons", "ap@amber.example", "555-010-2000", "12 Pipe St")
+    (tmp_path / "cust.iif").write_text(IIF_CONTACTS)
+    [iif] = read_contacts(tmp_path / "cust.iif")
+    assert (iif.customer, iif.email, iif.address) == ("Amber Plumbing & Sons", "ap@amber.example",
+                                                      "12 Pipe St, Springfield IL")
+    (tmp_path / "bad.csv").write_text("Name,Balance\nAmber,1\n")
+    with pytest.raises(InputError, match="no header row with a customer column"):
+        read_contacts(tmp_path / "bad.csv")
