@@ -78,6 +78,36 @@ def contacts_from(path: str | Path, books) -> tuple[dict, list[str]]:
     return out, unknown
 
 
+def _rules(cfg):
+    """``[reminders.contact_rules]`` as the engine's :class:`~receivables.reminders.ContactRules`."""
+    from datetime import time
+
+    from receivables.reminders import ContactRules
+
+    r = cfg.reminders.contact_rules
+    days = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    return ContactRules(start=time.fromisoformat(r.start), end=time.fromisoformat(r.end),
+                        weekdays=frozenset(days.index(d) for d in r.days), max_contacts=r.max_contacts,
+                        per_days=r.per_days, company_tz=r.timezone)
+
+
+def _consumers(cfg, books, contacts: dict) -> dict:
+    """``contacts`` with the customers ``[reminders] consumers`` names (by id or name) marked as consumers."""
+    from dataclasses import replace
+
+    from receivables.reminders import Contact
+
+    wanted = {str(c).strip().casefold() for c in cfg.reminders.consumers}
+    if not wanted:
+        return contacts
+    out = dict(contacts)
+    for c in books.customers:
+        if c.id.casefold() in wanted or " ".join(c.name.split()).casefold() in wanted:
+            base = out.get(c.id) or Contact(email=c.email, phone=c.phone, lang=c.lang)
+            out[c.id] = replace(base, consumer=True)
+    return out
+
+
 def build(source: str | None, settings: Settings, *, today: date, as_of: date | None = None,
           progress=None, workbook: str | Path | None = None, contacts: str | Path | None = None) -> Built:
     """Build today's reminder batch for ``source`` and store it; returns its id and contents. With ``workbook``,
@@ -96,7 +126,8 @@ def build(source: str | None, settings: Settings, *, today: date, as_of: date | 
         notes = ledger.notebook.notes()
         tracking = track(opened.books, notes, as_of, grace_days=cfg.notes.promise_grace_days) if notes else None
         batch = build_batch(opened.books, as_of, cfg.reminders.levels, tracking=tracking, hold=cfg.reminders.hold,
-                            history=ledger.reminders.history(), contacts=known)
+                            history=ledger.reminders.history(), contacts=_consumers(cfg, opened.books, known),
+                            rules=_rules(cfg))
         if unknown:
             from dataclasses import replace
 

@@ -249,6 +249,7 @@ cei_sales = "total"           # or "average" (monthly average credit sales)
 # payment_instructions = "Please pay to IBAN DE00 0000 0000 0000 0000 00, quoting the invoice numbers."
 # templates = "templates"         # a folder of your own notice templates (<lang>/<template>.html.j2, .txt.j2)
 # contacts = "exports/Customer Contact List.csv"   # QuickBooks: where the customers' e-mail addresses are
+# consumers = ["Jane Doe"]        # customers who are consumers: the contact rules below apply to them
 # Without levels the policy is: "friendly" 5 days before due, "first" 7, "second" 21 and "final" 45 days past
 # due, all by e-mail. Levels written here replace it, in increasing order of days:
 # [[reminders.levels]]
@@ -257,6 +258,15 @@ cei_sales = "total"           # or "average" (monthly average credit sales)
 # template = "friendly"       # default: the level's name
 # channel = "email"           # or "letter", "call"
 # min_amount = "0"            # customers owing less are not reminded at this level
+
+[reminders.contact_rules]
+# When and how often a consumer may be contacted (the US CFPB's Regulation F presumes 7 in 7 days):
+# start = "08:00"             # local time in the consumer's time zone
+# end = "21:00"
+# days = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+# max_contacts = 7
+# per_days = 7
+# timezone = "UTC"            # where a consumer's own time zone is not known, e.g. "America/New_York"
 
 [notes]
 # promise_grace_days = 3      # days after a promised date before the promise counts as broken

@@ -251,6 +251,41 @@ DEFAULT_REMINDER_LEVELS = (
 )
 
 
+def _clock(text: str) -> str:
+    from datetime import time
+
+    try:
+        time.fromisoformat(text)
+    except ValueError:
+        raise ValueError("expected a time of day such as \"08:00\"") from None
+    return text
+
+
+def _zone(text: str) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(text)
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError(f"expected a time zone such as \"America/New_York\", found {text!r}") from None
+    return text
+
+
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class ContactRulesConfig(Section):
+    """``[reminders.contact_rules]``: when and how often a consumer may be contacted (defaults: the US CFPB's
+    Regulation F presumption, 7 contacts in 7 days, and the hours 08:00 to 21:00 in the consumer's time zone)."""
+
+    start: Annotated[StrictStr, AfterValidator(_clock)] = "08:00"
+    end: Annotated[StrictStr, AfterValidator(_clock)] = "21:00"
+    days: tuple[Weekday, ...] = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+    max_contacts: PositiveInt = 7
+    per_days: PositiveInt = 7
+    timezone: Annotated[StrictStr, AfterValidator(_zone)] = "UTC"    # where a consumer's own zone is not known
+
+
 class RemindersConfig(Section):
     """``[reminders]``: who is never reminded and the policy's levels (default: friendly 5 days before due, then
     first, second and final 7, 21 and 45 days past due, all by e-mail)."""
@@ -259,6 +294,8 @@ class RemindersConfig(Section):
     payment_instructions: StrictStr = ""      # how to pay, printed in every notice (bank, reference, pay link)
     templates: StrictStr = ""                 # a folder of templates that override or add to the shipped ones
     contacts: StrictStr = ""                  # a QuickBooks Customer Contact List (e-mail, phone, address)
+    consumers: Annotated[tuple[Customer, ...], Expect("a list of customers' names or ids")] = ()
+    contact_rules: ContactRulesConfig = ContactRulesConfig()
     levels: Annotated[tuple[ReminderLevel, ...], AfterValidator(_levels_in_order),
                       Expect("an array of tables [[reminders.levels]]")] = DEFAULT_REMINDER_LEVELS
 

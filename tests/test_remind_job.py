@@ -186,3 +186,22 @@ def test_contacts_read_the_layouts_quickbooks_writes(tmp_path):
     (tmp_path / "bad.csv").write_text("Name,Balance\nAmber,1\n")
     with pytest.raises(InputError, match="no header row with a customer column"):
         read_contacts(tmp_path / "bad.csv")
+
+
+def test_customers_marked_as_consumers_follow_the_contact_rules(desk):
+    from datetime import UTC, datetime
+
+    first = _build()
+    consumer = first["notices"][0]["customer"]
+    today = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")[datetime.now(UTC).weekday()]
+    others = [d for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun") if d != today]
+    (desk / "ardesk.toml").write_text(
+        '[source]\ndefault = "exports"\n[reminders]\nhold = ["Zephyr Hardware"]\n'
+        f'consumers = ["{consumer}"]\n[reminders.contact_rules]\ndays = {json.dumps(others)}\n')
+    second = _build()
+    excluded = {e["customer"]: e for e in second["excluded"]}
+    assert excluded[consumer]["code"] == "contact_rules"
+    assert {n["customer"] for n in second["notices"]} == {n["customer"] for n in first["notices"][1:]}
+    (desk / "ardesk.toml").write_text('[reminders.contact_rules]\ntimezone = "Mars/Olympus"\n')
+    refused = CliRunner().invoke(cli, ["remind", "build"])
+    assert refused.exit_code == 2 and "Mars/Olympus" in refused.output
