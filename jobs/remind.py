@@ -207,7 +207,9 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
     ``out_dir``: one ``.eml`` draft per notice there instead of sending. Letter and call notices go to a call list
     (CSV). ``dry_run``: render everything, record and send nothing. ``server``: the mail server to use (default:
     ``[smtp]``)."""
+    from connectors.mail import MailLoginRefused
     from receivables import reminder_store as rs
+    from receivables.errors import AuthError
 
     from .notices import HeaderRefused, render
 
@@ -276,7 +278,11 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
                 if mail is None:
                     mail = server if server is not None else _server(settings)
                 store.mark(bid, n.customer_id, rs.SENDING, message_id=mid)
-                outcome = mail.send(msg)
+                try:
+                    outcome = mail.send(msg)
+                except MailLoginRefused as exc:      # nothing went: this notice and the rest wait for the login
+                    store.mark(bid, n.customer_id, rs.FAILED, outcome=str(exc))
+                    raise AuthError(str(exc), hint="check [smtp] user and ARDESK_SMTP_PASSWORD") from None
                 store.mark(bid, n.customer_id, outcome.state, outcome=outcome.detail)
                 results.append({"customer": n.customer, "customer_id": n.customer_id, "state": outcome.state,
                                 "detail": outcome.detail})

@@ -195,3 +195,20 @@ def test_with_odoo_books_each_sent_notice_is_logged_once_on_the_customers_chatte
                           fields=["message_id", "model", "res_id", "body"])
         assert len(posts) == len({p["message_id"] for p in posts}) == len(logged) + 1
         assert all(p["model"] == "res.partner" and "Reminder sent" in p["body"] for p in posts)
+
+
+def test_a_refused_login_sends_nothing_and_says_so_in_one_line(tmp_path, mail, monkeypatch):
+    from click.testing import CliRunner
+
+    from cli import cli
+
+    settings = _desk(tmp_path, mail)
+    bid = _stored_batch(settings, _books(3))
+    monkeypatch.setenv("ARDESK_SMTP_PASSWORD", "wrong")
+    monkeypatch.chdir(settings.ledger.parent)
+    result = CliRunner().invoke(cli, ["remind", "send", str(bid)])
+    assert result.exit_code == 1 and "refused the login" in result.output and "Traceback" not in result.output
+    with Ledger(settings.ledger) as ledger:
+        assert {n.state for n in ledger.reminders.notices(bid)} <= {"failed", "to send"}
+    monkeypatch.setenv("ARDESK_SMTP_PASSWORD", PASSWORD)
+    assert send(settings, bid, today=AS_OF).counts() == {"sent": 3} and len(mail.messages) == 3
