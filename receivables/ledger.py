@@ -39,7 +39,7 @@ from pathlib import Path
 from . import collector_paused
 from .errors import InputError, Issue, LedgerBusy
 from .money import decimal_texts, minor_units, money, plain_minor_units, precision
-from .records import Allocation, Books, Customer, Invoice, ItemKind, LazyItems, Payment, SalesTotal
+from .records import ITEM_FIELDS, Allocation, Books, Customer, Invoice, ItemKind, LazyItems, Payment, SalesTotal
 
 MIGRATIONS: tuple[str, ...] = (
     # 1: snapshots and their records, notes, audit trail
@@ -522,10 +522,7 @@ class Ledger:
 _PAGE = 50_000            # item rows fetched at a time
 _COLUMNS_FROM = 10_000    # snapshots of at least this many items keep a column copy of them (item_columns)
 _COLUMNS_FORMAT = "arrow-ipc-stream;lz4"
-# An item's fields as the items table stores them, in its column order.
-ITEM_FIELDS = ("id", "number", "customer_id", "kind", "issued", "due", "currency", "total", "open_amount",
-               "open_amount_company", "source_ref", "flags", "paid_on", "customer_name", "total_company")
-_ITEM_FIELDS = ITEM_FIELDS
+_ITEM_FIELDS = ITEM_FIELDS      # the items table's columns, in order (receivables.records)
 # An amount as text that arrow's cast to a decimal reads as Decimal() does; others are read one by one.
 _PLAIN = r"^-?[0-9]+(?:\.[0-9]+)?$"
 _KINDS = frozenset(k.value for k in ItemKind)

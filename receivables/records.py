@@ -104,6 +104,11 @@ class Allocation:
     amount_currency: Decimal | None = None
 
 
+#: An item's fields as stored (the ledger's items table, in its column order; :meth:`LazyItems.columns`).
+ITEM_FIELDS = ("id", "number", "customer_id", "kind", "issued", "due", "currency", "total", "open_amount",
+               "open_amount_company", "source_ref", "flags", "paid_on", "customer_name", "total_company")
+
+
 @dataclass(frozen=True, slots=True)
 class CollectionNote:
     """A note a collector wrote about a customer or an invoice; ``uid`` is stable for idempotent write-back.
@@ -163,7 +168,7 @@ class LazyItems(Sequence):
     export builds no object per item. Compares equal to a tuple of the same records.
 
     ``columns()``, where the reader gives it, returns the items' fields as the ledger stores them (one list per
-    field of :data:`receivables.ledger.ITEM_FIELDS`, the texts ``str()`` and ISO dates give), so that they are
+    field of :data:`ITEM_FIELDS`, the texts ``str()`` and ISO dates give), so that they are
     stored without their records.
     """
 

@@ -63,10 +63,9 @@ from .asof import open_at
 from .config_schema import DEFAULT_REMINDER_LEVELS, ReminderLevel
 from .errors import Issue, issues_of
 from .frames import NO_DAY, CompanySums, Frames, codes_of, company_sums_by, day_number, days, frames_of
-from .ledger import ITEM_FIELDS
 from .money import fmt, from_minor, precision
 from .notes import Tracking
-from .records import Books, Customer, LazyItems
+from .records import ITEM_FIELDS, Books, Customer, LazyItems
 
 HOLD = "hold"
 OPTED_OUT = "opted_out"

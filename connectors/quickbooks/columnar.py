@@ -492,7 +492,7 @@ def _open_items(body: _Body, company_currency: str) -> Books:
         return items.records(totals, opens, companies)
 
     def stored() -> list[list]:
-        """The items' fields as the ledger stores them (receivables.ledger.ITEM_FIELDS), made without records."""
+        """The items' fields as the ledger stores them (receivables.records.ITEM_FIELDS), made without records."""
         texts_of = _stored_columns(texts, checked, rows_at)
         companies = texts_of[OPEN]
         opens, totals = companies, texts_of.get(AMOUNT, companies)
@@ -589,7 +589,7 @@ class _Items:
                              repeat(self.flags, n), repeat(None, n), customers)
 
     def stored(self, totals, opens, companies) -> list[list]:
-        """The fields the ledger stores of those records (receivables.ledger.ITEM_FIELDS), of the amounts as the
+        """The fields the ledger stores of those records (receivables.records.ITEM_FIELDS), of the amounts as the
         texts ``str()`` gives their ``Decimal`` values (arrow arrays), made without the records."""
         n = len(self.codes)
         customers = self._customers()
@@ -874,7 +874,7 @@ def _invoice_list(body: _Body, company_currency: str) -> Books:
         return items.records(totals, opened, companies)
 
     def stored() -> list[list]:
-        """The items' fields as the ledger stores them (receivables.ledger.ITEM_FIELDS), made without records."""
+        """The items' fields as the ledger stores them (receivables.records.ITEM_FIELDS), made without records."""
         texts_of = _stored_columns(texts, checked, rows_at)
         chosen = _choose(foreign, texts_of[FAMOUNT], texts_of[AMOUNT]) if FAMOUNT in texts_of \
             else texts_of[AMOUNT]
