@@ -13,9 +13,8 @@ from hypothesis import strategies as st
 
 from receivables.config_schema import DEFAULT_REMINDER_LEVELS, ReminderLevel
 from receivables.frames import frames_of, item_frame
-from receivables.records import ITEM_FIELDS
 from receivables.notes import track
-from receivables.records import OPEN_ITEMS, Books, CollectionNote, Customer, Invoice, ItemKind, LazyItems
+from receivables.records import ITEM_FIELDS, OPEN_ITEMS, Books, CollectionNote, Customer, Invoice, ItemKind, LazyItems
 from receivables.reminders import (
     EXCLUSION_CODES,
     Contact,
