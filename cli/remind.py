@@ -31,8 +31,8 @@ def build(obj, source, as_of, workbook, contacts, fmt):
     built = jobs.build(source, settings(obj, near=workbook), today=today(), as_of=as_of, progress=progress(obj),
                        workbook=workbook, contacts=contacts)
     data = built.to_json_dict()
-    if fmt == "json":
-        click.echo(json.dumps(data, indent=2, ensure_ascii=False))
+    if fmt == "json":            # one line, by the C encoder: a batch lists every open item
+        click.echo(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     else:
         for n in data["notices"]:
             totals = ", ".join(f"{v} {k}" for k, v in n["totals"].items())

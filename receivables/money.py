@@ -92,9 +92,15 @@ def money(value: Decimal | int | str, currency: str | None = None) -> Decimal:
     return result
 
 
+_EXPONENTS = {p: Decimal(1).scaleb(-p) for p in range(0, 9)}
+
+
 def quantize(amount: Decimal, currency: str | None = None) -> Decimal:
     """Round ``amount`` to the currency's precision, half up (the one rounding, on output)."""
-    exp = Decimal(1).scaleb(-precision(currency))
+    places = precision(currency)
+    if amount.as_tuple().exponent == -places and amount.is_finite():
+        return amount                  # already at the currency's places: nothing to round
+    exp = _EXPONENTS.get(places) or Decimal(1).scaleb(-places)
     return amount.quantize(exp, rounding=ROUND_HALF_UP)
 
 

@@ -14,7 +14,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from .reminders import Batch, Sent
+from .reminders import Batch, Sent, totals_json
 
 TO_SEND, SENDING, SENT, FAILED, UNKNOWN, REFUSED = "to send", "sending", "sent", "failed", "unknown", "refused"
 STATES = (TO_SEND, SENDING, SENT, FAILED, UNKNOWN, REFUSED)
@@ -79,12 +79,12 @@ class ReminderStore:
                 " phone, lang, fallback_reason, items, totals, send, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?)",
                 [(bid, n.customer_id, n.customer, n.level, n.template, n.channel, n.email or None, n.phone or None,
                   langs.get(n.customer_id) or None, n.fallback_reason or None,
-                  json.dumps([i.to_json_dict() for i in n.items]), json.dumps(n.to_json_dict()["totals"]), TO_SEND)
+                  json.dumps(n.items_json), json.dumps(totals_json(n.totals)), TO_SEND)
                  for n in batch.notices])
             c.executemany(
                 "INSERT INTO reminder_exclusions (batch_id, customer_id, customer, code, reason, totals)"
                 " VALUES (?,?,?,?,?,?)",
-                [(bid, e.customer_id, e.customer, e.code, e.reason, json.dumps(e.to_json_dict()["totals"]))
+                [(bid, e.customer_id, e.customer, e.code, e.reason, json.dumps(totals_json(e.totals)))
                  for e in batch.excluded])
         return bid
 

@@ -50,7 +50,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
-from functools import partial
+from functools import cached_property, partial
 from itertools import repeat
 from typing import NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -247,7 +247,7 @@ class NoticeItems(Sequence):
         return f"NoticeItems({list(self._all())!r})"
 
 
-def _totals_json(totals: Mapping[str, Decimal]) -> dict[str, str]:
+def totals_json(totals: Mapping[str, Decimal]) -> dict[str, str]:
     return {cur: fmt(v, cur) for cur, v in totals.items()}
 
 
@@ -268,11 +268,16 @@ class Notice:
     totals: dict[str, Decimal]
     fallback_reason: str = ""
 
+    @cached_property
+    def items_json(self) -> list[dict]:
+        """The items as JSON objects, made once (the ledger stores them and reports print them)."""
+        return [i.to_json_dict() for i in self.items]
+
     def to_json_dict(self) -> dict:
         return {"customer": self.customer, "customer_id": self.customer_id, "email": self.email, "phone": self.phone,
                 "level": self.level, "template": self.template, "channel": self.channel,
-                "fallback_reason": self.fallback_reason, "items": [i.to_json_dict() for i in self.items],
-                "totals": _totals_json(self.totals)}
+                "fallback_reason": self.fallback_reason, "items": self.items_json,
+                "totals": totals_json(self.totals)}
 
 
 @dataclass(frozen=True)
@@ -288,7 +293,7 @@ class Exclusion:
 
     def to_json_dict(self) -> dict:
         return {"customer": self.customer, "customer_id": self.customer_id, "code": self.code, "reason": self.reason,
-                "totals": _totals_json(self.totals)}
+                "totals": totals_json(self.totals)}
 
 
 @dataclass(frozen=True)
