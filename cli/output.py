@@ -10,6 +10,8 @@ import io
 import json
 from collections.abc import Callable
 
+from excel.values import csv_safe, is_number
+
 FORMATS = ("table", "json", "csv")
 
 
@@ -145,19 +147,8 @@ _dumps = json.JSONEncoder(ensure_ascii=False, separators=(", ", ": ")).encode
 
 
 def _csv_safe(value) -> str:
-    """CSV cells people open in a spreadsheet: text that would start a formula is prefixed with a quote."""
-    text = _cell(value)
-    if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not _is_number(text)):
-        return "'" + text
-    return text
-
-
-def _is_number(text: str) -> bool:
-    try:
-        float(text)  # only a test of shape: the value is printed as the text it already is
-        return True
-    except ValueError:
-        return False
+    """CSV cells people open in a spreadsheet (:func:`excel.values.csv_safe`)."""
+    return csv_safe(_cell(value))
 
 
 def _table(headers: list[str], rows: list[list]) -> str:
@@ -169,7 +160,7 @@ def _table_lines(headers: list[str], rows: list[list], *, totals_first: bool = F
     right under the header, so that a table of 40,000 customers says its totals before it scrolls."""
     cells = [[_cell(c) for c in r] for r in rows]
     widths = [max([len(h)] + [len(r[i]) for r in cells]) for i, h in enumerate(headers)]
-    numeric = [all(_is_number(r[i]) or r[i] == "" for r in cells) and i > 0 for i in range(len(headers))]
+    numeric = [all(is_number(r[i]) or r[i] == "" for r in cells) and i > 0 for i in range(len(headers))]
 
     def line(values):
         return "  ".join(v.rjust(w) if num else v.ljust(w) for v, w, num in zip(values, widths, numeric)).rstrip() \

@@ -136,3 +136,19 @@ def to_double(value: int | Decimal) -> int | float:
     nearest double. Excel keeps every number as a double, so this is the one place a Decimal becomes one; an
     amount of at most 15 significant digits reads back from that double as the same decimal."""
     return float(value) if type(value) is Decimal else value
+
+
+def csv_safe(text: str) -> str:
+    """A CSV cell people open in a spreadsheet: text that would start a formula gets a leading quote (a number,
+    negative ones too, stays as it is)."""
+    if text[:1] in ("=", "+", "@", "\t", "\r") or (text[:1] == "-" and not is_number(text)):
+        return "'" + text
+    return text
+
+
+def is_number(text: str) -> bool:
+    try:
+        float(text)  # only a test of shape: the value is printed as the text it already is
+        return True
+    except ValueError:
+        return False

@@ -16,7 +16,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from receivables.errors import InputError, WorkbookBusy
-from receivables.note_store import CONTENT, Kept, NoteStore, content_of
+from receivables.note_store import CONTENT, Kept, NoteStore
 from receivables.records import DISPUTE_STATES, OUTCOMES
 
 from .settings import Settings
@@ -128,12 +128,9 @@ def add_note(settings: Settings, customer: str, text: str, *, invoice: str | Non
         raise InputError(f"--promise-amount must be positive, got {promise_amount}")
     row = {"written_at": when, "author": author, "customer": customer.strip(), "invoice": invoice, "text": text,
            "outcome": outcome, "dispute": dispute, "promise_date": promise_date, "promise_amount": promise_amount,
-           "next_action_date": next_action}
+           "next_action_date": next_action, "_row": 0}
     with open_ledger(settings.ledger, settings.config) as ledger:
-        ledger.notebook.keep([row], origin=CLI_ORIGIN)
-        from receivables.note_store import new_uid
-
-        uid = new_uid(content_of(row))
+        uid = ledger.notebook.keep([row], origin=CLI_ORIGIN).ids[0]
         ledger.audit("notes add", target=uid, detail={"customer": customer.strip(), "invoice": invoice})
     return uid
 
@@ -156,18 +153,15 @@ def list_notes(settings: Settings, customer: str | None = None) -> list[dict]:
 
 def export_csv(rows: list[dict]) -> str:
     """The notes as CSV for import elsewhere. A cell that a spreadsheet would take for a formula is written with a
-    leading apostrophe, so opening the file never runs what a note says."""
+    leading apostrophe (:func:`excel.values.csv_safe`), so opening the file never runs what a note says."""
+    from excel.values import csv_safe
+
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(LIST_FIELDS)
     for r in rows:
-        w.writerow([_safe(r.get(k)) for k in LIST_FIELDS])
+        w.writerow([csv_safe("" if r.get(k) is None else str(r.get(k))) for k in LIST_FIELDS])
     return out.getvalue()
-
-
-def _safe(value) -> str:
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
 # -- notes push ------------------------------------------------------------------------------------------------------
@@ -219,7 +213,8 @@ def push(settings: Settings, workbook: str | Path | None = None, *,
             notes = nb.notes()
             report.results = push_notes(odoo.url, odoo.db, odoo.user, odoo.password(), notes,
                                         nb.steps(target), nb.record, timeout=odoo.timeout, retries=odoo.retries,
-                                        backoff=odoo.backoff, states=_tracked_states(ledger, settings, notes))
+                                        backoff=odoo.backoff,
+                                        states=lambda: _tracked_states(ledger, settings, notes))
             counts = report.counts()
             report.message = _summary(counts, target) if report.results else "every note was already written"
             bad = counts.get("refused", 0) + counts.get("not sent", 0)

@@ -387,14 +387,14 @@ def _call_list(settings: Settings, batch_id: int, notices, out_dir: str | None, 
     import csv
     import io
 
-    from .notes import _safe
+    from excel.values import csv_safe
 
     out = io.StringIO()
     w = csv.writer(out, lineterminator="\r\n")
     w.writerow(["customer", "phone", "email", "level", "channel", "why", "totals"])
     for n in notices:
-        w.writerow([_safe(n.customer), _safe(n.phone), _safe(n.email), n.level, n.channel,
-                    _safe(n.fallback_reason), "; ".join(f"{v} {k}" for k, v in n.totals.items())])
+        w.writerow([csv_safe(n.customer), csv_safe(n.phone), csv_safe(n.email), n.level, n.channel,
+                    csv_safe(n.fallback_reason), csv_safe("; ".join(f"{v} {k}" for k, v in n.totals.items()))])
     folder = Path(out_dir) if out_dir else settings.ledger.parent
     path = folder / f"call-list-{batch_id}.csv"
     if not dry_run:

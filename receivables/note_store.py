@@ -28,8 +28,6 @@ from .records import CollectionNote
 CONTENT = ("written_at", "author", "customer", "invoice", "text", "outcome", "dispute", "promise_date",
            "promise_amount", "next_action_date")
 DONE, REFUSED, FAILED = "done", "refused", "failed"
-#: A note's steps of write-back, in the order they are made.
-STEPS = ("message", "dispute", "activity")
 
 
 def _now() -> str:

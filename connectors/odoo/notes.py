@@ -65,6 +65,15 @@ def _amount(value: Decimal) -> str:
     return f"{value:,.{max(places, 2)}f}"
 
 
+def note_kwargs(body: str, message_id: str, major: int) -> dict:
+    """``message_post``'s arguments for an internal note (never mailed) of escaped HTML ``body`` with the given
+    Message-ID; from 17.0 the body must be declared HTML (older versions take HTML as it is)."""
+    kwargs = {"body": body, "message_type": "comment", "subtype_xmlid": "mail.mt_note", "message_id": message_id}
+    if major >= 17:
+        kwargs["body_is_html"] = True
+    return kwargs
+
+
 def body_html(note: CollectionNote) -> str:
     """The chatter message of a note: every part a person typed escaped, lines joined with ``<br>``."""
     e = html.escape
@@ -134,13 +143,14 @@ def steps_of(note: CollectionNote) -> tuple[str, ...]:
 def push_notes(url: str, db: str, user: str, password: str, notes: Sequence[CollectionNote],
                done: dict[tuple[str, int, str], Step], record: Callable[[Step], None], *,
                timeout: float = 120.0, retries: int = 4, backoff: float = 0.5,
-               states: dict[str, dict] | None = None) -> list[NoteResult]:
+               states: Callable[[], dict[str, dict]] | dict[str, dict] | None = None) -> list[NoteResult]:
     """Write ``notes`` to the Odoo database, skipping the steps ``done`` holds as done for their revision, and
     ``record`` each step's outcome as soon as it is known. Returns one result per note that needed a step.
 
     With the ardesk add-on on the server (its model ``ardesk.collection.note``), the notes go to its one
     idempotent method in batches, with ``states`` (note id -> ``promise_state``, ``disputed_amount``: what the
-    engine tracks); without it, each note takes the chatter path, step by step."""
+    engine tracks; a callable is asked only then, as working them out means loading the books); without it, each
+    note takes the chatter path, step by step."""
     if not url or not db or not user:
         raise ConfigError("[odoo] needs url, db and user to write notes back", hint="set them in ardesk.toml")
     parse_url(url)
@@ -153,7 +163,7 @@ def push_notes(url: str, db: str, user: str, password: str, notes: Sequence[Coll
     client.login()
     pusher = _Pusher(client, profile, target_of(url, db), done, record)
     if pusher.has_addon():
-        return pusher.run_addon(notes, states or {})
+        return pusher.run_addon(notes, (states() if callable(states) else states) or {})
     return pusher.run(notes)
 
 
@@ -394,12 +404,9 @@ class _Pusher:
         mid = message_id(note)
         if mid in self.messages:
             return DONE, f"mail.message {self.messages[mid]['id']}", None, False
-        kwargs = {"body": body_html(note), "message_type": "comment", "subtype_xmlid": "mail.mt_note",
-                  "message_id": mid}
-        if self.profile.major >= 17:
-            kwargs["body_is_html"] = True         # the body is escaped HTML (older versions take HTML as it is)
         try:
-            answer = self.client.attempt(model, "message_post", [[res_id]], kwargs)
+            answer = self.client.attempt(model, "message_post", [[res_id]],
+                                         note_kwargs(body_html(note), mid, self.profile.major))
         except Refused as exc:
             return REFUSED, None, exc.reason, False
         except Lost as exc:
@@ -517,11 +524,8 @@ def log_on_chatter(url: str, db: str, user: str, password: str, entries: Sequenc
         if mid in found:
             out[mid] = f"already there: mail.message {found[mid]}"
             continue
-        kwargs = {"body": body, "message_type": "comment", "subtype_xmlid": "mail.mt_note", "message_id": mid}
-        if major >= 17:
-            kwargs["body_is_html"] = True
         try:
-            answer = client.attempt("res.partner", "message_post", [[partner_id]], kwargs)
+            answer = client.attempt("res.partner", "message_post", [[partner_id]], note_kwargs(body, mid, major))
             out[mid] = f"mail.message {answer[0] if isinstance(answer, list) else answer}"
         except Refused as exc:
             out[mid] = f"not logged: {exc.reason}"
