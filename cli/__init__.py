@@ -15,7 +15,7 @@ import click
 
 from receivables.errors import ArdeskError
 
-from . import desk, notes, remind, reports
+from . import desk, notes, remind, reports, secret
 
 
 class _Group(click.Group):
@@ -85,7 +85,8 @@ def cli(ctx, config_path, ledger_path, quiet):
     say_on_stderr()
 
 
-for _command in (*reports.COMMANDS, *desk.COMMANDS, *notes.COMMANDS, *remind.COMMANDS):
+for _command in (*reports.COMMANDS, *desk.COMMANDS, *notes.COMMANDS, *remind.COMMANDS,
+                 *secret.COMMANDS):
     _with_global_options(_command)
     cli.add_command(_command)
 

@@ -282,7 +282,8 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
                     outcome = mail.send(msg)
                 except MailLoginRefused as exc:      # nothing went: this notice and the rest wait for the login
                     store.mark(bid, n.customer_id, rs.FAILED, outcome=str(exc))
-                    raise AuthError(str(exc), hint="check [smtp] user and ARDESK_SMTP_PASSWORD") from None
+                    raise AuthError(str(exc), hint="check [smtp] user and the password (ARDESK_SMTP_PASSWORD, or "
+                                                   "`ardesk secret set smtp`)") from None
                 store.mark(bid, n.customer_id, outcome.state, outcome=outcome.detail)
                 results.append({"customer": n.customer, "customer_id": n.customer_id, "state": outcome.state,
                                 "detail": outcome.detail})

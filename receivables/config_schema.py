@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import difflib
 import json
-import os
 import re
 import types
 from dataclasses import dataclass
@@ -44,6 +43,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from . import secrets
 from .errors import ConfigError
 from .money import currency_code
 
@@ -52,14 +52,6 @@ SMTP_PASSWORD_ENV = "ARDESK_SMTP_PASSWORD"
 SECRET_KEYS = frozenset({"password", "api_key", "apikey", "secret", "token"})
 MAX_EDGE_DAYS = 3650
 _EXPECTED = "ardesk_expected"          # the kind of error our own validators raise; ctx["expected"] says what
-
-
-def secret_from_env(name: str, what: str, value_is: str) -> str:
-    """A secret from the environment variable ``name`` (never the file); a clear error when it is not set."""
-    value = os.environ.get(name)
-    if not value:
-        raise ConfigError(f"no {what}: set the environment variable {name} to {value_is}")
-    return value
 
 
 @dataclass(frozen=True)
@@ -172,7 +164,8 @@ class CompanyConfig(Section):
 
 
 class OdooConfig(Section):
-    """``[odoo]``: the Odoo database a pull reads. The password comes from ``ARDESK_ODOO_PASSWORD``."""
+    """``[odoo]``: the Odoo database a pull reads. The password comes from ``ARDESK_ODOO_PASSWORD`` or the OS keyring
+    (:mod:`receivables.secrets`)."""
 
     url: StrictStr = ""
     db: StrictStr = ""
@@ -184,8 +177,14 @@ class OdooConfig(Section):
     backoff: PositiveNumber = 0.5            # seconds before the first retry; doubles each time
     history_months: PositiveInt = 24         # how far back settled items are pulled (past agings, DSO history)
 
+    def keyring_account(self) -> str:
+        """Where ``ardesk secret set odoo`` keeps the password in the OS keyring."""
+        return secrets.account("odoo", self.user, f"{self.url.rstrip('/')}/{self.db}")
+
     def password(self) -> str:
-        return secret_from_env(PASSWORD_ENV, "Odoo password", "the password or an API key of the Odoo user")
+        """From ``ARDESK_ODOO_PASSWORD``, else the OS keyring (never the file)."""
+        return secrets.secret(PASSWORD_ENV, "Odoo password", "the password or an API key of the Odoo user",
+                              kind="odoo", keyring_account=self.keyring_account() if self.user else None)
 
 
 class AgingConfig(Section):
@@ -208,7 +207,8 @@ class DsoConfig(Section):
 
 
 class SmtpConfig(Section):
-    """``[smtp]``: the mail server reminders are sent through. The password comes from ``ARDESK_SMTP_PASSWORD``."""
+    """``[smtp]``: the mail server reminders are sent through. The password comes from ``ARDESK_SMTP_PASSWORD`` or
+    the OS keyring (:mod:`receivables.secrets`)."""
 
     host: StrictStr = ""
     port: conint(strict=True, ge=1, le=65535) = 587
@@ -221,8 +221,14 @@ class SmtpConfig(Section):
     timeout: PositiveNumber = 30.0
     rate_per_minute: PositiveInt = 30        # messages at most, so a mail server's limits are never met
 
+    def keyring_account(self) -> str:
+        """Where ``ardesk secret set smtp`` keeps the password in the OS keyring."""
+        return secrets.account("smtp", self.user, f"{self.host}:{self.port}")
+
     def password(self) -> str:
-        return secret_from_env(SMTP_PASSWORD_ENV, "SMTP password", "the password of the mail server's user")
+        """From ``ARDESK_SMTP_PASSWORD``, else the OS keyring (never the file)."""
+        return secrets.secret(SMTP_PASSWORD_ENV, "SMTP password", "the password of the mail server's user",
+                              kind="smtp", keyring_account=self.keyring_account() if self.user else None)
 
 
 class ReminderLevel(Section):
@@ -370,9 +376,10 @@ def _refuse_secrets(root: dict, node: Any, steps: list, source: str) -> None:
     if isinstance(node, dict):
         for key, value in node.items():
             if key.lower().replace("-", "_") in SECRET_KEYS:
-                env = SMTP_PASSWORD_ENV if steps[:1] == ["smtp"] else PASSWORD_ENV
+                env, kind = (SMTP_PASSWORD_ENV, "smtp") if steps[:1] == ["smtp"] else (PASSWORD_ENV, "odoo")
                 raise ConfigError(f"{_toml_path(root, [*steps, key])} must not be in the file: secrets never go in "
-                                  "it", source=source, hint=f"remove it and set {env} instead")
+                                  "it", source=source, hint=f"remove it and set {env} instead, or keep it in the OS "
+                                                            f"keyring with `ardesk secret set {kind}`")
             _refuse_secrets(root, value, [*steps, key], source)
     elif isinstance(node, list):
         for i, value in enumerate(node):

@@ -78,7 +78,7 @@ PROBES = [
     ("[aging]\nedges = [true]\n", "[aging] edges, item 1: expected a whole number of days from 1 to 3650, found true"),
     ('[[reminders.levels]]\nname = "a"\ndays = 1\n[[reminders.levels]]\nname = "b"\ndays = 2\npassword = "x"\n',
      "[[reminders.levels]] 2 password must not be in the file: secrets never go in it "
-     f"(remove it and set {PASSWORD_ENV} instead)"),
+     f"(remove it and set {PASSWORD_ENV} instead, or keep it in the OS keyring with `ardesk secret set odoo`)"),
     # ranges and other rules
     ("[aging]\nedges = [60, 30]\n",
      "[aging] edges: expected edges in increasing order, such as [30, 60, 90], found [60, 30]"),
@@ -119,7 +119,7 @@ PROBES = [
      '[smtp] from_address: expected an e-mail address such as "ar@example.com", found "nobody"'),
     ('[smtp]\npassword = "x"\n',
      f"[smtp] password must not be in the file: secrets never go in it (remove it and set {SMTP_PASSWORD_ENV} "
-     "instead)"),
+     "instead, or keep it in the OS keyring with `ardesk secret set smtp`)"),
     ("[reminders]\nhold = [1.5]\n",
      "[reminders] hold, item 1: expected a customer's name (text) or id (a whole number), found 1.5"),
     ("[reminders]\nlevels = 5\n", "[reminders] levels: expected an array of tables [[reminders.levels]], found 5"),
@@ -158,7 +158,8 @@ def test_a_wrong_value_is_one_line_naming_the_file_the_key_and_what_was_expected
 def test_a_secret_is_refused_anywhere_in_the_file(tmp_path, where, key):
     message = _refusal(tmp_path, f'{where}"{key}" = "hunter2"\n')
     assert "must not be in the file" in message and "hunter2" not in message
-    assert message.endswith(f"(remove it and set {PASSWORD_ENV} instead)")
+    assert message.endswith(f"(remove it and set {PASSWORD_ENV} instead, or keep it in the OS keyring with "
+                            "`ardesk secret set odoo`)")
 
 
 def test_a_secret_inside_an_inline_table_of_a_list_is_refused(tmp_path):

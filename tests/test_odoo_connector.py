@@ -285,8 +285,9 @@ def test_rpc_error_latency_past_the_timeout_and_bad_credentials_fail_clearly():
             full(s, timeout=0.1, retries=1)
         s.set_faults(latency=0.0)
         books, state = full(s)
-        with pytest.raises(AuthError, match="Odoo refused the login for user admin on database demo: "
-                                            "check \\[odoo\\] user in ardesk.toml and ARDESK_ODOO_PASSWORD"):
+        with pytest.raises(AuthError, match="Odoo refused the login for user admin on database demo: check "
+                                            "\\[odoo\\] user in ardesk.toml and the password "
+                                            "\\(ARDESK_ODOO_PASSWORD"):
             pull(config(s), password="wrong", today=TODAY)
         s.set_faults(password="changed")      # the password changed since the last pull: the state has the uid
         with pytest.raises(AuthError, match="refused the login.*ARDESK_ODOO_PASSWORD"):

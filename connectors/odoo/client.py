@@ -247,7 +247,7 @@ class OdooClient:
 
     def _refused(self) -> AuthError:
         return AuthError(f"Odoo refused the login for user {self.user} on database {self.db}: check [odoo] user in "
-                         f"ardesk.toml and {PASSWORD_ENV}",
+                         f"ardesk.toml and the password ({PASSWORD_ENV}, or `ardesk secret set odoo`)",
                          hint="Odoo does not say which of the two is wrong; an API key works as the password")
 
     def _translate(self, exc: odoorpc.error.RPCError, what: str) -> ArdeskError:
