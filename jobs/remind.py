@@ -303,11 +303,10 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
 
 
 def _log_on_odoo(settings: Settings, ledger, batch_id: int) -> dict | None:
-    """When the batch's books came from Odoo: each e-mail sent logged on the customer's chatter as an internal note,
-    once (by a Message-ID made from the notice's); None for other sources. A failure to log never undoes a send:
+    """When the batch's books came from Odoo: each e-mail sent told to Odoo once (:func:`connectors.odoo.notes.
+    log_reminders`): with the ardesk add-on, a collection note that stores the customer's follow-up level; without
+    it, an internal note on the customer's chatter. None for other sources. A failure to log never undoes a send:
     it is said, and the next send of the batch tries again."""
-    import html
-
     from receivables import reminder_store as rs
     from receivables.errors import ArdeskError
 
@@ -317,26 +316,27 @@ def _log_on_odoo(settings: Settings, ledger, batch_id: int) -> dict | None:
     batch = next((b for b in ledger.reminders.batches() if b["batch"] == batch_id), None)
     if batch is None or batch["source_key"] != source_key(ODOO, cfg) or not (cfg.odoo.url and cfg.odoo.db):
         return None
-    entries = []
+    from connectors.odoo.notes import SentReminder, log_reminders
+
+    sent = []
     for n in ledger.reminders.notices(batch_id):
         if n.state != rs.SENT or n.channel != "email" or not n.customer_id.isdigit():
             continue
-        mid = (n.message_id or f"<ardesk-remind-{batch_id}-{n.customer_id}@ardesk>").replace("<ardesk-remind-",
-                                                                                            "<ardesk-remind-log-")
+        mid = n.message_id or f"<ardesk-remind-{batch_id}-{n.customer_id}@ardesk>"
+        core = mid[len("<ardesk-remind-"):].partition("@")[0] if mid.startswith("<ardesk-remind-") else \
+            f"{batch_id}-{n.customer_id}"
         numbers = ", ".join(i["number"] for i in n.items if i.get("level"))
-        body = (f"<b>Reminder sent</b> ({html.escape(n.level)}, e-mail to {html.escape(n.email)}"
-                + f"), batch {batch_id}: {html.escape(numbers)}<br>"
-                + html.escape("; ".join(f"{v} {k}" for k, v in n.totals.items())))
-        entries.append((int(n.customer_id), mid, body))
-    if not entries:
+        text = (f"Reminder ({n.level}) sent by e-mail to {n.email}, batch {batch_id}: {numbers}\n"
+                + "Open: " + "; ".join(f"{v} {k}" for k, v in n.totals.items()))
+        sent.append(SentReminder(int(n.customer_id), f"R-{core}", mid.replace("<ardesk-remind-", "<ardesk-remind-log-"),
+                                 (n.sent_at or date.today().isoformat())[:10], n.level, "e-mail sent", text))
+    if not sent:
         return {}
-    from connectors.odoo.notes import log_on_chatter
-
     try:
-        return log_on_chatter(cfg.odoo.url, cfg.odoo.db, cfg.odoo.user, cfg.odoo.password(), entries,
-                              timeout=cfg.odoo.timeout, retries=cfg.odoo.retries, backoff=cfg.odoo.backoff)
+        return log_reminders(cfg.odoo.url, cfg.odoo.db, cfg.odoo.user, cfg.odoo.password(), sent,
+                             timeout=cfg.odoo.timeout, retries=cfg.odoo.retries, backoff=cfg.odoo.backoff)
     except ArdeskError as exc:
-        return {"error": f"not logged on Odoo's chatter: {exc}"}
+        return {"error": f"not logged on Odoo: {exc}"}
 
 
 def _server(settings: Settings):

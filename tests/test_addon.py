@@ -44,3 +44,28 @@ def test_each_manifest_names_its_series_and_depends_on_account_and_mail_only():
             assert (ADDON / series / MODULE / data).is_file(), data
         view = (ADDON / series / MODULE / "views/collection_note_views.xml").read_text()
         assert ("<tree>" in view) == (series < "18.0") and ("<list>" in view) == (series >= "18.0")
+
+
+def _declared(source: Path) -> dict[str, str]:
+    """The fields a model file of the add-on declares: name -> Odoo field type (``fields.Char`` -> ``char``)."""
+    out = {}
+    for node in ast.walk(ast.parse(source.read_text())):
+        if isinstance(node, ast.Assign) and isinstance(node.value, ast.Call):
+            func = node.value.func
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id == "fields":
+                out[node.targets[0].id] = func.attr.lower()
+    return out
+
+
+def test_the_stand_in_serves_the_fields_the_add_on_declares():
+    """The suite's stand-in (tests/odoo_standin) is the add-on for the desk's tests: a field added to the add-on and
+    not to the stand-in (or the other way round) would let the two drift apart unseen."""
+    from tests.odoo_standin.schema import ARDESK, MODELS
+
+    models = ADDON / "17.0" / MODULE / "models"
+    magic = {"id", "display_name", "create_date", "write_date"}      # every model has them
+    note = MODELS["ardesk.collection.note"].fields
+    assert _declared(models / "collection_note.py") == {n: f.type for n, f in note.items() if n not in magic}
+    for model, source in (("res.partner", "res_partner.py"), ("account.move", "account_move.py")):
+        served = {n: f.type for n, f in MODELS[model].fields.items() if f.addon == ARDESK}
+        assert _declared(models / source) == served, model

@@ -212,3 +212,38 @@ def test_a_refused_login_sends_nothing_and_says_so_in_one_line(tmp_path, mail, m
         assert {n.state for n in ledger.reminders.notices(bid)} <= {"failed", "to send"}
     monkeypatch.setenv("ARDESK_SMTP_PASSWORD", PASSWORD)
     assert send(settings, bid, today=AS_OF).counts() == {"sent": 3} and len(mail.messages) == 3
+
+
+def test_with_the_add_on_each_sent_notice_stores_the_customers_follow_up_level_once(tmp_path, mail, monkeypatch):
+    """With the ardesk add-on on the server, a sent reminder becomes a collection note carrying its level, which the
+    add-on shows as the customer's follow-up level; a second send of the batch adds nothing."""
+    from jobs.remind import build as build_job
+    from tests.odoo_standin.server import StandIn
+
+    with StandIn("19.0", addons=("ardesk_collections",)) as odoo:
+        monkeypatch.setenv("ARDESK_ODOO_PASSWORD", "admin")
+        folder = tmp_path / "odoo-desk"
+        folder.mkdir()
+        (folder / "ardesk.toml").write_text(
+            f'[source]\ndefault = "odoo"\n[odoo]\nurl = "{odoo.url}"\ndb = "{odoo.db}"\nuser = "admin"\n'
+            f'[smtp]\nhost = "{mail.host}"\nport = {mail.port}\nuser = "{USER}"\n'
+            'from_address = "ar@harborlane.example"\nrate_per_minute = 100000\n')
+        settings = settings_for(folder / "ardesk.toml")
+        built = build_job(None, settings, today=date(2026, 11, 30))
+        emailed = {n.customer_id: n.level for n in built.batch.notices if n.channel == "email"}
+        assert len(emailed) > 2
+        mail.set_faults(Faults(temp_fail_at={1}))
+        first = send(settings, built.batch_id, today=date(2026, 11, 30))
+        assert all(v.startswith("ardesk.collection.note") for v in first.chatter.values()), first.chatter
+        mail.set_faults(Faults())
+        second = send(settings, built.batch_id, today=date(2026, 11, 30))
+        assert sum(v.startswith("already there: ardesk.collection.note") for v in second.chatter.values()) \
+            == len(first.chatter) == len(emailed) - 1
+        notes = odoo.call("ardesk.collection.note", "search_read", [("followup_level", "!=", False)],
+                          fields=["external_id", "partner_id", "followup_level", "outcome", "chatter_message_id"])
+        assert len(notes) == len({n["external_id"] for n in notes}) == len(emailed)
+        assert all(n["outcome"] == "e-mail sent" and n["chatter_message_id"] for n in notes)
+        partners = odoo.call("res.partner", "read", [int(c) for c in emailed],
+                             fields=["ardesk_followup_level", "ardesk_followup_date"])
+        assert {str(p["id"]): p["ardesk_followup_level"] for p in partners} == emailed
+        assert {p["ardesk_followup_date"] for p in partners} == {date.today().isoformat()}

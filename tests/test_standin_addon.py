@@ -25,11 +25,12 @@ LOST = (http.client.RemoteDisconnected, urllib.error.URLError, ConnectionError)
 NOTE_FIELDS = {
     "external_id", "revision", "company_id", "partner_id", "move_id", "author", "user_id", "date", "text", "outcome",
     "currency_id", "promise_date", "promise_amount", "promise_state", "dispute_state", "disputed_amount",
-    "next_action_date", "chatter_message_id",
+    "next_action_date", "followup_level", "chatter_message_id",
 }
 PARTNER_FIELDS = {
     "ardesk_note_ids", "ardesk_note_count", "ardesk_stage", "ardesk_next_action_date", "ardesk_promise_amount",
     "ardesk_promise_date", "ardesk_disputed_amount", "ardesk_last_contact", "ardesk_currency_id",
+    "ardesk_followup_level", "ardesk_followup_date",
 }
 MOVE_FIELDS = {"ardesk_note_ids", "ardesk_note_count", "ardesk_dispute_state"}
 UNIQUE = "A collection note with this Note ID already exists in this company."

@@ -167,6 +167,21 @@ def push_notes(url: str, db: str, user: str, password: str, notes: Sequence[Coll
     return pusher.run(notes)
 
 
+def has_addon(client: OdooClient) -> bool:
+    """Whether the server has the add-on's model. Asked of the model itself (a user of the Collector group may not
+    read ``ir.model``): an unknown model is Odoo's UserError "Object ... doesn't exist"; a model the user may not
+    read is there (its method then says what the user lacks)."""
+    for _attempt in range(client.retries + 1):
+        try:
+            client.attempt(ADDON_MODEL, "search_count", [[]])
+            return True
+        except Refused as exc:
+            return not (exc.name.endswith("UserError") and "doesn't exist" in exc.reason)
+        except Lost:
+            continue
+    return False
+
+
 class _Pusher:
     def __init__(self, client: OdooClient, profile: Profile, target: str, done: dict, record: Callable):
         self.client, self.profile, self.target = client, profile, target
@@ -189,18 +204,7 @@ class _Pusher:
 
     # -- the add-on's path -------------------------------------------------------------------------------------
     def has_addon(self) -> bool:
-        """Whether the server has the add-on's model. Asked of the model itself (a user of the Collector group
-        may not read ``ir.model``): an unknown model is Odoo's UserError "Object ... doesn't exist"; a model the
-        user may not read is there (its method then says what the user lacks)."""
-        for _attempt in range(self.client.retries + 1):
-            try:
-                self.client.attempt(ADDON_MODEL, "search_count", [[]])
-                return True
-            except Refused as exc:
-                return not (exc.name.endswith("UserError") and "doesn't exist" in exc.reason)
-            except Lost:
-                continue
-        return False
+        return has_addon(self.client)
 
     def run_addon(self, notes: Sequence[CollectionNote], states: dict[str, dict]) -> list[NoteResult]:
         """The notes through the add-on's ``ardesk_push_notes``, a batch at a time. The method is idempotent
@@ -516,6 +520,10 @@ def log_on_chatter(url: str, db: str, user: str, password: str, entries: Sequenc
     client = OdooClient(url, db, user, password, timeout=timeout, retries=retries, backoff=backoff)
     major = profile_for(client.connect()).major
     client.login()
+    return _log_on_chatter(client, major, entries)
+
+
+def _log_on_chatter(client: OdooClient, major: int, entries: Sequence[tuple[int, str, str]]) -> dict[str, str]:
     found = {r["message_id"]: r["id"] for r in client.call(
         "mail.message", "search_read", [[("message_id", "in", [m for _p, m, _b in entries])]],
         {"fields": ["id", "message_id"]}) or []}
@@ -532,6 +540,66 @@ def log_on_chatter(url: str, db: str, user: str, password: str, entries: Sequenc
         except Lost:
             again = client.call("mail.message", "search_read", [[("message_id", "=", mid)]], {"fields": ["id"]})
             out[mid] = f"mail.message {again[0]['id']}" if again else "not logged: the connection was lost"
+    return out
+
+
+@dataclass(frozen=True)
+class SentReminder:
+    """A reminder the desk sent, as Odoo is told of it: ``key`` names it for good (one batch, one customer)."""
+
+    partner_id: int
+    key: str                 # "R-BATCH-HASH": the add-on's note id
+    message_id: str          # the chatter post's Message-ID, without the add-on
+    sent_on: str             # YYYY-MM-DD
+    level: str
+    outcome: str             # "e-mail sent", ...
+    text: str                # plain words: level, channel, address, items, totals
+
+    def body_html(self) -> str:
+        return f"<b>Reminder sent</b> ({html.escape(self.level)}): {html.escape(self.sent_on)}<br>" + \
+            "<br>".join(html.escape(line) for line in self.text.splitlines())
+
+
+def log_reminders(url: str, db: str, user: str, password: str, sent: Sequence[SentReminder], *,
+                  timeout: float = 120.0, retries: int = 4, backoff: float = 0.5) -> dict[str, str]:
+    """Tell Odoo of each reminder sent, once. With the ardesk add-on: a collection note on the customer with the
+    reminder's level (``followup_level``), which the add-on posts on the chatter and shows as the customer's
+    follow-up level, in batches to its idempotent method; without it, an internal note on the customer's chatter
+    (:func:`log_on_chatter`). Returns key -> what happened, in the words of :func:`log_on_chatter`."""
+    if not sent:
+        return {}
+    client = OdooClient(url, db, user, password, timeout=timeout, retries=retries, backoff=backoff)
+    major = profile_for(client.connect()).major
+    client.login()
+    if not has_addon(client):
+        by_mid = {r.message_id: r.key for r in sent}
+        logged = _log_on_chatter(client, major, [(r.partner_id, r.message_id, r.body_html()) for r in sent])
+        return {by_mid[mid]: what for mid, what in logged.items()}
+    out: dict[str, str] = {}
+    for i in range(0, len(sent), ADDON_BATCH):
+        batch = sent[i:i + ADDON_BATCH]
+        values = [{"external_id": r.key, "partner_id": r.partner_id, "author": "ardesk", "date": r.sent_on,
+                   "text": r.text, "outcome": r.outcome, "followup_level": r.level} for r in batch]
+        answer, why = None, ""
+        for _attempt in range(client.retries + 1):      # idempotent: a batch whose answer was lost goes again
+            try:
+                answer = client.attempt(ADDON_MODEL, "ardesk_push_notes", [values])
+                break
+            except Refused as exc:
+                why = exc.reason
+                break
+            except Lost as exc:
+                why = f"the connection was lost ({exc})"
+        for k, r in enumerate(batch):
+            got = answer[k] if isinstance(answer, list) and k < len(answer) else None
+            if got is None:
+                out[r.key] = f"not logged: {why or 'no answer for this reminder'}"
+            elif got.get("status") == "refused":
+                out[r.key] = f"not logged: {got.get('reason') or 'refused'}"
+            else:
+                ref = f"{ADDON_MODEL} {got.get('id')}" + (f", mail.message {got['message_id']}"
+                                                          if got.get("message_id") else "")
+                out[r.key] = ref if got.get("status") in ("created", "updated") else f"already there: {ref}"
     return out
 
 
@@ -557,5 +625,5 @@ def _m2o(value) -> int | None:
     return None
 
 
-__all__ = ["ALREADY", "NOT_SENT", "REFUSED_NOTE", "WRITTEN", "NoteResult", "body_html", "message_id",
-           "push_notes", "steps_of", "target_of"]
+__all__ = ["ALREADY", "NOT_SENT", "REFUSED_NOTE", "WRITTEN", "NoteResult", "SentReminder", "body_html",
+           "has_addon", "log_on_chatter", "log_reminders", "message_id", "push_notes", "steps_of", "target_of"]

@@ -57,6 +57,7 @@ PUSH_KEYS = {
     "dispute_state",
     "disputed_amount",
     "next_action_date",
+    "followup_level",
 }
 UNIQUE_MESSAGE = "A collection note with this Note ID already exists in this company."
 # the errors the add-on catches per note (odoo.exceptions' UserError and its kin); anything else fails the call
@@ -226,6 +227,7 @@ def _partner_summary(store: Store, row: dict) -> dict:
     else:
         stage = "contacted" if notes else "none"
     is_open = last_state == "open"
+    reminders = [n for n in notes if n.get("followup_level")]
     company = store.tables["res.company"][current_company(store)]
     return {
         "ardesk_stage": stage,
@@ -237,6 +239,8 @@ def _partner_summary(store: Store, row: dict) -> dict:
         "ardesk_promise_date": last_promise["promise_date"] if is_open else False,
         "ardesk_disputed_amount": sum(n.get("disputed_amount") or 0 for n in open_disputes),
         "ardesk_currency_id": company["currency_id"],
+        "ardesk_followup_level": reminders[-1]["followup_level"] if reminders else False,
+        "ardesk_followup_date": reminders[-1]["date"] if reminders else False,
     }
 
 
@@ -369,6 +373,7 @@ def _push_one(store: Store, journal: _Journal, vals) -> dict:
         "dispute_state": _selection("dispute_state", DISPUTE_STATES, vals.get("dispute_state") or False),
         "disputed_amount": _money(vals.get("disputed_amount") or 0.0),
         "next_action_date": _date(vals.get("next_action_date") or False),
+        "followup_level": _char(vals.get("followup_level") or False),
     }
     if found:
         _check_right(store, "write")
@@ -429,6 +434,8 @@ def _body(store: Store, note: dict, correction: bool) -> str:
         lines.append(f"Invoice: {_text(store.tables['account.move'][note['move_id']]['name'])}")
     if note.get("outcome"):
         lines.append(f"Outcome: {_text(note['outcome'])}")
+    if note.get("followup_level"):
+        lines.append(f"Reminder level: {_text(note['followup_level'])}")
     if note.get("promise_date"):
         amount = (note.get("promise_amount") or 0) / CENT
         lines.append(f"Promise to pay: {_text(amount or '')} by {_text(note['promise_date'])}")
@@ -542,6 +549,8 @@ def register() -> None:
         "ardesk_promise_date",
         "ardesk_disputed_amount",
         "ardesk_currency_id",
+        "ardesk_followup_level",
+        "ardesk_followup_date",
     ):
         COMPUTERS[("res.partner", name)] = _summary_field(_partner_summary, name)
     for name in ("ardesk_note_count", "ardesk_dispute_state"):

@@ -542,6 +542,7 @@ model(
     dispute_state=F("selection", "Dispute", selection=DISPUTE_STATES),
     disputed_amount=F("monetary", "Disputed Amount"),
     next_action_date=F("date", "Next Action"),
+    followup_level=F("char", "Reminder Level"),
     chatter_message_id=F("many2one", "Chatter Message", relation="mail.message", readonly=True),
 )
 MODELS["res.partner"].fields.update(
@@ -560,6 +561,8 @@ MODELS["res.partner"].fields.update(
     ardesk_last_contact=F("date", "Last Contact", store=False, compute=True, addon=ARDESK),
     ardesk_currency_id=F("many2one", "Ardesk Currency", relation="res.currency", store=False, compute=True,
                          addon=ARDESK),
+    ardesk_followup_level=F("char", "Reminder Level", store=False, compute=True, addon=ARDESK),
+    ardesk_followup_date=F("date", "Last Reminder", store=False, compute=True, addon=ARDESK),
 )
 MODELS["account.move"].fields.update(
     ardesk_note_ids=F(

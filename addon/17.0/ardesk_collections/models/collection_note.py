@@ -41,6 +41,7 @@ PUSH_KEYS = {
     "dispute_state",
     "disputed_amount",
     "next_action_date",
+    "followup_level",
 }
 
 
@@ -94,6 +95,11 @@ class ArdeskCollectionNote(models.Model):
     dispute_state = fields.Selection(DISPUTE_STATES, string="Dispute", index=True)
     disputed_amount = fields.Monetary(currency_field="currency_id")
     next_action_date = fields.Date(string="Next Action", index=True)
+    followup_level = fields.Char(
+        string="Reminder Level",
+        index=True,
+        help="The level of the reminder the desk sent, when the note records one (friendly, first, ...).",
+    )
     chatter_message_id = fields.Many2one(
         "mail.message", readonly=True, ondelete="set null", copy=False
     )
@@ -180,6 +186,7 @@ class ArdeskCollectionNote(models.Model):
             "dispute_state": vals.get("dispute_state") or False,
             "disputed_amount": vals.get("disputed_amount") or 0.0,
             "next_action_date": vals.get("next_action_date") or False,
+            "followup_level": vals.get("followup_level") or False,
         }
         if found:
             found.write(values)
@@ -211,6 +218,8 @@ class ArdeskCollectionNote(models.Model):
             lines.append(Markup("%s: %s") % (_("Invoice"), self.move_id.name))
         if self.outcome:
             lines.append(Markup("%s: %s") % (_("Outcome"), self.outcome))
+        if self.followup_level:
+            lines.append(Markup("%s: %s") % (_("Reminder level"), self.followup_level))
         if self.promise_date:
             lines.append(
                 Markup("%s: %s %s %s")

@@ -137,6 +137,25 @@ class TestCollectionNote(TransactionCase):
         self.assertEqual(customer.ardesk_disputed_amount, 1200.0)
         self.assertEqual(customer.ardesk_note_count, 3)
 
+    def test_a_reminder_sent_stores_the_customers_follow_up_level_once(self):
+        customer = self.customer.with_user(self.collector)
+        self.assertFalse(customer.ardesk_followup_level)
+        first = self._note(external_id="R-7-00aa", date="2026-11-10", author="ardesk", outcome="e-mail sent",
+                           followup_level="first", text="Reminder sent: INV/2026/00001")
+        self.assertEqual([r["status"] for r in self._push([first])], ["created"])
+        self.assertEqual([r["status"] for r in self._push([first])], ["already there"])
+        customer.invalidate_recordset()
+        self.assertEqual(customer.ardesk_followup_level, "first")
+        self.assertEqual(str(customer.ardesk_followup_date), "2026-11-10")
+        self._push([self._note(external_id="N-20", date="2026-11-12", text="Called, no answer")])
+        self._push([dict(first, external_id="R-8-00aa", date="2026-11-24", followup_level="second")])
+        customer.invalidate_recordset()
+        self.assertEqual(customer.ardesk_followup_level, "second")
+        self.assertEqual(str(customer.ardesk_followup_date), "2026-11-24")
+        posted = self.Note.search([("external_id", "=", "R-8-00aa")]).chatter_message_id
+        self.assertIn("Reminder level", posted.body)
+        self.assertEqual(posted.model, "res.partner")
+
     def test_a_collector_never_reads_another_companys_notes(self):
         other = self.Note.with_company(self.company_b).create(
             {"external_id": "N-B", "partner_id": self.customer.id, "company_id": self.company_b.id, "text": "B"}

@@ -27,6 +27,12 @@ class ResPartner(models.Model):
     )
     ardesk_last_contact = fields.Date(string="Last Contact", compute="_compute_ardesk_collections")
     ardesk_currency_id = fields.Many2one("res.currency", compute="_compute_ardesk_collections")
+    ardesk_followup_level = fields.Char(
+        string="Reminder Level",
+        compute="_compute_ardesk_collections",
+        help="The level of the latest reminder the desk sent this customer.",
+    )
+    ardesk_followup_date = fields.Date(string="Last Reminder", compute="_compute_ardesk_collections")
 
     @api.depends_context("company", "uid")
     @api.depends(
@@ -34,6 +40,7 @@ class ResPartner(models.Model):
         "ardesk_note_ids.promise_state",
         "ardesk_note_ids.dispute_state",
         "ardesk_note_ids.next_action_date",
+        "ardesk_note_ids.followup_level",
     )
     def _compute_ardesk_collections(self):
         """From the notes the user may read (record rules apply: a collector sees their companies' notes only).
@@ -72,6 +79,9 @@ class ResPartner(models.Model):
             partner.ardesk_promise_date = last_promise.promise_date if is_open else False
             partner.ardesk_disputed_amount = sum(n.disputed_amount for n in open_disputes)
             partner.ardesk_currency_id = self.env.company.currency_id
+            reminders = [n for n in notes if n.followup_level]
+            partner.ardesk_followup_level = reminders[-1].followup_level if reminders else False
+            partner.ardesk_followup_date = reminders[-1].date if reminders else False
 
     def action_ardesk_notes(self):
         self.ensure_one()
