@@ -208,6 +208,13 @@ def _extends(source: str) -> bool:
     return _PARSER.parse(source).find(jinja2.nodes.Extends) is not None
 
 
+@lru_cache(maxsize=64)
+def _parent(source: str) -> str | None:
+    """The layout a template extends (a constant name), or None."""
+    node = _PARSER.parse(source).find(jinja2.nodes.Extends)
+    return node.template.value if node is not None and isinstance(node.template, jinja2.nodes.Const) else None
+
+
 def _load(env: jinja2.Environment, name: str) -> jinja2.Template:
     try:
         return env.get_template(name)
@@ -246,6 +253,53 @@ def render_text_and_html(notice: Notice, *, company_name: str, lang: str | None 
     if not subject:
         raise TemplateBroken(f"notice template {text_t.name} gives an empty subject", source=text_t.filename)
     return Rendered(subject, text.strip("\n") + "\n", html.strip("\n") + "\n")
+
+
+class LetterParts(NamedTuple):
+    """A notice's words for a letter, each block of its text template rendered alone: the letter lays out the
+    address, the items and the totals itself."""
+
+    lang: str
+    subject: str
+    greeting: str
+    intro: str
+    request: str
+    closing: str
+
+
+def letter_parts(notice: Notice, *, company_name: str, lang: str | None = None, payment_instructions: str = "",
+                 as_of: date, templates_dir: str | Path | None = None) -> LetterParts:
+    """The blocks of ``notice``'s text template (the same words as its e-mail, in the customer's language), for
+    :mod:`jobs.letters`."""
+    found = locate(notice.template, lang=lang, templates_dir=templates_dir)
+    env = _environment(_folders(templates_dir))
+    text_t = _load(env, f"{found.lang}/{notice.template}.txt.j2")
+    variables = {
+        "lang": found.lang, "customer": notice.customer, "customer_id": notice.customer_id, "email": notice.email,
+        "level": notice.level, "template": notice.template, "company_name": company_name,
+        "payment_instructions": payment_instructions, "as_of": as_of,
+        "items": tuple(notice.items), "totals": tuple(notice.totals.items()),
+    }
+    out = {}
+    try:
+        chain = [text_t]                   # the template, then the layouts it extends: a block is the first found
+        while len(chain) < 8:
+            parent = _parent(Path(chain[-1].filename).read_text(encoding="utf-8"))
+            if parent is None:
+                break
+            chain.append(_load(env, parent))
+        context = text_t.new_context(variables)
+        for t in chain:
+            for name, func in t.blocks.items():
+                context.blocks.setdefault(name, []).append(func)
+        for name in ("subject", "greeting", "intro", "request", "closing"):
+            found_block = context.blocks.get(name)
+            out[name] = "".join(found_block[0](context)).strip() if found_block else ""
+    except jinja2.TemplateError as exc:
+        raise TemplateBroken(f"notice template {found.lang}/{notice.template}: {exc}") from exc
+    if not out["subject"]:
+        raise TemplateBroken(f"notice template {text_t.name} gives an empty subject", source=text_t.filename)
+    return LetterParts(found.lang, **out)
 
 
 # ---------------------------------------------------------------------------------------------- the message
@@ -329,5 +383,6 @@ def render(notice: Notice, *, company_name: str, from_addr: str | tuple[str, str
     return msg
 
 
-__all__ = ["FALLBACK_LANG", "PARTS", "TEMPLATES_DIR", "HeaderRefused", "Located", "Rendered", "TemplateBroken",
-           "TemplateMissing", "format_amount", "format_day", "language", "locate", "render", "render_text_and_html"]
+__all__ = ["FALLBACK_LANG", "PARTS", "TEMPLATES_DIR", "HeaderRefused", "LetterParts", "Located", "Rendered",
+           "TemplateBroken", "TemplateMissing", "format_amount", "format_day", "language", "letter_parts", "locate",
+           "render", "render_text_and_html"]

@@ -51,6 +51,7 @@ class Config:
     path: Path | None = None                 # the file it came from, if any
     sections: ConfigFile = field(default_factory=ConfigFile)
     raw: dict = field(default_factory=dict)  # the whole file as parsed
+    fees: object | None = None               # ``[fees]`` checked (receivables.fees_config.FeesConfig), when present
     _base: Path | None = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -91,6 +92,28 @@ class Config:
         """``[reminders] contacts``, relative to the configuration file; None when not set."""
         path = self.sections.reminders.contacts
         return self._relative(path) if path else None
+
+    @property
+    def fee_schedule(self):
+        """``[fees]`` as the engine's :class:`~receivables.fees.FeeSchedule` (no rules when the file has none)."""
+        if self.fees is None:
+            from .fees import FeeSchedule
+
+            return FeeSchedule()
+        from .fees_config import fee_schedule
+
+        return fee_schedule(self.fees)
+
+    @property
+    def letters_folder(self) -> Path:
+        """``[letters] folder``, relative to the configuration file."""
+        return self._relative(self.sections.letters.folder)
+
+    @property
+    def letters_font(self) -> Path | None:
+        """``[letters] font``, relative to the configuration file; None when not set."""
+        font = self.sections.letters.font
+        return self._relative(font) if font else None
 
     @property
     def reminder_templates(self) -> Path | None:
@@ -179,11 +202,16 @@ def load_config(path: str | os.PathLike | None = None) -> Config:
     try:
         document = tomllib.loads(text)
         sections = check(document, source)
+        fees = None
+        if "fees" in document:               # checked by its own schema, imported only when the file has one
+            from .fees_config import check_fees
+
+            fees = check_fees(document, source)
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError("not valid TOML: " + " ".join(str(exc).split()), source=source) from None
     except RecursionError:
         raise ConfigError("not valid TOML: arrays or tables nested too deeply", source=source) from None
-    return Config(path=path, sections=sections, raw=document)
+    return Config(path=path, sections=sections, raw=document, fees=fees)
 
 
 __all__ = [
@@ -209,6 +237,8 @@ workbook = "collections.xlsm"
 
 [company]
 # name = "Harbor Lane Supply Co"   # how reminder notices sign off
+# address = "1 Harbor Lane\\nPortland, OR 97201"   # letters: the letterhead and the return address
+# contact = "+1 503 555 0100 · ar@harborlane.example"   # letters: one line under the letterhead
 # currency = "USD"
 # [company.rates]      # company-currency units per unit of a foreign currency, where the source has no rate
 # EUR = "1.08"
@@ -267,6 +297,17 @@ cei_sales = "total"           # or "average" (monthly average credit sales)
 # max_contacts = 7
 # per_days = 7
 # timezone = "UTC"            # where a consumer's own time zone is not known, e.g. "America/New_York"
+
+# [fees]                      # late fees and interest: see README.md, "Late fees and interest"
+# [[fees.rules]]
+# name = "contract"
+# kind = "contractual"        # or "fixed", "eu" (EU Late Payment Directive), "uk" (UK Late Payment Act)
+# rate = "8"                  # percent a year, simple, per day late
+
+[letters]
+# paper = "A4"                # or "letter": where the address window of the envelope is
+# folder = "letters"          # where reminder letters (PDF) are written
+# font = ""                   # a .ttf file; default: DejaVu Sans, Liberation Sans or Arial where installed
 
 [notes]
 # promise_grace_days = 3      # days after a promised date before the promise counts as broken

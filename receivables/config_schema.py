@@ -159,6 +159,8 @@ class CompanyConfig(Section):
     """``[company]``: the company's currency and rates for foreign currencies the source gives no rate for."""
 
     name: StrictStr = ""                      # how notices sign off (default: the source's company name)
+    address: StrictStr = ""                   # postal address, one line per line: letters' letterhead and return line
+    contact: StrictStr = ""                   # one line under the letterhead: phone, e-mail, web site
     currency: CurrencyCode | None = None
     rates: Annotated[dict[CurrencyCode, Rate], Expect('a table of rates such as EUR = "1.08"')] = {}
 
@@ -306,6 +308,14 @@ class RemindersConfig(Section):
                       Expect("an array of tables [[reminders.levels]]")] = DEFAULT_REMINDER_LEVELS
 
 
+class LettersConfig(Section):
+    """``[letters]``: reminder letters (levels whose channel is ``letter``), one PDF per notice."""
+
+    paper: Literal["A4", "letter"] = "A4"     # A4: DIN 5008 window envelope; letter: US #10 window envelope
+    folder: StrictStr = "letters"             # where the PDFs are written, relative to ardesk.toml (or --out DIR)
+    font: StrictStr = ""                      # a .ttf file; default: DejaVu Sans, Liberation Sans or Arial if found
+
+
 class NotesConfig(Section):
     """``[notes]``: collection notes and promises to pay."""
 
@@ -353,6 +363,9 @@ class ConfigFile(Section):
     dso: DsoConfig = DsoConfig()
     smtp: SmtpConfig = SmtpConfig()
     reminders: RemindersConfig = RemindersConfig()
+    # [fees]: late fees and interest, checked by receivables.fees_config (imported only when a file has the table)
+    fees: dict = {}
+    letters: LettersConfig = LettersConfig()
     notes: NotesConfig = NotesConfig()
     jobs: JobsConfig = JobsConfig()
     worklist: WorklistConfig = WorklistConfig()
