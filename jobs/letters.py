@@ -36,12 +36,12 @@ from .notices import format_amount, format_day, letter_parts
 LABELS = {
     "en": {"document": "Document", "dated": "Dated", "due": "Due", "late": "Days late", "amount": "Amount",
            "interest": "Interest", "fees": "Fees", "total": "Total open",
-           "grand": "Total due with interest and fees", "pay": "How to pay",
+           "grand": "Total due with interest and fees", "online": "Pay online", "pay": "How to pay",
            "invoice": "Invoice", "credit_note": "Credit note", "payment": "Payment", "page": "Page",
            "customer_no": "Customer no."},
     "de": {"document": "Beleg", "dated": "Datum", "due": "Fällig", "late": "Tage", "amount": "Betrag",
            "interest": "Zinsen", "fees": "Gebühren", "total": "Offener Betrag",
-           "grand": "Gesamt mit Zinsen und Gebühren", "pay": "Zahlung",
+           "grand": "Gesamt mit Zinsen und Gebühren", "online": "Online bezahlen", "pay": "Zahlung",
            "invoice": "Rechnung", "credit_note": "Gutschrift", "payment": "Zahlung", "page": "Seite",
            "customer_no": "Kundennummer"},
 }
@@ -113,7 +113,8 @@ def _shown(text: str, font: str, replaced: set[str]) -> str:
 
 def render_letter(notice, *, address: str, letterhead: Letterhead, as_of: date, lang: str | None = None,
                   payment_instructions: str = "", templates_dir: str | Path | None = None,
-                  charges: dict[str, tuple[Decimal, Decimal]] | None = None, font: str | None = None) -> Letter:
+                  charges: dict[str, tuple[Decimal, Decimal]] | None = None, font: str | Path | None = None,
+                  pay_links: dict[str, str] | None = None) -> Letter:
     """``notice`` (a :class:`~receivables.reminders.Notice`) as a PDF letter to ``address`` (lines). ``charges``:
     item id -> (interest, fees) where charged, shown per item and in the totals."""
     from reportlab.lib import colors
@@ -124,9 +125,9 @@ def render_letter(notice, *, address: str, letterhead: Letterhead, as_of: date, 
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
     parts = letter_parts(notice, company_name=letterhead.name, lang=lang, payment_instructions=payment_instructions,
-                         as_of=as_of, templates_dir=templates_dir)
+                         as_of=as_of, templates_dir=templates_dir, pay_links=pay_links)
     words = LABELS.get(parts.lang, LABELS["en"])
-    regular, bold = _fonts(font)
+    regular, bold = _fonts(str(font) if font else None)
     replaced: set[str] = set()
 
     def text(value: str) -> str:                   # a value as paragraph markup: escaped, lines kept
@@ -250,6 +251,12 @@ def render_letter(notice, *, address: str, letterhead: Letterhead, as_of: date, 
         *[("SPAN", (0, r), (3, r)) for r in spans],
     ]))
     story += [Spacer(1, 3 * mm), table, Spacer(1, 5 * mm)]
+    online = [(item.number, pay_links[item.id]) for item in notice.items if pay_links and pay_links.get(item.id)]
+    if online:
+        story.append(Paragraph(text(words["online"]), ParagraphStyle("online", parent=base, fontName=bold)))
+        story += [Paragraph(text(f"{number}: {url}"), ParagraphStyle("url", parent=base, fontSize=8, leading=10))
+                  for number, url in online]
+        story.append(Spacer(1, 4 * mm))
     for chunk in _paragraphs(parts.request):
         story.append(Paragraph(text(chunk), para))
     if payment_instructions.strip():

@@ -21,8 +21,9 @@ the text and the HTML always come from one folder in one language). A template f
 What a template sees: ``customer``, ``customer_id``, ``email``, ``level``, ``template``, ``lang`` (the language
 used), ``company_name``, ``payment_instructions`` (text, possibly several lines), ``as_of`` (a date), ``items`` (the
 notice's :class:`~receivables.reminders.NoticeItem`: ``number``, ``kind``, ``issued``, ``due``, ``days_past_due``,
-``currency``, ``amount`` (negative for credits), ``disputed``), ``totals`` (pairs of currency and amount), and in
-the HTML template ``subject``. Filters: ``amount(currency)`` (``1,234.50 USD``, at the currency's places, in the
+``currency``, ``amount`` (negative for credits), ``disputed``), ``totals`` (pairs of currency and amount),
+``pay_links`` (item id -> the link to pay that item online, where the source or ``[reminders] pay_link`` gives one),
+and in the HTML template ``subject``. Filters: ``amount(currency)`` (``1,234.50 USD``, at the currency's places, in the
 language's separators: ``1.234,50 USD`` in German) and ``day`` (``2026-10-31``; ``31.10.2026`` in German). HTML
 templates escape every value; text templates print values as they are. An undefined name is an error, not an empty
 string.
@@ -36,6 +37,7 @@ caller leaves that customer out and goes on with the others.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, time
 from decimal import Decimal
 from email.message import EmailMessage
@@ -226,7 +228,8 @@ def _load(env: jinja2.Environment, name: str) -> jinja2.Template:
 
 def render_text_and_html(notice: Notice, *, company_name: str, lang: str | None = None,
                          payment_instructions: str = "", as_of: date | datetime,
-                         templates_dir: str | Path | None = None) -> Rendered:
+                         templates_dir: str | Path | None = None,
+                         pay_links: Mapping[str, str] | None = None) -> Rendered:
     """The subject, text and HTML of ``notice`` in the customer's language ``lang`` (drafts, letters; :func:`render`
     makes the e-mail). ``as_of`` is the date the open items stand at (a datetime's own date). Header values are not
     checked here."""
@@ -243,6 +246,7 @@ def render_text_and_html(notice: Notice, *, company_name: str, lang: str | None 
         "payment_instructions": payment_instructions,
         "as_of": as_of.date() if isinstance(as_of, datetime) else as_of,
         "items": tuple(notice.items), "totals": tuple(notice.totals.items()),
+        "pay_links": {i.id: pay_links[i.id] for i in notice.items if i.id in pay_links} if pay_links else {},
     }
     try:
         subject = "".join(text_t.blocks["subject"](text_t.new_context(variables))).strip()
@@ -268,7 +272,8 @@ class LetterParts(NamedTuple):
 
 
 def letter_parts(notice: Notice, *, company_name: str, lang: str | None = None, payment_instructions: str = "",
-                 as_of: date, templates_dir: str | Path | None = None) -> LetterParts:
+                 as_of: date, templates_dir: str | Path | None = None,
+                 pay_links: Mapping[str, str] | None = None) -> LetterParts:
     """The blocks of ``notice``'s text template (the same words as its e-mail, in the customer's language), for
     :mod:`jobs.letters`."""
     found = locate(notice.template, lang=lang, templates_dir=templates_dir)
@@ -279,6 +284,7 @@ def letter_parts(notice: Notice, *, company_name: str, lang: str | None = None, 
         "level": notice.level, "template": notice.template, "company_name": company_name,
         "payment_instructions": payment_instructions, "as_of": as_of,
         "items": tuple(notice.items), "totals": tuple(notice.totals.items()),
+        "pay_links": {i.id: pay_links[i.id] for i in notice.items if i.id in pay_links} if pay_links else {},
     }
     out = {}
     try:
@@ -346,7 +352,8 @@ def _date_header(as_of: date | datetime) -> str:
 
 def render(notice: Notice, *, company_name: str, from_addr: str | tuple[str, str],
            reply_to: str | tuple[str, str] | None = None, lang: str | None = None, payment_instructions: str = "",
-           as_of: date | datetime, message_id: str, templates_dir: str | Path | None = None) -> EmailMessage:
+           as_of: date | datetime, message_id: str, templates_dir: str | Path | None = None,
+           pay_links: Mapping[str, str] | None = None) -> EmailMessage:
     """``notice`` as an e-mail to the customer (multipart/alternative: text/plain, then text/html, both UTF-8).
 
     ``lang``: the customer's language (its contact's, e.g. ``Contact.lang``; default English). ``from_addr`` and
@@ -365,7 +372,7 @@ def render(notice: Notice, *, company_name: str, from_addr: str | tuple[str, str
     tracing = _safe("X-Ardesk-Notice", f"{notice.level} {notice.customer_id}", "the level or the customer's id")
     subject, text, html = render_text_and_html(notice, company_name=company_name, lang=lang,
                                                payment_instructions=payment_instructions, as_of=as_of,
-                                               templates_dir=templates_dir)
+                                               templates_dir=templates_dir, pay_links=pay_links)
     _safe("Subject", subject, "the subject")
 
     msg = EmailMessage()

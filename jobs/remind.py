@@ -114,7 +114,6 @@ def build(source: str | None, settings: Settings, *, today: date, as_of: date | 
     the batch is also put on its Reminders sheet. ``contacts`` (else ``[reminders] contacts``): a QuickBooks
     contact list giving the customers' e-mail addresses, phones and postal addresses."""
     from receivables.errors import Issue
-    from receivables.notes import track
     from receivables.reminders import build as build_batch
 
     as_of = as_of or today
@@ -124,7 +123,11 @@ def build(source: str | None, settings: Settings, *, today: date, as_of: date | 
     known, unknown = contacts_from(contact_file, opened.books) if contact_file else ({}, [])
     with open_ledger(settings.ledger, cfg) as ledger:
         notes = ledger.notebook.notes()
-        tracking = track(opened.books, notes, as_of, grace_days=cfg.notes.promise_grace_days) if notes else None
+        tracking = None
+        if notes:
+            from receivables.notes import track
+
+            tracking = track(opened.books, notes, as_of, grace_days=cfg.notes.promise_grace_days)
         batch = build_batch(opened.books, as_of, cfg.reminders.levels, tracking=tracking, hold=cfg.reminders.hold,
                             history=ledger.reminders.history(), contacts=_consumers(cfg, opened.books, known),
                             rules=_rules(cfg))
@@ -179,6 +182,7 @@ class Sending:
     dry_run: bool = False
     sheet: str | None = None
     chatter: dict | None = None     # Odoo: each sent notice logged on the customer's chatter
+    pay_links: str | None = None    # where the notices' links to pay came from, or why there were none
 
     def counts(self) -> dict[str, int]:
         out: dict[str, int] = {}
@@ -188,7 +192,8 @@ class Sending:
 
     def to_json_dict(self) -> dict:
         return {"batch": self.batch_id, "dry_run": self.dry_run, "counts": self.counts(), "notices": self.results,
-                "call_list": self.call_list, "workbook": self.sheet, "chatter": self.chatter}
+                "call_list": self.call_list, "workbook": self.sheet, "chatter": self.chatter,
+                "pay_links": self.pay_links}
 
 
 def message_id(batch_id: int, customer_id: str, from_address: str) -> str:
@@ -231,8 +236,10 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
             raise InputError(f"no reminder batch {bid}", hint="`ardesk remind status` lists the batches")
         as_of = date.fromisoformat(next((b["as_of"] for b in store.batches() if b["batch"] == bid), today.isoformat()))
         wanted = {rs.TO_SEND, rs.FAILED} | ({rs.UNKNOWN, rs.SENDING} if resend_unknown else set())
-        calls = [n for n in notices if n.send and n.channel != "email" and n.state in wanted]
+        calls = [n for n in notices if n.send and n.channel not in ("email", "letter") and n.state in wanted]
         mails = [n for n in notices if n.send and n.channel == "email" and n.state in wanted]
+        letters = [n for n in notices if n.send and n.channel == "letter" and n.state in wanted]
+        links, link_note = _pay_links(settings, ledger, bid, mails + letters)
         for n in notices:
             if n.state in (rs.UNKNOWN, rs.SENDING) and not resend_unknown:
                 results.append({"customer": n.customer, "customer_id": n.customer_id, "state": rs.UNKNOWN,
@@ -246,6 +253,9 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
                     store.mark(bid, n.customer_id, rs.SENT, outcome=f"on the call list {call_list}")
                 results.append({"customer": n.customer, "customer_id": n.customer_id,
                                 "state": "would list" if dry_run else rs.SENT, "detail": f"call list ({n.channel})"})
+        for n in letters:
+            results.append(_letter(settings, store, bid, n, as_of=as_of, out_dir=out_dir, dry_run=dry_run,
+                                   links=links))
         mail = None
         if mails and not from_address and not dry_run:
             raise InputError("[smtp] from_address is not set", hint="set the address reminders are sent from")
@@ -256,7 +266,7 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
                     msg = render(_notice_of(n), company_name=cfg.company_name, lang=n.lang or None,
                                  from_addr=from_address or "ardesk@ardesk.invalid", reply_to=cfg.smtp.reply_to,
                                  payment_instructions=cfg.reminders.payment_instructions, as_of=as_of,
-                                 message_id=mid, templates_dir=templates)
+                                 message_id=mid, templates_dir=templates, pay_links=links)
                 except HeaderRefused as exc:
                     if getattr(exc, "header", "") in ("From", "Reply-To"):
                         raise InputError(f"[smtp] {exc}", hint="correct [smtp] from_address / reply_to") from None
@@ -290,7 +300,7 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
         finally:
             if mail is not None and server is None:
                 mail.close()
-        sending = Sending(bid, results, call_list, dry_run)
+        sending = Sending(bid, results, call_list, dry_run, pay_links=link_note)
         if not dry_run and not out_dir:
             sending.chatter = _log_on_odoo(settings, ledger, bid)
         if not dry_run:
@@ -337,6 +347,89 @@ def _log_on_odoo(settings: Settings, ledger, batch_id: int) -> dict | None:
                              timeout=cfg.odoo.timeout, retries=cfg.odoo.retries, backoff=cfg.odoo.backoff)
     except ArdeskError as exc:
         return {"error": f"not logged on Odoo: {exc}"}
+
+
+def _pay_links(settings: Settings, ledger, batch_id: int, notices) -> tuple[dict[str, str], str | None]:
+    """Item id -> a link to pay it online, for the items of ``notices``, and a word on where they came from: Odoo's
+    customer portal (each invoice's page with its access token) when the batch's books came from Odoo, else the
+    ``[reminders] pay_link`` template. A portal that cannot be reached costs the links, never the sending."""
+    from urllib.parse import quote
+
+    from receivables.errors import ArdeskError
+
+    from .sources import ODOO, source_key
+
+    if not notices:
+        return {}, None
+    cfg = settings.config
+    batch = next((b for b in ledger.reminders.batches() if b["batch"] == batch_id), None)
+    if batch is not None and batch["source_key"] == source_key(ODOO, cfg) and cfg.odoo.url and cfg.odoo.db:
+        from connectors.odoo.client import OdooClient
+        from connectors.odoo.paylinks import portal_links
+
+        try:
+            client = OdooClient(cfg.odoo.url, cfg.odoo.db, cfg.odoo.user, cfg.odoo.password(),
+                                timeout=cfg.odoo.timeout, retries=cfg.odoo.retries, backoff=cfg.odoo.backoff)
+            client.connect()
+            client.login()
+            links = portal_links(client, (i["id"] for n in notices for i in n.items if i.get("level")))
+        except ArdeskError as exc:
+            return {}, f"no links to pay: Odoo's portal links could not be read ({exc})"
+        return links, f"Odoo's customer portal ({len(links)} invoices)"
+    template = cfg.reminders.pay_link
+    if not template:
+        return {}, None
+    links = {}
+    for n in notices:
+        for i in n.items:
+            if i["kind"] == "invoice" and i.get("level"):
+                links[i["id"]] = template.format_map({
+                    "number": quote(i["number"], safe=""), "customer": quote(n.customer, safe=""),
+                    "customer_id": quote(n.customer_id, safe=""), "amount": i["amount"],
+                    "currency": i["currency"]})
+    return links, "[reminders] pay_link"
+
+
+def _letter(settings: Settings, store, batch_id: int, n, *, as_of: date, out_dir: str | None, dry_run: bool,
+            links: dict[str, str]) -> dict:
+    """One letter notice as a PDF in ``[letters] folder`` (or ``out_dir``), recorded as sent once written; a notice
+    without a postal address is refused for that customer alone."""
+    from receivables import reminder_store as rs
+
+    from .letters import Letterhead, render_letter, write_pdf
+
+    cfg = settings.config
+    address = (getattr(n, "address", "") or "").strip()
+    if not address:
+        if not dry_run:
+            store.mark(batch_id, n.customer_id, rs.REFUSED, outcome="no postal address for a letter")
+        return {"customer": n.customer, "customer_id": n.customer_id, "state": rs.REFUSED,
+                "detail": "no postal address for a letter (give it in the contact list, or the source)"}
+    letterhead = Letterhead(cfg.company_name or "", cfg.sections.company.address, cfg.sections.company.contact,
+                            cfg.sections.letters.paper)
+    letter = render_letter(_notice_of(n), address=address, letterhead=letterhead, as_of=as_of, lang=n.lang or None,
+                           payment_instructions=cfg.reminders.payment_instructions,
+                           templates_dir=cfg.reminder_templates, font=cfg.letters_font, pay_links=links,
+                           charges=_charges_of(n))
+    if dry_run:
+        return {"customer": n.customer, "customer_id": n.customer_id, "state": "would write",
+                "detail": f"letter ({n.level})"}
+    import re
+
+    folder = Path(out_dir) if out_dir else cfg.letters_folder
+    safe = re.sub(r"[^A-Za-z0-9._-]+", "_", n.customer_id)[:60]
+    path = write_pdf(folder, f"letter-{batch_id}-{safe}.pdf", letter.pdf)
+    store.mark(batch_id, n.customer_id, rs.SENT, outcome=f"letter written: {path}")
+    detail = f"letter {path}" + (f" (not in the font: {''.join(sorted(letter.replaced))})" if letter.replaced else "")
+    return {"customer": n.customer, "customer_id": n.customer_id, "state": rs.SENT, "detail": detail}
+
+
+def _charges_of(n) -> dict:
+    """Item id -> (interest, fees) of a stored notice, where charged."""
+    from decimal import Decimal
+
+    return {i["id"]: (Decimal(i.get("interest") or 0), Decimal(i.get("fees") or 0)) for i in n.items
+            if i.get("interest") or i.get("fees")}
 
 
 def _server(settings: Settings):

@@ -259,6 +259,32 @@ DEFAULT_REMINDER_LEVELS = (
 )
 
 
+PAY_LINK_FIELDS = ("number", "customer", "customer_id", "amount", "currency")
+
+
+def _pay_link(text: str) -> str:
+    """A link template: http(s), and only the placeholders :data:`PAY_LINK_FIELDS`."""
+    import string
+
+    if not text:
+        return text
+    if not re.match(r"https?://[^\s]+$", text):
+        raise PydanticCustomError(_EXPECTED, "expected {expected}",
+                                  {"expected": 'an http(s) link without spaces, such as '
+                                               '"https://pay.example.com/invoice/{number}"'})
+    try:
+        names = [name for _lit, name, _spec, _conv in string.Formatter().parse(text) if name is not None]
+    except ValueError as exc:
+        raise PydanticCustomError(_EXPECTED, "expected {expected}",
+                                  {"expected": f"a link whose braces enclose a field name ({exc})"}) from None
+    unknown = [n for n in names if n not in PAY_LINK_FIELDS]
+    if unknown:
+        raise PydanticCustomError(_EXPECTED, "expected {expected}",
+                                  {"expected": f"placeholders among {{{'}, {'.join(PAY_LINK_FIELDS)}}}, not "
+                                               f"{{{unknown[0]}}}"})
+    return text
+
+
 def _clock(text: str) -> str:
     from datetime import time
 
@@ -300,6 +326,9 @@ class RemindersConfig(Section):
 
     hold: Annotated[tuple[Customer, ...], Expect("a list of customers' names or ids")] = ()
     payment_instructions: StrictStr = ""      # how to pay, printed in every notice (bank, reference, pay link)
+    # a link to pay one invoice online where the source gives none (QuickBooks), e.g.
+    # "https://pay.example.com/invoice/{number}": placeholders number, customer, customer_id, amount, currency
+    pay_link: Annotated[StrictStr, AfterValidator(_pay_link)] = ""
     templates: StrictStr = ""                 # a folder of templates that override or add to the shipped ones
     contacts: StrictStr = ""                  # a QuickBooks Customer Contact List (e-mail, phone, address)
     consumers: Annotated[tuple[Customer, ...], Expect("a list of customers' names or ids")] = ()

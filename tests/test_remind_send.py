@@ -247,3 +247,50 @@ def test_with_the_add_on_each_sent_notice_stores_the_customers_follow_up_level_o
                              fields=["ardesk_followup_level", "ardesk_followup_date"])
         assert {str(p["id"]): p["ardesk_followup_level"] for p in partners} == emailed
         assert {p["ardesk_followup_date"] for p in partners} == {date.today().isoformat()}
+
+
+def test_each_notice_links_its_odoo_invoices_to_the_portal_with_their_tokens(tmp_path, mail, monkeypatch):
+    """Odoo's pay links: each overdue invoice's portal page with its access token (made by the server on first use,
+    read back from the invoice after), on the server's own address, in both parts of the e-mail."""
+    import re
+
+    from jobs.remind import build as build_job
+    from tests.odoo_standin.server import StandIn
+
+    with StandIn("17.0") as odoo:
+        monkeypatch.setenv("ARDESK_ODOO_PASSWORD", "admin")
+        folder = tmp_path / "odoo-desk"
+        folder.mkdir()
+        (folder / "ardesk.toml").write_text(
+            f'[source]\ndefault = "odoo"\n[odoo]\nurl = "{odoo.url}"\ndb = "{odoo.db}"\nuser = "admin"\n'
+            f'[smtp]\nhost = "{mail.host}"\nport = {mail.port}\nuser = "{USER}"\n'
+            'from_address = "ar@harborlane.example"\nrate_per_minute = 100000\n')
+        settings = settings_for(folder / "ardesk.toml")
+        built = build_job(None, settings, today=date(2026, 11, 30))
+        sent = send(settings, built.batch_id, today=date(2026, 11, 30))
+        assert sent.pay_links.startswith("Odoo's customer portal")
+        tokens = {m["id"]: m["access_token"] for m in odoo.call("account.move", "search_read",
+                                                                [("access_token", "!=", False)],
+                                                                fields=["access_token"])}
+        assert tokens, "the server made a token for each linked invoice"
+        for msg in mail.messages:
+            text = msg.get_body(("plain",)).get_content()
+            html = msg.get_body(("html",)).get_content()
+            found = re.findall(rf"{re.escape(odoo.url)}/my/invoices/(\d+)\?access_token=([\w-]+)", text)
+            assert found and all(tokens[int(move)] == token for move, token in found)
+            assert all(f"/my/invoices/{move}?access_token={token}" in html for move, token in found)
+            assert "ask how to pay" not in text
+
+
+def test_a_quickbooks_notice_links_each_invoice_by_the_configured_template(tmp_path, mail):
+    settings = _desk(tmp_path, mail)
+    toml = settings.config.path.read_text()
+    settings.config.path.write_text(toml.replace(
+        "[reminders]\n", '[reminders]\npay_link = "https://pay.example.com/{customer_id}/{number}?due={amount}"\n'))
+    settings = settings_for(settings.config.path)
+    bid = _stored_batch(settings, _books(2))
+    sent = send(settings, bid, today=AS_OF)
+    assert sent.pay_links == "[reminders] pay_link" and sent.counts() == {"sent": 2}
+    texts = {str(m["To"]).split("<")[-1].rstrip(">"): m.get_body(("plain",)).get_content() for m in mail.messages}
+    assert "Online bezahlen: https://pay.example.com/c0/INV-000?due=100.50" in texts["ap0@example.com"]
+    assert "Pay online: https://pay.example.com/c1/INV-011?due=101.50" in texts["ap1@example.com"]

@@ -183,7 +183,7 @@ def foreign_key(store, model: str, field: str) -> RpcFault:
 # The operation an access right is checked for, by method (ir.model.access: read, write, create, unlink)
 _ACCESS_VERBS = {"create": "create", "unlink": "delete"}
 _READS = {"read", "search", "search_read", "search_count", "read_group", "formatted_read_group", "fields_get",
-          "name_search", "name_get", "exists", "default_get", "get_portal_url"}
+          "name_search", "name_get", "exists", "default_get", "get_portal_url", "get_base_url"}
 
 
 def access_refused(model: str, method: str, message=None) -> RpcFault:

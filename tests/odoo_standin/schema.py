@@ -315,6 +315,7 @@ model(
     to_check=F("boolean", "To Check", until=17),
     checked=F("boolean", "Checked", since=18),
     delivery_date=F("date", "Delivery Date", since=17),
+    access_token=F("char", "Security Token"),       # portal.mixin: made by the first get_portal_url
     no_followup=F("boolean", "No Follow-Up", since=19, store=False, compute=True),
 )
 MODELS["account.move"].fields["payment_state_18"] = F(

@@ -35,6 +35,7 @@ RECORD_METHODS = {
     "name_get",
     "message_post",
     "get_portal_url",
+    "get_base_url",
     "action_post",
     "button_draft",
     "button_cancel",
@@ -156,6 +157,7 @@ class StandIn:
         self.httpd.standin = self
         self.host, self.port = self.httpd.server_address[:2]
         self.url = f"http://{self.host}:{self.port}"
+        self.store.base_url = self.url     # web.base.url: set by Odoo from the address its first login came to
         self._thread = threading.Thread(target=self.httpd.serve_forever, name="odoo-standin", daemon=True)
         self._thread.start()
 

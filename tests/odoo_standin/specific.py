@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import uuid
 
 from . import business as biz
 from .errors import (
@@ -140,11 +141,27 @@ def get_portal_url(
     query_string=None,
     anchor=None,
 ):
+    """portal.mixin.get_portal_url: the record's portal path with its access token, which the first call makes and
+    stores (``_portal_ensure_token``, as the superuser)."""
     ids = _ids(ids)
     if len(ids) != 1:
         raise expected_singleton(model, ids)
-    token = hashlib.sha1(f"standin-{ids[0]}".encode()).hexdigest()[:36]
+    row = store.tables[model].get(ids[0])
+    if row is None:
+        raise missing_record(model, ids[0])
+    token = row.get("access_token")
+    if not token:
+        token = str(uuid.UUID(bytes=hashlib.sha1(f"standin-{ids[0]}".encode()).digest()[:16]))
+        store.update(model, [ids[0]], {"access_token": token})
     return f"/my/invoices/{ids[0]}{suffix or ''}?access_token={token}"
+
+
+def get_base_url(store: Store, model: str, ids):
+    """BaseModel.get_base_url: the ``web.base.url`` system parameter (one record, or none)."""
+    ids = _ids(ids)
+    if len(ids) > 1:
+        raise expected_singleton(model, ids)
+    return getattr(store, "base_url", "http://localhost:8069")
 
 
 def _state_method(state: str):
@@ -208,6 +225,7 @@ SPECIFIC = {
     ("ir.model.data", "check_object_reference"): check_object_reference,
     ("ir.model.data", "xmlid_to_res_model_res_id"): xmlid_to_res_model_res_id,
     ("account.move", "get_portal_url"): get_portal_url,
+    ("account.move", "get_base_url"): get_base_url,
     ("account.move", "action_post"): _state_method("posted"),
     ("account.move", "button_draft"): _state_method("draft"),
     ("account.move", "button_cancel"): _state_method("cancel"),
