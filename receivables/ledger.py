@@ -165,6 +165,14 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (batch_id, customer_id)
     );
     """,
+    # 8: a notice's postal address (letters); customers handed over to a collection agency (no reminder after)
+    """
+    ALTER TABLE reminder_notices ADD COLUMN address TEXT;
+    CREATE TABLE handovers (
+        customer_id TEXT PRIMARY KEY, customer TEXT NOT NULL, batch_id INTEGER, level TEXT,
+        at TEXT NOT NULL, files TEXT NOT NULL
+    );
+    """,
 )
 BUSY_TIMEOUT = 30.0       # seconds a writer waits for another (``[ledger] busy_timeout``)
 _POLL = 0.5               # how long one attempt to start writing waits inside SQLite
@@ -495,6 +503,19 @@ class Ledger:
         from .reminder_store import ReminderStore
 
         return ReminderStore(self)
+
+    def hand_over(self, customer_id: str, customer: str, *, batch_id: int | None, level: str,
+                  files: list[str]) -> None:
+        """Record that the customer's debt was handed to a collection agency (kept once: the first hand-off)."""
+        with self.transaction() as c:
+            c.execute("INSERT OR IGNORE INTO handovers (customer_id, customer, batch_id, level, at, files)"
+                      " VALUES (?,?,?,?,?,?)", (customer_id, customer, batch_id, level, _now(), json.dumps(files)))
+
+    def handovers(self) -> dict[str, dict]:
+        """Customer id -> its hand-off (customer, batch, level, at, files)."""
+        cur = self.conn.execute("SELECT customer_id, customer, batch_id, level, at, files FROM handovers")
+        return {r[0]: {"customer": r[1], "batch": r[2], "level": r[3], "at": r[4], "files": json.loads(r[5])}
+                for r in cur}
 
     def keep_notes(self, notes: list[dict], *, origin: str) -> int:
         """Keep the rows of a Notes sheet (:meth:`receivables.note_store.NoteStore.keep`); returns how many
