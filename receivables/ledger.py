@@ -165,9 +165,11 @@ MIGRATIONS: tuple[str, ...] = (
         PRIMARY KEY (batch_id, customer_id)
     );
     """,
-    # 8: a notice's postal address (letters); customers handed over to a collection agency (no reminder after)
+    # 8: a notice's postal address (letters) and the interest and fees charged on its items (receivables.fees);
+    # customers handed over to a collection agency (no reminder after)
     """
     ALTER TABLE reminder_notices ADD COLUMN address TEXT;
+    ALTER TABLE reminder_notices ADD COLUMN charges TEXT;
     CREATE TABLE handovers (
         customer_id TEXT PRIMARY KEY, customer TEXT NOT NULL, batch_id INTEGER, level TEXT,
         at TEXT NOT NULL, files TEXT NOT NULL
