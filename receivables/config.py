@@ -277,6 +277,8 @@ cei_sales = "total"           # or "average" (monthly average credit sales)
 [reminders]
 # hold = ["Beacon Studios", 42]   # customers (names or ids) who get no reminders
 # payment_instructions = "Please pay to IBAN DE00 0000 0000 0000 0000 00, quoting the invoice numbers."
+# pay_link = "https://pay.example.com/invoice/{number}"   # QuickBooks: a link to pay each invoice online (Odoo
+#                             # gives its portal's); placeholders number, customer, customer_id, amount, currency
 # templates = "templates"         # a folder of your own notice templates (<lang>/<template>.html.j2, .txt.j2)
 # contacts = "exports/Customer Contact List.csv"   # QuickBooks: where the customers' e-mail addresses are
 # consumers = ["Jane Doe"]        # customers who are consumers: the contact rules below apply to them
