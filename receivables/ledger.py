@@ -166,13 +166,18 @@ MIGRATIONS: tuple[str, ...] = (
     );
     """,
     # 8: a notice's postal address (letters) and the interest and fees charged on its items (receivables.fees);
-    # customers handed over to a collection agency (no reminder after)
+    # customers handed over to a collection agency (no reminder after); payment plans (receivables.plans)
     """
     ALTER TABLE reminder_notices ADD COLUMN address TEXT;
     ALTER TABLE reminder_notices ADD COLUMN charges TEXT;
     CREATE TABLE handovers (
         customer_id TEXT PRIMARY KEY, customer TEXT NOT NULL, batch_id INTEGER, level TEXT,
         at TEXT NOT NULL, files TEXT NOT NULL
+    );
+    CREATE TABLE payment_plans (
+        id TEXT PRIMARY KEY, customer_id TEXT NOT NULL, customer TEXT NOT NULL, agreed_on TEXT NOT NULL,
+        currency TEXT, invoices TEXT NOT NULL, grace_days INTEGER NOT NULL, instalments TEXT NOT NULL,
+        origin TEXT NOT NULL, created_at TEXT NOT NULL, ended_at TEXT, ended_why TEXT
     );
     """,
 )
@@ -518,6 +523,13 @@ class Ledger:
         cur = self.conn.execute("SELECT customer_id, customer, batch_id, level, at, files FROM handovers")
         return {r[0]: {"customer": r[1], "batch": r[2], "level": r[3], "at": r[4], "files": json.loads(r[5])}
                 for r in cur}
+
+    @property
+    def plans(self):
+        """The payment plans (:class:`receivables.plan_store.PlanStore`)."""
+        from .plan_store import PlanStore
+
+        return PlanStore(self)
 
     def keep_notes(self, notes: list[dict], *, origin: str) -> int:
         """Keep the rows of a Notes sheet (:meth:`receivables.note_store.NoteStore.keep`); returns how many
