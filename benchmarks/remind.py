@@ -14,6 +14,7 @@ for, and the JSON after that: both are timed apart, for information.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 import time
 from collections import Counter
@@ -32,7 +33,7 @@ from receivables.frames import NO_DAY, date_of, day_number, days
 from receivables.money import from_minor
 from receivables.notes import track
 from receivables.records import OPEN_ITEMS, Books, CollectionNote, Customer, Invoice, ItemKind, LazyItems
-from receivables.reminders import Contact, Sent, build
+from receivables.reminders import Contact, Sent, build, items_json_texts
 
 AS_OF = date(2026, 10, 31)
 NOW = datetime(2026, 10, 31, 15, 30, tzinfo=UTC)
@@ -151,9 +152,14 @@ def main() -> None:
     t = time.perf_counter()
     listed = sum(len(tuple(n.items)) for n in batch.notices)        # the notices' items, made on first use
     items_s = time.perf_counter() - t
-    json_s, _ = timed(lambda: batch.to_json_dict(), repeat=1)
+    json_s, data = timed(lambda: batch.to_json_dict(), repeat=1)
     print(f"  + the {listed:,} items of {len(batch.notices):,} notices made on first use {items_s:7.3f}s, then "
           f"to_json_dict {json_s:7.3f}s  (for information)")
+    compact = {"ensure_ascii": False, "separators": (",", ":")}
+    text_s, text = timed(lambda: batch.to_json_text(**compact), repeat=1)
+    assert text == json.dumps(data, **compact), "to_json_text differs from json.dumps(to_json_dict())"
+    assert list(items_json_texts(batch.notices)) == [json.dumps(n.items_json) for n in batch.notices]
+    print(f"  + to_json_text {text_s:7.3f}s, made from the columns: the same text as json.dumps(to_json_dict())")
     codes = Counter(e.code for e in batch.excluded)
     channels = Counter(n.channel for n in batch.notices)
     print(f"notices {len(batch.notices):,} ({', '.join(f'{c} {n:,}' for c, n in sorted(channels.items()))}); "

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import shutil
 import sys
 import tempfile
@@ -47,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     work = Path(tempfile.mkdtemp(prefix="ardesk-remind-"))
     (work / "open.csv").write_text(export(args.rows, args.customers), encoding="utf-8")
     runs: dict[str, list] = {"remind build": [], "aging": []}
+    load = os.getloadavg()
     for k in range(args.repeat):
         for name, cmd in (("remind build", [ardesk, "remind", "build", "open.csv", "--as-of", AS_OF.isoformat(),
                                             "--format", "json"]),
@@ -62,7 +64,8 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"the batch holds {held / 100:,.2f}, the aging {aging['totals']['total']}")
     best = {k: min(r.wall for r in v) for k, v in runs.items()}
     peak = {k: max(r.peak for r in v) for k, v in runs.items()}
-    print(f"{args.rows:,} open invoices, {args.customers:,} customers; best of {args.repeat}, fresh processes")
+    print(f"{args.rows:,} open invoices, {args.customers:,} customers; best of {args.repeat}, fresh processes "
+          f"(load average before {load[0]:.2f}, after {os.getloadavg()[0]:.2f})")
     for k in runs:
         print(f"  {k:<13} {best[k]:6.2f}s  (runs {', '.join(f'{r.wall:.2f}' for r in runs[k])})  "
               f"peak {peak[k] / 2**20:7.1f} MiB")

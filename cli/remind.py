@@ -30,10 +30,14 @@ def build(obj, source, as_of, workbook, contacts, fmt):
     """Build today's reminder batch from SOURCE and store it in the ledger (nothing is sent)."""
     built = jobs.build(source, settings(obj, near=workbook), today=today(), as_of=as_of, progress=progress(obj),
                        workbook=workbook, contacts=contacts)
-    data = built.to_json_dict()
-    if fmt == "json":            # one line, by the C encoder: a batch lists every open item
-        click.echo(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+    if fmt == "json":            # one line: json.dumps(built.to_json_dict()), made without a dict per open item
+        chunks = list(built.batch.json_chunks(ensure_ascii=False, separators=(",", ":"),
+                                              head={"batch": built.batch_id}, tail={"workbook": built.sheet}))
+        for chunk in chunks:
+            click.echo(chunk, nl=False)
+        click.echo()
     else:
+        data = built.to_json_dict()
         for n in data["notices"]:
             totals = ", ".join(f"{v} {k}" for k, v in n["totals"].items())
             via = n["channel"] + (f" ({n['fallback_reason']})" if n["fallback_reason"] else "")

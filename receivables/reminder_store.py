@@ -14,7 +14,8 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from .reminders import Batch, Sent, totals_json
+from . import collector_paused
+from .reminders import Batch, Sent, items_json_texts, totals_json_texts
 
 TO_SEND, SENDING, SENT, FAILED, UNKNOWN, REFUSED = "to send", "sending", "sent", "failed", "unknown", "refused"
 STATES = (TO_SEND, SENDING, SENT, FAILED, UNKNOWN, REFUSED)
@@ -68,6 +69,9 @@ class ReminderStore:
         """Store ``batch`` whole, with each customer's language (``langs``, for the notice's words); returns its
         id."""
         langs = langs or {}
+        # Each notice's json.dumps(n.items_json) and json.dumps(totals_json(n.totals)), the items written without a
+        # dict per item, a few notices at a time as their rows are inserted.
+        items, totals = items_json_texts(batch.notices), totals_json_texts(batch.notices)
         with self.ledger.transaction() as c:
             cur = c.execute("INSERT INTO reminder_batches (built_at, as_of, source_key, snapshot_id, currency, policy,"
                             " warnings) VALUES (?,?,?,?,?,?,?)",
@@ -77,15 +81,14 @@ class ReminderStore:
             c.executemany(
                 "INSERT INTO reminder_notices (batch_id, customer_id, customer, level, template, channel, email,"
                 " phone, lang, fallback_reason, items, totals, send, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?)",
-                [(bid, n.customer_id, n.customer, n.level, n.template, n.channel, n.email or None, n.phone or None,
-                  langs.get(n.customer_id) or None, n.fallback_reason or None,
-                  json.dumps(n.items_json), json.dumps(totals_json(n.totals)), TO_SEND)
-                 for n in batch.notices])
+                ((bid, n.customer_id, n.customer, n.level, n.template, n.channel, n.email or None, n.phone or None,
+                  langs.get(n.customer_id) or None, n.fallback_reason or None, text, total, TO_SEND)
+                 for n, text, total in zip(batch.notices, items, totals)))
             c.executemany(
                 "INSERT INTO reminder_exclusions (batch_id, customer_id, customer, code, reason, totals)"
                 " VALUES (?,?,?,?,?,?)",
-                [(bid, e.customer_id, e.customer, e.code, e.reason, json.dumps(totals_json(e.totals)))
-                 for e in batch.excluded])
+                [(bid, e.customer_id, e.customer, e.code, e.reason, total)
+                 for e, total in zip(batch.excluded, totals_json_texts(batch.excluded))])
         return bid
 
     def batches(self) -> list[dict]:
@@ -149,7 +152,9 @@ class ReminderStore:
                                        " FROM reminder_notices n JOIN reminder_batches b ON b.id = n.batch_id"
                                        " WHERE n.state IN (?, ?)", (SENT, UNKNOWN))
         out = []
-        for cid, level, items, at, channel in cur.fetchall():
-            out.append(Sent(cid, level, frozenset(i["id"] for i in json.loads(items)),
-                            date.fromisoformat(at[:10]), channel))
+        with collector_paused():         # every item of every notice read is a dict: no cycle among them
+            for cid, level, items, at, channel in cur.fetchall():
+                out.append(Sent(cid, level, frozenset(i["id"] for i in json.loads(items)),
+                                date.fromisoformat(at[:10]), channel))
         return out
+

@@ -40,19 +40,23 @@ batch's warnings say so.
 Cost. The decisions are vectorised over the item frame (:func:`receivables.frames.frames_of`): the level of each
 item, then per customer the highest level, the sums per currency and in the company currency, the earliest due date,
 and one mask per exclusion. Python objects are made per customer (a notice or an exclusion, with its totals); a
-notice's items are made, for all notices at once, the first time any notice's items are asked for.
+notice's items are made, for all notices at once, the first time any notice's items are asked for. The JSON of the
+items (what the ledger stores and ``remind build --format json`` prints: :func:`items_json_texts`,
+:meth:`Batch.json_chunks`) is written from the columns by arrow, a few thousand items at a time, the same text
+``json.dumps`` gives of ``to_json_dict()``, without a record, ``Decimal``, ``date`` or dict per item.
 """
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_CEILING, Decimal
 from functools import cached_property, partial
 from itertools import repeat
-from typing import NamedTuple
+from json.encoder import encode_basestring, encode_basestring_ascii
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import numpy as np
@@ -64,8 +68,10 @@ from .config_schema import DEFAULT_REMINDER_LEVELS, ReminderLevel
 from .errors import Issue, issues_of
 from .frames import NO_DAY, CompanySums, Frames, codes_of, company_sums_by, day_number, days, frames_of
 from .money import fmt, from_minor, precision
-from .notes import Tracking
 from .records import ITEM_FIELDS, Books, Customer, LazyItems
+
+if TYPE_CHECKING:                        # receivables.notes is imported where notes are tracked
+    from .notes import Tracking
 
 HOLD = "hold"
 OPTED_OUT = "opted_out"
@@ -191,20 +197,58 @@ class NoticeItem(NamedTuple):
 
 
 class _Lines:
-    """The items of a batch's notices, made (all notices' at once) the first time any are asked for."""
+    """The items of a batch's notices: made (all notices' at once) the first time any are asked for, or written as
+    JSON text (:meth:`json_texts`) without making them."""
 
-    __slots__ = ("_make", "_made")
+    __slots__ = ("_o", "_policy", "_chosen", "_made", "_rows", "_cache")
 
-    def __init__(self, make: Callable[[], list[NoticeItem]]):
-        self._make: Callable[[], list[NoticeItem]] | None = make
+    def __init__(self, o: _Open, policy: tuple[ReminderLevel, ...], chosen: list[int]):
+        self._o, self._policy, self._chosen = o, policy, chosen
         self._made: list[NoticeItem] | None = None
+        self._rows: np.ndarray | None = None
+        self._cache: dict = {}               # what serves every item's JSON text, made once
+
+    def counts(self) -> np.ndarray:
+        """How many items each notice lists, in order."""
+        return self._o.count[np.array(self._chosen, dtype=np.int64)]
+
+    def starts(self) -> list[int]:
+        """Where each notice's items start (what its :class:`NoticeItems` holds), in order."""
+        return (np.cumsum(self.counts()) - self.counts()).tolist()
+
+    def rows(self) -> np.ndarray:
+        if self._rows is None:
+            self._rows = _item_rows(self._o, self._chosen)
+        return self._rows
 
     def get(self, start: int, stop: int) -> tuple[NoticeItem, ...]:
         if self._made is None:
             with collector_paused():
-                self._made = self._make()
-            self._make = None
+                self._made = _make_items(self._o, self._policy, self.rows())
         return tuple(self._made[start:stop])
+
+    def json_texts(self, ensure_ascii: bool, separators: tuple[str, str]) -> Iterator:
+        """``json.dumps(notice.items_json, ...)`` of each notice, in order: arrow arrays of texts, of a few
+        notices (:data:`_CHUNK` items or so) at a time."""
+        counts = self.counts()
+        ends = np.cumsum(counts)
+        rows = self.rows()
+        a = 0
+        while a < len(counts):
+            start = int(ends[a] - counts[a])
+            b = max(a + 1, int(np.searchsorted(ends, start + _CHUNK, side="right")))
+            # The columns written alike either way, made the first time, kept for the second (store, then print).
+            kept, written = self._cache.setdefault("kept", {}), self._cache.setdefault("written", set())
+            columns, same = _item_columns(self._o, self._policy, rows[start:int(ends[b - 1])], ensure_ascii,
+                                          separators, self._cache, kept.pop(start, None))
+            if start not in written:
+                written.add(start)
+                kept[start] = same
+            yield _item_texts(columns, counts[a:b], separators)
+            a = b
+
+
+_CHUNK = 8192             # items written to JSON at a time
 
 
 class NoticeItems(Sequence):
@@ -223,7 +267,6 @@ class NoticeItems(Sequence):
     def _all(self) -> tuple[NoticeItem, ...]:
         if self._items is None:
             self._items = self._lines.get(self._start, self._stop)
-            self._lines = None
         return self._items
 
     def __len__(self) -> int:
@@ -247,8 +290,54 @@ class NoticeItems(Sequence):
         return f"NoticeItems({list(self._all())!r})"
 
 
+#: ``json.dumps``'s own separators: those the ledger stores notices' items and totals with.
+JSON_SEPARATORS = (", ", ": ")
+
+
+def items_json_texts(notices: Sequence[Notice], *, ensure_ascii: bool = True,
+                     separators: tuple[str, str] = JSON_SEPARATORS) -> Iterator[str]:
+    """``json.dumps(n.items_json, ensure_ascii=..., separators=...)`` of each of ``notices``, in order, one after the
+    other. The items of a built batch's notices are written from its columns, a few notices' at a time, without a
+    record or a dict per item; other notices' (items given as records) through their ``items_json``."""
+    for texts in _notice_items_texts(notices, ensure_ascii, separators):
+        yield from texts.to_pylist()
+
+
+def _notice_items_texts(notices: Sequence[Notice], ensure_ascii: bool, separators: tuple[str, str]) -> Iterator:
+    """:func:`items_json_texts` as arrow arrays of texts, of a few notices at a time."""
+    of = [n.items._lines if isinstance(n.items, NoticeItems) else None for n in notices]
+    every = {id(lines): lines for lines in of if lines is not None}
+    if len(every) == 1:                  # a built batch's notices, as built
+        (lines,) = every.values()
+        if None not in of and [n.items._start for n in notices] == lines.starts():
+            yield from lines.json_texts(ensure_ascii, separators)
+            return
+    made = {key: dict(zip(lines.starts(), (text for texts in lines.json_texts(ensure_ascii, separators)
+                                           for text in texts.to_pylist())))
+            for key, lines in every.items()}
+    texts = [json.dumps(n.items_json, ensure_ascii=ensure_ascii, separators=separators) if lines is None
+             else made[id(lines)][n.items._start] for n, lines in zip(notices, of)]
+    if texts:
+        yield _large(texts)
+
+
 def totals_json(totals: Mapping[str, Decimal]) -> dict[str, str]:
     return {cur: fmt(v, cur) for cur, v in totals.items()}
+
+
+def totals_json_texts(entries: Iterable[Notice | Exclusion], *, ensure_ascii: bool = True,
+                      separators: tuple[str, str] = JSON_SEPARATORS) -> list[str]:
+    """``json.dumps(totals_json(e.totals), ensure_ascii=..., separators=...)`` of each of ``entries``."""
+    encode = encode_basestring_ascii if ensure_ascii else encode_basestring
+    comma, colon = separators
+    out = []
+    for e in entries:
+        totals = e.totals_json if isinstance(e, Notice) else totals_json(e.totals)
+        try:
+            out.append("{" + comma.join([encode(k) + colon + encode(v) for k, v in totals.items()]) + "}")
+        except TypeError:                # a key or value not a string
+            out.append(json.dumps(totals, ensure_ascii=ensure_ascii, separators=separators))
+    return out
 
 
 @dataclass(frozen=True)
@@ -273,11 +362,18 @@ class Notice:
         """The items as JSON objects, made once (the ledger stores them and reports print them)."""
         return [i.to_json_dict() for i in self.items]
 
+    @cached_property
+    def totals_json(self) -> dict[str, str]:
+        """The totals as JSON texts, made once (the ledger stores them and reports print them)."""
+        return totals_json(self.totals)
+
     def to_json_dict(self) -> dict:
-        return {"customer": self.customer, "customer_id": self.customer_id, "email": self.email, "phone": self.phone,
-                "level": self.level, "template": self.template, "channel": self.channel,
-                "fallback_reason": self.fallback_reason, "items": self.items_json,
+        return {**{name: getattr(self, name) for name in _NOTICE_HEAD}, "items": self.items_json,
                 "totals": totals_json(self.totals)}
+
+
+#: The fields of a notice's JSON object before its ``items`` and ``totals``, in order.
+_NOTICE_HEAD = ("customer", "customer_id", "email", "phone", "level", "template", "channel", "fallback_reason")
 
 
 @dataclass(frozen=True)
@@ -312,6 +408,34 @@ class Batch:
                 "notices": [n.to_json_dict() for n in self.notices],
                 "excluded": [e.to_json_dict() for e in self.excluded],
                 "warnings": [w.message for w in self.warnings]}
+
+    def json_chunks(self, *, ensure_ascii: bool = True, separators: tuple[str, str] = JSON_SEPARATORS,
+                    head: Mapping | None = None, tail: Mapping | None = None) -> Iterator[str]:
+        """``json.dumps({**head, **self.to_json_dict(), **tail}, ensure_ascii=..., separators=...)``, the same text,
+        in pieces of a few notices each (a batch lists every open item, and a large one has hundreds of thousands),
+        written without a record or a dict per notice item (:func:`items_json_texts`)."""
+        dumps = partial(json.dumps, ensure_ascii=ensure_ascii, separators=separators)
+        comma, colon = separators
+        doc = {**(head or {}), "as_of": self.as_of.isoformat(), "currency": self.currency, "notices": _SLOT,
+               "excluded": [e.to_json_dict() for e in self.excluded], "warnings": [w.message for w in self.warnings],
+               **(tail or {})}
+        yield "{"
+        for j, (key, value) in enumerate(doc.items()):
+            lead = (comma if j else "") + dumps({key: None})[1:-5]          # the key as json.dumps writes it, and ":"
+            if value is _SLOT:
+                yield lead + "["
+                yield from _notices_texts(self.notices, ensure_ascii, separators)
+                yield "]"
+            else:
+                yield lead + dumps(value)
+        yield "}"
+
+    def to_json_text(self, **options) -> str:
+        """:meth:`json_chunks` in one text."""
+        return "".join(self.json_chunks(**options))
+
+
+_SLOT = object()             # where a batch's notices go in its JSON text
 
 
 # ---------------------------------------------------------------------------------------------- from the books
@@ -627,7 +751,7 @@ def _build(frames: Frames, as_of: date, levels: Sequence[ReminderLevel], trackin
     excluded: list[Exclusion] = []
     chosen: list[int] = []
     listed = 0                                   # items of the notices so far
-    lines = _Lines(partial(_make_items, o, policy, chosen))
+    lines = _Lines(o, policy, chosen)
     for k in present:
         cid, name, code = ids[k], shown[k], decisions[k]
         if code != _NOTICE:
@@ -777,16 +901,21 @@ def _dates_at(day_numbers: np.ndarray) -> list:
     return table[np.where(known, day_numbers - lo, hi - lo + 1)].tolist()
 
 
-def _make_items(o: _Open, policy: tuple[ReminderLevel, ...], chosen: list[int]) -> list[NoticeItem]:
-    """The items of the notices of ``chosen`` customers, in that order, each customer's by due date (undated last,
-    then as the source gives them): made column by column over all of them at once."""
-    if not chosen:
-        return []
+def _item_rows(o: _Open, chosen: list[int]) -> np.ndarray:
+    """The rows of the notices' items of ``chosen`` customers, in that order, each customer's by due date (undated
+    last, then as the source gives them)."""
     ks = np.array(chosen, dtype=np.int64)
-    sel = np.concatenate([o.rows(k) for k in chosen])
-    owner = np.repeat(np.arange(len(ks)), o.count[ks])
+    counts = o.count[ks]
+    owner = np.repeat(np.arange(len(ks)), counts)
+    sel = o.order[np.repeat(o.start[ks] - (np.cumsum(counts) - counts), counts) + np.arange(len(owner))]
     due = o.due[sel]
-    sel = sel[np.lexsort((np.where(due == NO_DAY, _FAR, due), owner))]
+    return sel[np.lexsort((np.where(due == NO_DAY, _FAR, due), owner))]
+
+
+def _make_items(o: _Open, policy: tuple[ReminderLevel, ...], sel: np.ndarray) -> list[NoticeItem]:
+    """The items at rows ``sel`` (:func:`_item_rows`): made column by column over all of them at once."""
+    if not len(sel):
+        return []
     due = o.due[sel]
     dated = o.dated[sel]
     past = (o.dpd[sel] if dated.all() else np.where(dated, o.dpd[sel].astype(object), None)).tolist()
@@ -805,7 +934,213 @@ def _make_items(o: _Open, policy: tuple[ReminderLevel, ...], chosen: list[int]) 
     return list(map(partial(tuple.__new__, NoticeItem), zip(*columns)))
 
 
+def _json_values(values: list, ensure_ascii: bool, separators: tuple[str, str]) -> list[str]:
+    """Each value as ``json.dumps`` writes it; strings (all of them, as a rule) by the encoder's own C function."""
+    encode = encode_basestring_ascii if ensure_ascii else encode_basestring
+    try:
+        return list(map(encode, values))
+    except TypeError:                            # not all strings
+        dumps = partial(json.dumps, ensure_ascii=ensure_ascii, separators=separators)
+        return [encode(v) if isinstance(v, str) else dumps(v) for v in values]
+
+
+def _large(values: list):
+    import pyarrow as pa
+
+    return pa.array(values, pa.large_string())
+
+
+def _joined(*parts):
+    """Arrow's element-wise concatenation of ``parts``: arrays of large strings, and texts put in every element."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    return pc.binary_join_element_wise(*(pa.scalar(p, pa.large_string()) if isinstance(p, str) else p for p in parts),
+                                       pa.scalar("", pa.large_string()))
+
+
+#: A character that ``json.dumps`` writes escaped, or that it writes differently with and without ``ensure_ascii``:
+#: all but printable ASCII, ``"`` and ``\`` (RE2 syntax, as arrow's kernels take it).
+_NOT_PLAIN = r'[^\x20-\x21\x23-\x5b\x5d-\x7e]'
+
+
+def _json_column(column: pd.Series, rows: np.ndarray, ensure_ascii: bool, separators: tuple[str, str],
+                 cache: dict, key: str):
+    """The JSON text of each of ``_texts(column, rows)`` (the values as ``json.dumps`` writes them) as an arrow
+    array, whether each still needs its quotes around it, and whether the texts are the same with and without
+    ``ensure_ascii``. Arrow strings without a character to escape are taken as they are; categories and the
+    distinct values of an object column are written once each; anything else value by value. ``cache`` keeps, under
+    ``key``, what serves every row."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dtype = column.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        if (key, ensure_ascii, separators) not in cache:
+            cats = _json_values(column.cat.categories.astype(object).tolist(), ensure_ascii, separators)
+            cache[key, ensure_ascii, separators] = _large(cats), column.cat.codes.to_numpy().astype(np.int64)
+        cats, codes = cache[key, ensure_ascii, separators]
+        codes = codes[rows]
+        return cats.take(np.where(codes < 0, codes + len(cats), codes)), False, False   # -1: as _texts takes it
+    if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow" or isinstance(dtype, pd.ArrowDtype):
+        if key not in cache:                    # plain: every value a string with nothing to escape
+            values = pa.array(column.array)
+            values = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+            plain = ((pa.types.is_string(values.type) or pa.types.is_large_string(values.type))
+                     and not values.null_count and not pc.any(pc.match_substring_regex(values, _NOT_PLAIN)).as_py())
+            cache[key] = values, plain
+        values, plain = cache[key]
+        if plain:
+            return values.take(rows).cast(pa.large_string()), True, True
+    elif pd.api.types.is_object_dtype(dtype) and len(column) > 64:
+        if key not in cache:
+            codes, uniques = pd.factorize(column.to_numpy(), use_na_sentinel=False)
+            cache[key] = codes, list(uniques) if all(type(u) is str for u in uniques) else None
+        codes, uniques = cache[key]
+        if uniques is not None:
+            if (key, ensure_ascii) not in cache:
+                cache[key, ensure_ascii] = _large(_json_values(uniques, ensure_ascii, separators))
+            return cache[key, ensure_ascii].take(codes[rows]), False, False
+    return _large(_json_values(_texts(column, rows), ensure_ascii, separators)), False, False
+
+
+def _day_table(every: np.ndarray):
+    """The first day number of ``every`` and the JSON texts of the days from it to the last, then ``null``: where
+    the span is not much longer than the list (else ``None``)."""
+    known = every != NO_DAY
+    if not known.any():
+        return None
+    lo, hi = int(every[known].min()), int(every[known].max())
+    if hi - lo > 4 * len(every) + 1000 or lo < 1 - _ORDINAL_1970 or hi > date.max.toordinal() - _ORDINAL_1970:
+        return None                      # (days no date can be are left to fail where an item has one)
+    return lo, _large([f'"{date.fromordinal(_ORDINAL_1970 + d).isoformat()}"' for d in range(lo, hi + 1)] + ["null"])
+
+
+def _day_texts(day_numbers: np.ndarray, table=None):
+    """The JSON text of each day number's date (``"2026-10-31"``, ``null`` for :data:`NO_DAY`), as an arrow array,
+    from ``table`` (:func:`_day_table`) where it spans them."""
+    n = len(day_numbers)
+    known = day_numbers != NO_DAY
+    if table is not None:
+        lo, texts = table
+        return texts.take(np.where(known, day_numbers - lo, len(texts) - 1))
+    if not known.any():
+        return _large(["null"] * n)
+    lo, hi = int(day_numbers[known].min()), int(day_numbers[known].max())
+    if hi - lo > 4 * n + 1000:
+        uniq, inverse = np.unique(np.where(known, day_numbers, lo - 1), return_inverse=True)
+        table = ["null" if d < lo else f'"{date.fromordinal(_ORDINAL_1970 + d).isoformat()}"' for d in uniq.tolist()]
+        return _large(table).take(inverse.reshape(-1))
+    table = [f'"{date.fromordinal(_ORDINAL_1970 + d).isoformat()}"' for d in range(lo, hi + 1)] + ["null"]
+    return _large(table).take(np.where(known, day_numbers - lo, hi - lo + 1))
+
+
+def _amount_texts(units: np.ndarray, places: np.ndarray | int):
+    """The text of each amount of ``units`` minor units at ``places`` (an array, or the same for all), unquoted
+    (``-12.34``, as :func:`~receivables.money.fmt` writes the amount): arrow's cast of a 128-bit decimal to text,
+    as :func:`~receivables.money.minor_texts` does it."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    words = np.empty((len(units), 2), dtype=np.int64)
+    words[:, 0] = units
+    words[:, 1] = units >> 63                       # the high word: the sign, extended
+    buffer = pa.py_buffer(words)
+    kinds = [places] if isinstance(places, int) else np.unique(places).tolist()
+    texts = [pc.cast(pa.Array.from_buffers(pa.decimal128(38, p), len(units), [None, buffer]), pa.large_string())
+             for p in kinds]
+    return texts[0] if len(texts) == 1 else pc.choose(pa.array(np.searchsorted(kinds, places)), *texts)
+
+
+def _item_columns(o: _Open, policy: tuple[ReminderLevel, ...], sel: np.ndarray, ensure_ascii: bool,
+                  separators: tuple[str, str], cache: dict, made: dict | None = None) -> tuple[dict, dict]:
+    """Per field of :class:`NoticeItem`, the JSON text (as ``json.dumps`` writes ``to_json_dict()``'s value) of
+    each item at rows ``sel``, as :func:`_make_items` makes it, as an arrow array, and whether it still needs its
+    quotes around it: no record, ``Decimal``, ``date``, dict or Python string per item. Amounts are exact minor
+    units. ``cache`` keeps what serves every row. Also those of the columns that are the same with and without
+    ``ensure_ascii``: ``made`` gives them, made before, for the same rows."""
+    import pyarrow as pa
+
+    if ("currency", ensure_ascii) not in cache:
+        cache["currency", ensure_ascii] = _large(_json_values(o.curs, ensure_ascii, separators))
+        cache["level", ensure_ascii] = _large(["null", *_json_values([lv.name for lv in policy], ensure_ascii,
+                                                                     separators)])
+        places = np.array([precision(c) for c in o.curs] or [2], dtype=np.int64)
+        cache["places"] = int(places[0]) if (places == places[0]).all() else places
+    if "days" not in cache:
+        issued = days(o.items["issued"])
+        cache["issued"], cache["days"] = issued, _day_table(np.concatenate([issued, o.due]))
+    made = made or {}
+    cur = o.cur_codes[sel]
+    cur = np.where(cur < 0, cur + len(o.curs), cur)                    # -1: as _make_items takes it
+    places = cache["places"]
+    same = {
+        "issued": lambda: (_day_texts(cache["issued"][sel], cache["days"]), False, True),
+        "due": lambda: (_day_texts(o.due[sel], cache["days"]), False, True),
+        "days_past_due": lambda: (pa.array(o.dpd[sel], mask=~o.dated[sel]).cast(pa.large_string())
+                                  .fill_null("null"), False, True),
+        "amount": lambda: (_amount_texts(o.open[sel], places if isinstance(places, int) else places[cur]), True,
+                           True),
+        "disputed": lambda: (_large(["false", "true"]).take(o.disputed[sel].astype(np.int8)), False, True)}
+    columns = {}
+    for name in NoticeItem._fields:
+        if name in made:
+            columns[name] = made[name]
+        elif name in same:
+            columns[name] = same[name]()
+        elif name in ("id", "number", "kind"):
+            columns[name] = _json_column(o.items[name], sel, ensure_ascii, separators, cache, name)
+        elif name == "currency":
+            columns[name] = cache["currency", ensure_ascii].take(cur), False, False
+        else:
+            assert name == "level"
+            columns[name] = cache["level", ensure_ascii].take(o.raw[sel] + 1), False, False   # -1: the null
+    return ({name: (values, quote) for name, (values, quote, _) in columns.items()},
+            {name: column for name, column in columns.items() if column[2]})
+
+
+def _item_texts(columns: dict, counts: np.ndarray, separators: tuple[str, str]):
+    """The JSON text of each notice's items (``[{...}, ...]``, as ``json.dumps`` writes ``items_json``) of the
+    columns of :func:`_item_columns`, ``counts`` items a notice, as an arrow array."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dumps = partial(json.dumps, separators=separators)
+    comma, colon = separators
+    parts: list = []
+    after = ""
+    for k, (name, (values, quote)) in enumerate(columns.items()):
+        parts += [after + ("{" if k == 0 else comma) + dumps(name) + colon + ('"' if quote else ""), values]
+        after = '"' if quote else ""
+    items = _joined(*parts, after + "}")
+    lists = pa.LargeListArray.from_arrays(pa.array(np.concatenate([[0], np.cumsum(counts)]), pa.int64()), items)
+    return _joined("[", pc.binary_join(lists, pa.scalar(comma, pa.large_string())), "]")
+
+
+def _notices_texts(notices: Sequence[Notice], ensure_ascii: bool, separators: tuple[str, str]) -> Iterator[str]:
+    """``json.dumps([n.to_json_dict() for n in notices], ...)`` less its brackets, a few notices at a time: written
+    from the notices' fields and :func:`_notice_items_texts`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    dumps = partial(json.dumps, ensure_ascii=ensure_ascii, separators=separators)
+    comma, colon = separators
+    fields = [_json_values([getattr(n, name) for n in notices], ensure_ascii, separators) for name in _NOTICE_HEAD]
+    head = "{" + comma.join((dumps(name) + colon).replace("%", "%%") + "%s" for name in _NOTICE_HEAD)
+    heads = list(map((head + (comma + dumps("items") + colon).replace("%", "%%")).__mod__, zip(*fields)))
+    tail = comma + dumps("totals") + colon
+    tails = [tail + text + "}" for text in totals_json_texts(notices, ensure_ascii=ensure_ascii,
+                                                               separators=separators)]
+    a = 0
+    for items in _notice_items_texts(notices, ensure_ascii, separators):
+        b = a + len(items)
+        each = _joined(_large(heads[a:b]), items, _large(tails[a:b]))
+        lists = pa.LargeListArray.from_arrays(pa.array([0, len(each)], pa.int64()), each)
+        yield (comma if a else "") + pc.binary_join(lists, pa.scalar(comma, pa.large_string()))[0].as_py()
+        a = b
+
+
 __all__ = ["ALREADY_REMINDED", "CHANNELS", "CONTACT_RULES", "DISPUTED", "EXCLUSION_CODES", "HOLD", "NET_CREDIT",
            "NOTHING_DUE", "NO_FOLLOWUP", "OPTED_OUT", "PROMISE", "UNDER_MINIMUM", "Batch", "Contact", "ContactRules",
-           "Exclusion", "Notice", "NoticeItem", "NoticeItems", "Sent", "build", "build_frames", "contacts_of",
-           "no_followup_items"]
+           "Exclusion", "JSON_SEPARATORS", "Notice", "NoticeItem", "NoticeItems", "Sent", "build", "build_frames",
+           "contacts_of", "items_json_texts", "no_followup_items", "totals_json_texts"]
