@@ -40,14 +40,15 @@ class Handoff:
 
 
 def document(notice, *, batch_id: int, handed_over_on: date, address: str, creditor: dict, reminders: list[dict],
-             notes: list) -> dict:
-    """The hand-off of ``notice`` (a stored notice: its items carry ``interest`` and ``fees`` where charged) as one
-    JSON-ready document. ``reminders``: the customer's notices sent before (batch, level, channel, sent_at, to);
+             notes: list, charges: dict | None = None) -> dict:
+    """The hand-off of ``notice`` (a stored notice) as one JSON-ready document. ``charges``: item id -> (interest,
+    fees) claimed on it; ``reminders``: the customer's notices sent before (batch, level, channel, sent_at, to);
     ``notes``: its :class:`~receivables.records.CollectionNote` records."""
     items, claimed = [], {}
+    charges = charges or {}
     for i in notice.items:
         cur = i["currency"]
-        interest, fees = Decimal(i.get("interest") or 0), Decimal(i.get("fees") or 0)
+        interest, fees = charges.get(i["id"], (Decimal(0), Decimal(0)))
         items.append({"id": i["id"], "number": i["number"], "kind": i["kind"], "issued": i["issued"], "due": i["due"],
                       "days_past_due": i["days_past_due"], "currency": cur, "amount": i["amount"],
                       "interest": _money(interest, cur), "fees": _money(fees, cur),

@@ -22,9 +22,11 @@ class Built:
     batch_id: int
     batch: object                 # receivables.reminders.Batch
     sheet: str | None = None      # what happened on the workbook's Reminders sheet, when one was given
+    charges: dict | None = None   # customer id -> item id -> the interest and fees charged
 
     def to_json_dict(self) -> dict:
-        return {"batch": self.batch_id, **self.batch.to_json_dict(), "workbook": self.sheet}
+        return {"batch": self.batch_id, **self.batch.to_json_dict(), "workbook": self.sheet,
+                "charges": self.charges or {}}
 
 
 def sheet_rows(settings: Settings, batch_id: int) -> list[dict]:
@@ -128,9 +130,15 @@ def build(source: str | None, settings: Settings, *, today: date, as_of: date | 
             from receivables.notes import track
 
             tracking = track(opened.books, notes, as_of, grace_days=cfg.notes.promise_grace_days)
+        contacts = _consumers(cfg, opened.books, known)
+        handed = {cid: f"handed over to the collection agency on {h['at'][:10]} (batch {h['batch']})"
+                  for cid, h in ledger.handovers().items()}
+        plans = ledger.plans.plans()
+        planned = _planned(opened.books, plans, as_of) if plans else {}
         batch = build_batch(opened.books, as_of, cfg.reminders.levels, tracking=tracking, hold=cfg.reminders.hold,
-                            history=ledger.reminders.history(), contacts=_consumers(cfg, opened.books, known),
-                            rules=_rules(cfg))
+                            history=ledger.reminders.history(), contacts=contacts, rules=_rules(cfg),
+                            handed_over=handed, planned=planned)
+        charges = _charges(cfg, opened.books, batch, as_of, tracking, contacts) if cfg.fees is not None else {}
         if unknown:
             from dataclasses import replace
 
@@ -142,12 +150,50 @@ def build(source: str | None, settings: Settings, *, today: date, as_of: date | 
         policy = [level.model_dump(mode="json") for level in cfg.reminders.levels]
         bid = ledger.reminders.store(batch, policy=policy, source_key=opened.source_key,
                                      snapshot_id=opened.snapshot_id,
-                                     langs={c.id: c.lang for c in opened.books.customers if c.lang})
+                                     langs={c.id: c.lang for c in opened.books.customers if c.lang},
+                                     charges=charges)
         ledger.audit("remind build", target=str(bid),
                      detail={"as_of": as_of.isoformat(), "notices": len(batch.notices),
                              "excluded": len(batch.excluded), "source": opened.source_key})
     sheet = write_sheet(settings, bid, Path(workbook)) if workbook else None
-    return Built(bid, batch, sheet)
+    return Built(bid, batch, sheet, charges)
+
+
+def _planned(books, plans, as_of: date) -> dict[str, str]:
+    """Item id -> the running payment plan covering it (in words), for the reminder engine."""
+    from receivables.plans import covered_items, plan_states
+
+    states = plan_states(books, plans, as_of)
+    out: dict[str, str] = {}
+    for plan in plans:
+        state = states.get(plan.plan_id)
+        if state is None or state.state != "running":
+            continue                       # broken, completed or unknown: dunning goes on as without it
+        nxt = state.next_due
+        words = f"plan {plan.plan_id}" + (f", next instalment {nxt.due.isoformat()}" if nxt is not None else "")
+        for item_id in covered_items(books, plan):
+            out[item_id] = words
+    return out
+
+
+def _charges(cfg, books, batch, as_of: date, tracking, contacts) -> dict[str, dict]:
+    """Customer id -> item id -> the interest and fees charged on it at its notice's level (``[fees]``)."""
+    from receivables.fees import assess
+
+    if not batch.notices:
+        return {}
+    levels = {lv.name: lv for lv in cfg.reminders.levels}
+    at_level = {n.customer_id: levels[n.level] for n in batch.notices if n.level in levels}
+    wanted = set(at_level)
+    items = [i for i in books.items if i.customer_id in wanted]
+    disputed = set(tracking.open_disputes_by_item()) if tracking is not None else set()
+    consumers = [cid for cid, c in contacts.items() if c.consumer]
+    assessed = assess(items, as_of, cfg.fee_schedule, levels=at_level, disputed=disputed, consumers=consumers,
+                      names={c.id: c.name for c in books.customers})
+    out: dict[str, dict] = {}
+    for charge in assessed.charges:
+        out.setdefault(charge.customer_id, {})[charge.item_id] = charge.to_json_dict()
+    return out
 
 
 def status(settings: Settings, batch_id: int | None = None) -> dict:
@@ -236,7 +282,8 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
             raise InputError(f"no reminder batch {bid}", hint="`ardesk remind status` lists the batches")
         as_of = date.fromisoformat(next((b["as_of"] for b in store.batches() if b["batch"] == bid), today.isoformat()))
         wanted = {rs.TO_SEND, rs.FAILED} | ({rs.UNKNOWN, rs.SENDING} if resend_unknown else set())
-        calls = [n for n in notices if n.send and n.channel not in ("email", "letter") and n.state in wanted]
+        calls = [n for n in notices if n.send and n.channel == "call" and n.state in wanted]
+        agency = [n for n in notices if n.send and n.channel == "agency" and n.state in wanted]
         mails = [n for n in notices if n.send and n.channel == "email" and n.state in wanted]
         letters = [n for n in notices if n.send and n.channel == "letter" and n.state in wanted]
         links, link_note = _pay_links(settings, ledger, bid, mails + letters)
@@ -256,6 +303,8 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
         for n in letters:
             results.append(_letter(settings, store, bid, n, as_of=as_of, out_dir=out_dir, dry_run=dry_run,
                                    links=links))
+        for n in agency:
+            results.append(_hand_off(settings, ledger, bid, n, as_of=as_of, out_dir=out_dir, dry_run=dry_run))
         mail = None
         if mails and not from_address and not dry_run:
             raise InputError("[smtp] from_address is not set", hint="set the address reminders are sent from")
@@ -424,12 +473,39 @@ def _letter(settings: Settings, store, batch_id: int, n, *, as_of: date, out_dir
     return {"customer": n.customer, "customer_id": n.customer_id, "state": rs.SENT, "detail": detail}
 
 
+def _hand_off(settings: Settings, ledger, batch_id: int, n, *, as_of: date, out_dir: str | None,
+              dry_run: bool) -> dict:
+    """A notice of an ``agency`` level: the customer's hand-off files (:mod:`jobs.handoff`), then the customer is
+    recorded as handed over, and no later batch reminds it."""
+    from receivables import reminder_store as rs
+
+    from . import handoff
+
+    if dry_run:
+        return {"customer": n.customer, "customer_id": n.customer_id, "state": "would hand over",
+                "detail": f"agency hand-off ({n.level})"}
+    cfg = settings.config
+    want = {n.customer_id.casefold(), " ".join(n.customer.split()).casefold()}
+    notes = [x for x in ledger.notebook.notes() if " ".join(x.customer.split()).casefold() in want]
+    doc = handoff.document(n, batch_id=batch_id, handed_over_on=as_of, address=n.address,
+                           creditor={"name": cfg.company_name, "address": cfg.sections.company.address,
+                                     "contact": cfg.sections.company.contact},
+                           reminders=ledger.reminders.sent_to(n.customer_id), notes=notes, charges=_charges_of(n))
+    written = handoff.write(Path(out_dir) if out_dir else cfg.handoffs_folder, doc)
+    files = [str(written.json_path), str(written.csv_path)]
+    ledger.hand_over(n.customer_id, n.customer, batch_id=batch_id, level=n.level, files=files)
+    ledger.reminders.mark(batch_id, n.customer_id, rs.SENT, outcome=f"handed over: {files[0]}")
+    ledger.audit("hand over", target=n.customer_id, detail={"batch": batch_id, "level": n.level})
+    return {"customer": n.customer, "customer_id": n.customer_id, "state": rs.SENT,
+            "detail": f"handed over to the agency: {files[0]}, {files[1]}"}
+
+
 def _charges_of(n) -> dict:
     """Item id -> (interest, fees) of a stored notice, where charged."""
     from decimal import Decimal
 
-    return {i["id"]: (Decimal(i.get("interest") or 0), Decimal(i.get("fees") or 0)) for i in n.items
-            if i.get("interest") or i.get("fees")}
+    return {item_id: (Decimal(c.get("interest") or 0), Decimal(c.get("fixed") or 0))
+            for item_id, c in (n.charges or {}).items()}
 
 
 def _server(settings: Settings):

@@ -105,6 +105,11 @@ class Config:
         return fee_schedule(self.fees)
 
     @property
+    def handoffs_folder(self) -> Path:
+        """``[reminders] handoffs``, relative to the configuration file."""
+        return self._relative(self.sections.reminders.handoffs)
+
+    @property
     def letters_folder(self) -> Path:
         """``[letters] folder``, relative to the configuration file."""
         return self._relative(self.sections.letters.folder)
@@ -277,6 +282,7 @@ cei_sales = "total"           # or "average" (monthly average credit sales)
 [reminders]
 # hold = ["Beacon Studios", 42]   # customers (names or ids) who get no reminders
 # payment_instructions = "Please pay to IBAN DE00 0000 0000 0000 0000 00, quoting the invoice numbers."
+# handoffs = "handoffs"       # where a level with channel "agency" writes each customer's hand-off files
 # pay_link = "https://pay.example.com/invoice/{number}"   # QuickBooks: a link to pay each invoice online (Odoo
 #                             # gives its portal's); placeholders number, customer, customer_id, amount, currency
 # templates = "templates"         # a folder of your own notice templates (<lang>/<template>.html.j2, .txt.j2)

@@ -240,7 +240,7 @@ class ReminderLevel(Section):
     days: Annotated[conint(strict=True, ge=-MAX_EDGE_DAYS, le=MAX_EDGE_DAYS),
                     Expect("a whole number of days past due (negative: before the due date)")]
     template: NonEmptyText                    # default: the level's name
-    channel: Literal["email", "letter", "call"] = "email"
+    channel: Literal["email", "letter", "call", "agency"] = "email"   # agency: a hand-off file, then no more
     min_amount: Amount = "0"                  # customers owing less are not reminded at this level
 
     @model_validator(mode="before")
@@ -331,6 +331,7 @@ class RemindersConfig(Section):
     pay_link: Annotated[StrictStr, AfterValidator(_pay_link)] = ""
     templates: StrictStr = ""                 # a folder of templates that override or add to the shipped ones
     contacts: StrictStr = ""                  # a QuickBooks Customer Contact List (e-mail, phone, address)
+    handoffs: StrictStr = "handoffs"          # where agency hand-off files are written (relative to ardesk.toml)
     consumers: Annotated[tuple[Customer, ...], Expect("a list of customers' names or ids")] = ()
     contact_rules: ContactRulesConfig = ContactRulesConfig()
     levels: Annotated[tuple[ReminderLevel, ...], AfterValidator(_levels_in_order),

@@ -45,17 +45,20 @@ class StoredNotice:
     attempted_at: str | None
     sent_at: str | None
     outcome: str | None
+    address: str = ""
+    charges: dict = None             # item id -> {"interest", "fees", "rule", ...} where charged (receivables.fees)
 
     def to_json_dict(self) -> dict:
         return {"batch": self.batch_id, "customer": self.customer, "customer_id": self.customer_id,
                 "level": self.level, "channel": self.channel, "email": self.email or None, "send": self.send,
                 "state": self.state, "message_id": self.message_id, "sent_at": self.sent_at,
-                "outcome": self.outcome, "totals": self.totals, "items": len(self.items)}
+                "outcome": self.outcome, "totals": self.totals, "items": len(self.items),
+                "charges": self.charges or {}}
 
 
 _COLUMNS = ("batch_id", "customer_id", "customer", "level", "template", "channel", "email", "phone", "lang",
             "fallback_reason", "items", "totals", "send", "state", "message_id", "attempted_at", "sent_at",
-            "outcome")
+            "outcome", "address", "charges")
 
 
 class ReminderStore:
@@ -65,10 +68,11 @@ class ReminderStore:
         self.ledger = ledger
 
     def store(self, batch: Batch, *, policy: list[dict], source_key: str | None = None,
-              snapshot_id: int | None = None, langs: dict[str, str] | None = None) -> int:
-        """Store ``batch`` whole, with each customer's language (``langs``, for the notice's words); returns its
-        id."""
-        langs = langs or {}
+              snapshot_id: int | None = None, langs: dict[str, str] | None = None,
+              charges: dict[str, dict] | None = None) -> int:
+        """Store ``batch`` whole, with each customer's language (``langs``, for the notice's words) and the interest
+        and fees charged on its items (``charges``: customer id -> item id -> charge); returns its id."""
+        langs, charges = langs or {}, charges or {}
         # Each notice's json.dumps(n.items_json) and json.dumps(totals_json(n.totals)), the items written without a
         # dict per item, a few notices at a time as their rows are inserted.
         items, totals = items_json_texts(batch.notices), totals_json_texts(batch.notices)
@@ -80,9 +84,11 @@ class ReminderStore:
             bid = cur.lastrowid
             c.executemany(
                 "INSERT INTO reminder_notices (batch_id, customer_id, customer, level, template, channel, email,"
-                " phone, lang, fallback_reason, items, totals, send, state) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?)",
+                " phone, lang, fallback_reason, items, totals, send, state, address, charges)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?)",
                 ((bid, n.customer_id, n.customer, n.level, n.template, n.channel, n.email or None, n.phone or None,
-                  langs.get(n.customer_id) or None, n.fallback_reason or None, text, total, TO_SEND)
+                  langs.get(n.customer_id) or None, n.fallback_reason or None, text, total, TO_SEND,
+                  n.address or None, json.dumps(charges[n.customer_id]) if n.customer_id in charges else None)
                  for n, text, total in zip(batch.notices, items, totals)))
             c.executemany(
                 "INSERT INTO reminder_exclusions (batch_id, customer_id, customer, code, reason, totals)"
@@ -111,10 +117,19 @@ class ReminderStore:
         for r in cur.fetchall():
             d = dict(zip(_COLUMNS, r))
             d["items"], d["totals"], d["send"] = json.loads(d["items"]), json.loads(d["totals"]), bool(d["send"])
-            for k in ("email", "phone", "lang", "fallback_reason"):
+            for k in ("email", "phone", "lang", "fallback_reason", "address"):
                 d[k] = d[k] or ""
+            d["charges"] = json.loads(d["charges"]) if d["charges"] else {}
             out.append(StoredNotice(**d))
         return out
+
+    def sent_to(self, customer_id: str) -> list[dict]:
+        """Every notice sent to the customer, oldest first: batch, level, channel, sent_at, to (address or phone)."""
+        cur = self.ledger.conn.execute(
+            "SELECT batch_id, level, channel, sent_at, email, phone, outcome FROM reminder_notices"
+            " WHERE customer_id = ? AND state = ? ORDER BY sent_at, batch_id", (customer_id, SENT))
+        return [{"batch": b, "level": lv, "channel": ch, "sent_at": at, "to": (e or p or "") if ch != "letter"
+                 else "letter", "outcome": o} for b, lv, ch, at, e, p, o in cur.fetchall()]
 
     def exclusions(self, batch_id: int) -> list[dict]:
         cur = self.ledger.conn.execute("SELECT customer_id, customer, code, reason, totals FROM reminder_exclusions"

@@ -73,19 +73,21 @@ from .records import ITEM_FIELDS, Books, Customer, LazyItems
 if TYPE_CHECKING:                        # receivables.notes is imported where notes are tracked
     from .notes import Tracking
 
+HANDED_OVER = "handed_over"
 HOLD = "hold"
 OPTED_OUT = "opted_out"
 DISPUTED = "disputed"
 PROMISE = "promise"
+ON_PLAN = "on_plan"
 NOTHING_DUE = "nothing_due"
 NET_CREDIT = "net_credit"
 UNDER_MINIMUM = "under_minimum"
 ALREADY_REMINDED = "already_reminded"
 CONTACT_RULES = "contact_rules"
 #: The exclusion codes, in the order they are tried: the first that applies is the one given.
-EXCLUSION_CODES = (HOLD, OPTED_OUT, DISPUTED, PROMISE, NOTHING_DUE, NET_CREDIT, UNDER_MINIMUM, ALREADY_REMINDED,
-                   CONTACT_RULES)
-CHANNELS = ("email", "letter", "call")
+EXCLUSION_CODES = (HANDED_OVER, HOLD, OPTED_OUT, ON_PLAN, DISPUTED, PROMISE, NOTHING_DUE, NET_CREDIT, UNDER_MINIMUM,
+                   ALREADY_REMINDED, CONTACT_RULES)
+CHANNELS = ("email", "letter", "call", "agency")
 NO_FOLLOWUP = "no_followup"          # the item flag of a source's "No Follow-up"
 
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -356,6 +358,7 @@ class Notice:
     items: NoticeItems
     totals: dict[str, Decimal]
     fallback_reason: str = ""
+    address: str = ""                # the postal address (letters, hand-offs), where the contacts give one
 
     @cached_property
     def items_json(self) -> list[dict]:
@@ -467,16 +470,20 @@ def no_followup_items(books: Books) -> frozenset[str]:
 def build(books: Books, as_of: date, levels: Sequence[ReminderLevel] = DEFAULT_REMINDER_LEVELS, *,
           tracking: Tracking | None = None, hold: Iterable[str | int] = (),
           contacts: Mapping[str, Contact] | None = None, history: Iterable[Sent] = (),
-          rules: ContactRules = ContactRules(), now: datetime | None = None) -> Batch:
+          rules: ContactRules = ContactRules(), now: datetime | None = None,
+          handed_over: Mapping[str, str] | None = None, planned: Mapping[str, str] | None = None) -> Batch:
     """The reminder batch of ``books`` at the end of ``as_of`` (see the module's rules).
 
     ``levels``: the policy (any order; names and days distinct). ``tracking``: promises and disputes from notes
     (:func:`receivables.notes.track`). ``hold``: customers' ids or names. ``contacts`` override, customer by customer,
     those the source gives (:func:`contacts_of`). ``history``: earlier notices and calls. ``now`` (timezone-aware;
-    default: the current time) is when consumers' contact hours are checked."""
+    default: the current time) is when consumers' contact hours are checked. ``handed_over``: customer id -> the words
+    of its hand-off to a collection agency (no reminder after it). ``planned``: item id -> the running payment plan
+    that covers it (those items remind nobody while the plan runs)."""
     with collector_paused():
         return _build(frames_of(books), as_of, levels, tracking, hold, dict(contacts or {}), history, rules, now,
-                      no_followup_items(books), {c.id: c for c in books.customers})
+                      no_followup_items(books), {c.id: c for c in books.customers}, dict(handed_over or {}),
+                      dict(planned or {}))
 
 
 def build_frames(frames: Frames, as_of: date, levels: Sequence[ReminderLevel] = DEFAULT_REMINDER_LEVELS, *,
@@ -488,7 +495,7 @@ def build_frames(frames: Frames, as_of: date, levels: Sequence[ReminderLevel] = 
     the call list); ``no_followup`` are the ids of the items the source flags so."""
     with collector_paused():
         return _build(frames, as_of, levels, tracking, hold, dict(contacts or {}), history, rules, now,
-                      frozenset(no_followup), {})
+                      frozenset(no_followup), {}, {}, {})
 
 
 # ---------------------------------------------------------------------------------------------- the engine
@@ -552,7 +559,8 @@ class _Open:
     """The open items at the as-of date with what the decisions need, vectorised: per item its level, and per
     customer (``k``, a code into ``keys``) the highest level, the sums per currency and in the company currency."""
 
-    def __init__(self, frames: Frames, as_of: date, policy: tuple[ReminderLevel, ...], disputed_ids, flagged_ids):
+    def __init__(self, frames: Frames, as_of: date, policy: tuple[ReminderLevel, ...], disputed_ids, flagged_ids,
+                 planned_ids=()):
         at = open_at(frames, as_of)
         self.frames, self.warnings = frames, at.warnings
         items = self.items = at.items
@@ -573,8 +581,11 @@ class _Open:
         self.raw = raw = np.where(owed, np.searchsorted(level_days, self.dpd, side="right") - 1, -1)
         self.disputed = self._among(items["id"], disputed_ids)
         self.flagged = self._among(items["id"], flagged_ids)
-        eff = np.where(self.disputed, -1, raw)
-        self.level = np.full(nk, -1, dtype=np.int64)           # the customer's level (undisputed items)
+        self.planned = self._among(items["id"], planned_ids)   # covered by a running payment plan
+        self.level_unplanned = np.full(nk, -1, dtype=np.int64)  # the level with planned items, without disputed
+        np.maximum.at(self.level_unplanned, codes, np.where(self.disputed, -1, raw))
+        eff = np.where(self.disputed | self.planned, -1, raw)
+        self.level = np.full(nk, -1, dtype=np.int64)           # the customer's level (undisputed, unplanned items)
         np.maximum.at(self.level, codes, eff)
         self.level_raw = np.full(nk, -1, dtype=np.int64)       # the same with disputed items
         np.maximum.at(self.level_raw, codes, raw)
@@ -593,7 +604,7 @@ class _Open:
         minimum = any(Decimal(str(lv.min_amount)) > 0 for lv in policy)
         self.reached = company_sums_by(items if minimum else items.iloc[:0], frames,
                                        np.where(self.at_level, codes, -1), keys)
-        eligible = owed & ~self.disputed
+        eligible = owed & ~self.disputed & ~self.planned
         self.first_due = np.full(nk, _FAR, dtype=np.int64)
         np.minimum.at(self.first_due, codes[eligible], due[eligible])
         small = np.int16 if nk < 2**15 else np.int32 if nk < 2**31 else np.int64
@@ -652,14 +663,15 @@ class _Open:
 
 def _build(frames: Frames, as_of: date, levels: Sequence[ReminderLevel], tracking: Tracking | None,
            hold: Iterable[str | int], contacts: dict[str, Contact], history: Iterable[Sent], rules: ContactRules,
-           now: datetime | None, no_followup: frozenset[str], customers: Mapping[str, Customer]) -> Batch:
+           now: datetime | None, no_followup: frozenset[str], customers: Mapping[str, Customer],
+           handed_over: dict[str, str], planned: dict[str, str]) -> Batch:
     policy = _policy(levels)
     if now is None:
         now = datetime.now(UTC)
     elif now.utcoffset() is None:
         raise ValueError(f"now must be a timezone-aware datetime, not {now!r}")
     disputes = tracking.open_disputes_by_item() if tracking is not None else {}
-    o = _Open(frames, as_of, policy, disputes, no_followup)
+    o = _Open(frames, as_of, policy, disputes, no_followup, planned)
     company, names = o.company, frames.names
     nk = len(o.keys)
     ids = [str(k) for k in o.keys.tolist()]
@@ -686,8 +698,10 @@ def _build(frames: Frames, as_of: date, levels: Sequence[ReminderLevel], trackin
     customer_disputes = {d.customer_id: d for d in (tracking.disputes if tracking is not None else ())
                          if d.state == "open" and not d.item_ids}
     promises = tracking.open_promises_by_customer() if tracking is not None else {}
+    decide(HANDED_OVER, among(handed_over))
     decide(HOLD, among(_held(hold, names)) | (o.flagged_count > 0))
     decide(OPTED_OUT, among(cid for cid, c in contacts.items() if c.opted_out))
+    decide(ON_PLAN, (o.level < 0) & (o.level_unplanned >= 0))
     decide(DISPUTED, among(customer_disputes) | ((o.level < 0) & (o.level_raw >= 0)))
     decide(PROMISE, among(promises))
     decide(NOTHING_DUE, o.level < 0)
@@ -746,7 +760,7 @@ def _build(frames: Frames, as_of: date, levels: Sequence[ReminderLevel], trackin
     totals = o.totals()
     decisions, levels_of, counts = decision.tolist(), o.level.tolist(), o.count.tolist()
     zones: dict[str, ZoneInfo] = {}
-    reasons = _Reasons(o, policy, names, ids, customer_disputes, promises, last_sent)
+    reasons = _Reasons(o, policy, names, ids, customer_disputes, promises, last_sent, handed_over, planned)
     notices: list[Notice] = []
     excluded: list[Exclusion] = []
     chosen: list[int] = []
@@ -782,7 +796,7 @@ def _build(frames: Frames, as_of: date, levels: Sequence[ReminderLevel], trackin
         chosen.append(k)
         n = counts[k]
         notices.append(Notice(cid, name, level.name, level.template, channel, email, phone,
-                              NoticeItems(lines, listed, listed + n), totals[k], fallback))
+                              NoticeItems(lines, listed, listed + n), totals[k], fallback, address))
         listed += n
     return Batch(as_of=as_of, currency=company, notices=tuple(notices), excluded=tuple(excluded),
                  warnings=issues_of([*o.warnings, *warnings]))
@@ -791,12 +805,24 @@ def _build(frames: Frames, as_of: date, levels: Sequence[ReminderLevel], trackin
 class _Reasons:
     """The plain words of each exclusion, made only for the customers excluded."""
 
-    def __init__(self, o: _Open, policy, names, ids, customer_disputes, promises, last_sent):
+    def __init__(self, o: _Open, policy, names, ids, customer_disputes, promises, last_sent, handed_over, planned):
         self.o, self.policy, self.names, self.ids = o, policy, names, ids
         self.customer_disputes, self.promises, self.last_sent = customer_disputes, promises, last_sent
+        self.handed_over_words, self.planned_words = handed_over, planned
 
     def of(self, code: str, k: int) -> str:
         return getattr(self, code)(k)
+
+    def handed_over(self, k: int) -> str:
+        return self.handed_over_words[self.ids[k]]
+
+    def on_plan(self, k: int) -> str:
+        o = self.o
+        rows = o.rows(k)
+        rows = rows[(o.raw[rows] >= 0) & o.planned[rows]]
+        ids = _texts(o.items["id"], rows)
+        plans = sorted({self.planned_words[str(i)] for i in ids})
+        return f"every item due for a reminder is on a payment plan: {'; '.join(plans)}"
 
     def hold(self, k: int) -> str:
         o = self.o

@@ -128,7 +128,7 @@ PROBES = [
      "[[reminders.levels]] 1 days is missing: it must be a whole number of days past due "
      "(negative: before the due date)"),
     ('[[reminders.levels]]\nname = "a"\ndays = 1\nchannel = "fax"\n',
-     '[[reminders.levels]] 1 channel: expected one of email, letter, call, found "fax"'),
+     '[[reminders.levels]] 1 channel: expected one of email, letter, call, agency, found "fax"'),
     ('[[reminders.levels]]\nname = "a"\ndays = 1\nchanel = "email"\n',
      "[[reminders.levels]] 1 chanel is not a known key (did you mean channel?)"),
     ('[[reminders.levels]]\nname = "a"\ndays = 1\nmin_amount = "-1"\n',

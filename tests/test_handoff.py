@@ -18,11 +18,9 @@ from receivables.records import CollectionNote
 
 ITEMS = [
     {"id": "i1", "number": "INV-1", "kind": "invoice", "issued": "2026-06-01", "due": "2026-07-01",
-     "days_past_due": 152, "currency": "EUR", "amount": "1200.00", "interest": "44.19", "fees": "40.00",
-     "disputed": False},
+     "days_past_due": 152, "currency": "EUR", "amount": "1200.00", "disputed": False},
     {"id": "i2", "number": "=HYPERLINK(\"http://x\")", "kind": "invoice", "issued": "2026-07-01", "due": "2026-08-01",
-     "days_past_due": 121, "currency": "EUR", "amount": "300.50", "interest": "8.82", "fees": "40.00",
-     "disputed": True},
+     "days_past_due": 121, "currency": "EUR", "amount": "300.50", "disputed": True},
     {"id": "c1", "number": "CN-1", "kind": "credit_note", "issued": "2026-08-05", "due": None,
      "days_past_due": None, "currency": "EUR", "amount": "-50.00", "disputed": False},
 ]
@@ -40,7 +38,9 @@ def _doc():
                  {"batch": 9, "level": "final", "channel": "letter", "sent_at": "2026-08-15T09:00:00Z", "to": ""}]
     return handoff.document(notice, batch_id=12, handed_over_on=date(2026, 11, 30), address="ul. Piotrkowska 1\n"
                             "90-001 Łódź", creditor={"name": "Harbor Lane GmbH", "address": "Hafenweg 1"},
-                            reminders=reminders, notes=notes)
+                            reminders=reminders, notes=notes,
+                            charges={"i1": (Decimal("44.19"), Decimal("40.00")),
+                                     "i2": (Decimal("8.82"), Decimal("40.00"))})
 
 
 def test_the_json_holds_everything_and_the_totals_add_up(tmp_path):

@@ -377,8 +377,18 @@ def test_exclusions_apply_in_their_order():
                          note("p", "C1", date(2026, 3, 25), promise_date=date(2026, 4, 5))], AS_OF)
     promise_only = track(b, [note("p", "C1", date(2026, 3, 25), promise_date=date(2026, 4, 5))], AS_OF)
     opted = {"C1": Contact(email="x@example.com", opted_out=True, consumer=True)}
-    assert outcome(run(b, policy, hold=["C1"], contacts=opted, tracking=tracking)) == {"C1": "hold"}
-    assert outcome(run(b, policy, contacts=opted, tracking=tracking)) == {"C1": "opted_out"}
+    handed = {"C1": "handed over to the collection agency on 2026-03-01 (batch 4)"}
+    on_plan = {"1": "plan P-1, next instalment 2026-04-15", "3": "plan P-1, next instalment 2026-04-15"}
+    batch = run(b, policy, hold=["C1"], contacts=opted, tracking=tracking, handed_over=handed, planned=on_plan)
+    assert outcome(batch) == {"C1": "handed_over"} and reason(batch, "C1") == handed["C1"]
+    assert outcome(run(b, policy, hold=["C1"], contacts=opted, tracking=tracking, planned=on_plan)) == {"C1": "hold"}
+    assert outcome(run(b, policy, contacts=opted, tracking=tracking, planned=on_plan)) == {"C1": "opted_out"}
+    batch = run(b, policy, tracking=tracking, planned=on_plan)
+    assert outcome(batch) == {"C1": "on_plan"}
+    assert reason(batch, "C1") == ("every item due for a reminder is on a payment plan: plan P-1, next instalment "
+                                   "2026-04-15")
+    # an item the plan does not cover still reminds (here: disputed, so the next exclusion wins)
+    assert outcome(run(b, policy, tracking=tracking, planned={"1": "plan P-1"})) == {"C1": "disputed"}
     assert outcome(run(b, policy, tracking=tracking)) == {"C1": "disputed"}
     assert outcome(run(b, policy, tracking=promise_only)) == {"C1": "promise"}
     assert outcome(run(b, policy)) == {"C1": "net_credit"}
@@ -389,8 +399,8 @@ def test_exclusions_apply_in_their_order():
                    ) == {"C1": "already_reminded"}
     assert outcome(run(b2, FIRST, contacts={"C1": Contact(consumer=True)},
                        now=datetime(2026, 3, 31, 23, tzinfo=UTC))) == {"C1": "contact_rules"}
-    assert EXCLUSION_CODES == ("hold", "opted_out", "disputed", "promise", "nothing_due", "net_credit",
-                               "under_minimum", "already_reminded", "contact_rules")
+    assert EXCLUSION_CODES == ("handed_over", "hold", "opted_out", "on_plan", "disputed", "promise", "nothing_due",
+                               "net_credit", "under_minimum", "already_reminded", "contact_rules")
     # nothing due comes before net credit: credits only
     credit = books([inv("9", "C1", 10, "-5.00", kind=ItemKind.CREDIT_NOTE)])
     assert outcome(run(credit)) == {"C1": "nothing_due"}
