@@ -23,10 +23,11 @@ used), ``company_name``, ``payment_instructions`` (text, possibly several lines)
 notice's :class:`~receivables.reminders.NoticeItem`: ``number``, ``kind``, ``issued``, ``due``, ``days_past_due``,
 ``currency``, ``amount`` (negative for credits), ``disputed``), ``totals`` (pairs of currency and amount),
 ``pay_links`` (item id -> the link to pay that item online, where the source or ``[reminders] pay_link`` gives one),
-and in the HTML template ``subject``. Filters: ``amount(currency)`` (``1,234.50 USD``, at the currency's places, in the
-language's separators: ``1.234,50 USD`` in German) and ``day`` (``2026-10-31``; ``31.10.2026`` in German). HTML
-templates escape every value; text templates print values as they are. An undefined name is an error, not an empty
-string.
+``charges`` (item id -> (interest, fees) charged on it, ``[fees]``), ``charge_totals`` (per currency: currency,
+interest, fees, the total due with them), and in the HTML template ``subject``. Filters: ``amount(currency)``
+(``1,234.50 USD``, at the currency's places, in the language's separators: ``1.234,50 USD`` in German) and ``day``
+(``2026-10-31``; ``31.10.2026`` in German). HTML templates escape every value; text templates print values as they
+are. An undefined name is an error, not an empty string.
 
 Headers. From (the company's name as display name unless a pair is given), To (the customer's name and e-mail
 address; several addresses separated by commas or semicolons become several mailboxes), Reply-To when given,
@@ -228,8 +229,8 @@ def _load(env: jinja2.Environment, name: str) -> jinja2.Template:
 
 def render_text_and_html(notice: Notice, *, company_name: str, lang: str | None = None,
                          payment_instructions: str = "", as_of: date | datetime,
-                         templates_dir: str | Path | None = None,
-                         pay_links: Mapping[str, str] | None = None) -> Rendered:
+                         templates_dir: str | Path | None = None, pay_links: Mapping[str, str] | None = None,
+                         charges: Mapping[str, tuple[Decimal, Decimal]] | None = None) -> Rendered:
     """The subject, text and HTML of ``notice`` in the customer's language ``lang`` (drafts, letters; :func:`render`
     makes the e-mail). ``as_of`` is the date the open items stand at (a datetime's own date). Header values are not
     checked here."""
@@ -247,6 +248,7 @@ def render_text_and_html(notice: Notice, *, company_name: str, lang: str | None 
         "as_of": as_of.date() if isinstance(as_of, datetime) else as_of,
         "items": tuple(notice.items), "totals": tuple(notice.totals.items()),
         "pay_links": {i.id: pay_links[i.id] for i in notice.items if i.id in pay_links} if pay_links else {},
+        **_charge_variables(notice, charges),
     }
     try:
         subject = "".join(text_t.blocks["subject"](text_t.new_context(variables))).strip()
@@ -285,6 +287,7 @@ def letter_parts(notice: Notice, *, company_name: str, lang: str | None = None, 
         "payment_instructions": payment_instructions, "as_of": as_of,
         "items": tuple(notice.items), "totals": tuple(notice.totals.items()),
         "pay_links": {i.id: pay_links[i.id] for i in notice.items if i.id in pay_links} if pay_links else {},
+        **_charge_variables(notice, None),
     }
     out = {}
     try:
@@ -306,6 +309,20 @@ def letter_parts(notice: Notice, *, company_name: str, lang: str | None = None, 
     if not out["subject"]:
         raise TemplateBroken(f"notice template {text_t.name} gives an empty subject", source=text_t.filename)
     return LetterParts(found.lang, **out)
+
+
+def _charge_variables(notice: Notice, charges: Mapping[str, tuple[Decimal, Decimal]] | None) -> dict:
+    """``charges`` (item id -> (interest, fees)) of the notice's items, and ``charge_totals``: per currency the
+    interest, the fees and the total due with them (the open total plus both)."""
+    mine = {i.id: charges[i.id] for i in notice.items if i.id in charges} if charges else {}
+    sums: dict[str, list[Decimal]] = {}
+    for i in notice.items:
+        if i.id in mine:
+            s = sums.setdefault(i.currency, [Decimal(0), Decimal(0)])
+            s[0] += mine[i.id][0]
+            s[1] += mine[i.id][1]
+    return {"charges": mine, "charge_totals": tuple((cur, s[0], s[1], notice.totals.get(cur, Decimal(0)) + s[0] + s[1])
+                                                    for cur, s in sums.items())}
 
 
 # ---------------------------------------------------------------------------------------------- the message
@@ -353,7 +370,8 @@ def _date_header(as_of: date | datetime) -> str:
 def render(notice: Notice, *, company_name: str, from_addr: str | tuple[str, str],
            reply_to: str | tuple[str, str] | None = None, lang: str | None = None, payment_instructions: str = "",
            as_of: date | datetime, message_id: str, templates_dir: str | Path | None = None,
-           pay_links: Mapping[str, str] | None = None) -> EmailMessage:
+           pay_links: Mapping[str, str] | None = None,
+           charges: Mapping[str, tuple[Decimal, Decimal]] | None = None) -> EmailMessage:
     """``notice`` as an e-mail to the customer (multipart/alternative: text/plain, then text/html, both UTF-8).
 
     ``lang``: the customer's language (its contact's, e.g. ``Contact.lang``; default English). ``from_addr`` and
@@ -372,7 +390,8 @@ def render(notice: Notice, *, company_name: str, from_addr: str | tuple[str, str
     tracing = _safe("X-Ardesk-Notice", f"{notice.level} {notice.customer_id}", "the level or the customer's id")
     subject, text, html = render_text_and_html(notice, company_name=company_name, lang=lang,
                                                payment_instructions=payment_instructions, as_of=as_of,
-                                               templates_dir=templates_dir, pay_links=pay_links)
+                                               templates_dir=templates_dir, pay_links=pay_links,
+                                               charges=charges)
     _safe("Subject", subject, "the subject")
 
     msg = EmailMessage()

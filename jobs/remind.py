@@ -315,7 +315,8 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
                     msg = render(_notice_of(n), company_name=cfg.company_name, lang=n.lang or None,
                                  from_addr=from_address or "ardesk@ardesk.invalid", reply_to=cfg.smtp.reply_to,
                                  payment_instructions=cfg.reminders.payment_instructions, as_of=as_of,
-                                 message_id=mid, templates_dir=templates, pay_links=links)
+                                 message_id=mid, templates_dir=templates, pay_links=links,
+                                 charges=_charges_of(n))
                 except HeaderRefused as exc:
                     if getattr(exc, "header", "") in ("From", "Reply-To"):
                         raise InputError(f"[smtp] {exc}", hint="correct [smtp] from_address / reply_to") from None

@@ -91,3 +91,18 @@ def test_many_items_run_onto_further_pages_with_the_heading_repeated(tmp_path):
     assert all("Document" in p for p in pages if "INV-" in p)
     text = "".join(pages)
     assert all(f"INV-{k:04d}" in text for k in range(80))
+
+
+def test_the_e_mail_shows_interest_and_fees_per_item_and_the_total_due():
+    from jobs.notices import render_text_and_html
+
+    notice = _notice("Beacon Studios", n_items=2, lang="de_DE", currency="EUR")
+    first = next(i for i in notice.items if i.number == "INV-0001")
+    text, html = render_text_and_html(notice, company_name="Harbor Lane", as_of=AS_OF, lang="de_DE",
+                                      charges={first.id: (Decimal("19.27"), Decimal("40.00"))})[1:]
+    assert "1.235,56 EUR\n  Zinsen: 19,27 EUR, Gebühren: 40,00 EUR\n" in text
+    # 1,235.56 + 1,234.56 - 25.00 = 2,445.12 open; + 19.27 + 40.00 = 2,504.39
+    assert "Zinsen und Gebühren: 59,27 EUR\nGesamtforderung mit Zinsen und Gebühren: 2.504,39 EUR" in text
+    assert "<small>Zinsen 19,27 EUR, Gebühren 40,00 EUR</small>" in html and "2.504,39 EUR" in html
+    plain = render_text_and_html(notice, company_name="Harbor Lane", as_of=AS_OF, lang="de_DE")[1]
+    assert "Zinsen" not in plain
