@@ -177,6 +177,7 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Email", "email", TEXT, 26),
         Column("Items", "items", TEXT, 30, wrap=True),
         Column("Amount due", "totals", TEXT, 18, wrap=True),
+        Column("Interest and fees", "charges", TEXT, 24, wrap=True),
         Column("Send", "send", TEXT, 7, choices=SEND_CHOICES),
         Column("Status", "status", TEXT, 12),
         Column("Why", "reason", TEXT, 48, wrap=True),

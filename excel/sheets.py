@@ -142,6 +142,8 @@ def reminder_rows(batch_id: int, notices, exclusions) -> list[dict]:
                      "items": ", ".join(numbers) + (f" (+{len(n.items) - len(numbers)} listed)"
                                                     if len(n.items) > len(numbers) else ""),
                      "totals": "; ".join(f"{v} {k}" for k, v in n.totals.items()),
+                     "charges": "; ".join(f"{c['number']}: interest {c['interest']}, fees {c['fixed']} {c['currency']}"
+                                          for c in (n.charges or {}).values()),
                      "send": "yes" if n.send else "no", "status": n.state, "reason": n.outcome or n.fallback_reason,
                      "batch": batch_id, "customer_id": n.customer_id})
     for e in exclusions:

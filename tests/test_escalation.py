@@ -11,6 +11,7 @@ import subprocess
 from datetime import date
 from decimal import Decimal
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -107,7 +108,13 @@ def test_a_letter_with_statutory_interest_then_the_agency_and_never_again(desk):
              _inv("B-1", "B", date(2026, 9, 20), date(2026, 10, 20), "2000.00")]
     with Ledger(desk / "ardesk.db") as ledger:
         ledger.store(_books(AS_OF, items), source_key="test")
-    built = json.loads(_run("remind", "build", "ledger", "--as-of", "2026-11-30", "--format", "json").stdout)
+    _run("workbook", "new", "collections.xlsm")
+    built = json.loads(_run("remind", "build", "ledger", "--as-of", "2026-11-30", "--workbook", "collections.xlsm",
+                            "--format", "json").stdout)
+    sheet = openpyxl.load_workbook(desk / "collections.xlsm")["Reminders"]
+    header = [c.value for c in sheet[1]]
+    rows = {r[header.index("Customer")]: r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0]}
+    assert rows["Birch Ltd"][header.index("Interest and fees")] == "B-1: interest 23.36, fees 40.00 EUR"
     assert {n["customer"]: (n["level"], n["channel"]) for n in built["notices"]} == {
         "Amber Bau GmbH": ("agency", "agency"), "Birch Ltd": ("final", "letter")}
     # B-1: interest from 2026-10-21 to 2026-11-30 = 41 days, all in the second half-year at 2.40 + 8 = 10.40 %:
