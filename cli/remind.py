@@ -79,6 +79,18 @@ def send(obj, batch, dry_run, out_dir, resend_unknown, workbook, fmt):
         raise click.exceptions.Exit(PARTIAL_EXIT)
 
 
+@remind.command("settle")
+@click.argument("batch", type=int)
+@click.argument("customer")
+@click.option("--delivered/--not-delivered", required=True, help="What you found: the customer got the notice "
+              "(it counts as sent), or did not (the next send sends it).")
+@pass_obj
+def settle(obj, batch, customer, delivered):
+    """Settle a notice of unknown outcome in BATCH after checking with CUSTOMER (a name or id)."""
+    state = jobs.settle(settings(obj), batch, customer, delivered=delivered)
+    click.echo(f"batch {batch}, {customer}: {state}")
+
+
 @remind.command("status")
 @click.argument("batch", type=int, required=False)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)

@@ -217,6 +217,32 @@ def status(settings: Settings, batch_id: int | None = None) -> dict:
                 "excluded": store.exclusions(bid)}
 
 
+def settle(settings: Settings, batch_id: int, customer: str, *, delivered: bool) -> str:
+    """``ardesk remind settle``: a person checked a notice whose outcome was unknown (or that was left "sending"):
+    delivered, it counts as sent (never sent again, and it is the history "already reminded" reads); not delivered,
+    it is failed and the next send sends it. Returns the notice's new state."""
+    from receivables import reminder_store as rs
+
+    with open_ledger(settings.ledger, settings.config) as ledger:
+        want = " ".join(customer.split()).casefold()
+        found = [n for n in ledger.reminders.notices(batch_id)
+                 if n.customer_id == customer.strip() or " ".join(n.customer.split()).casefold() == want]
+        if len(found) != 1:
+            raise InputError(f"no notice to {customer!r} in batch {batch_id}" if not found else
+                             f"{len(found)} notices of batch {batch_id} match {customer!r}",
+                             hint="give the customer's id (`ardesk remind status` lists them)")
+        n = found[0]
+        if n.state not in (rs.UNKNOWN, rs.SENDING):
+            raise InputError(f"the notice to {n.customer} is {n.state!r}, not of unknown outcome",
+                             hint="only a notice whose outcome is unknown is settled by hand")
+        state = rs.SENT if delivered else rs.FAILED
+        ledger.reminders.mark(batch_id, n.customer_id, state,
+                              outcome="confirmed delivered by a person" if delivered
+                              else "confirmed not delivered by a person: the next send sends it")
+        ledger.audit("remind settle", target=f"{batch_id}/{n.customer_id}", detail={"delivered": delivered})
+    return state
+
+
 # -- remind send ------------------------------------------------------------------------------------------------
 @dataclass
 class Sending:

@@ -165,6 +165,13 @@ def test_the_command_line_sends_and_says_what_is_left(tmp_path, mail, monkeypatc
     assert status["counts"] == {"sent": 3, "unknown": 1}
     again = CliRunner().invoke(cli, ["remind", "send"])
     assert again.exit_code == 4 and "may have been delivered" in again.output and len(mail.messages) == 4
+    (unknown,) = [n for n in status["notices"] if n["state"] == "unknown"]
+    wrong = CliRunner().invoke(cli, ["remind", "settle", str(bid), "Customer 00", "--delivered"])
+    assert wrong.exit_code == 2 and "not of unknown outcome" in wrong.output
+    settled = CliRunner().invoke(cli, ["remind", "settle", str(bid), unknown["customer"], "--delivered"])
+    assert settled.exit_code == 0 and settled.output.strip().endswith(": sent")
+    done = CliRunner().invoke(cli, ["remind", "send", "--format", "json"])
+    assert done.exit_code == 0 and json.loads(done.stdout)["counts"] == {} and len(mail.messages) == 4
 
 
 def test_with_odoo_books_each_sent_notice_is_logged_once_on_the_customers_chatter(tmp_path, mail, monkeypatch):
