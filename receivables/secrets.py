@@ -55,11 +55,13 @@ def store(keyring_account: str, value: str) -> str:
 def delete(keyring_account: str) -> bool:
     """Forget the secret in the OS keyring; False when there was none."""
     kr = _keyring()
+    from keyring.errors import PasswordDeleteError
+
     try:
         kr.delete_password(SERVICE, keyring_account)
+    except PasswordDeleteError:
+        return False                 # none was kept
     except Exception as exc:         # noqa: BLE001
-        if type(exc).__name__ == "PasswordDeleteError":
-            return False
         raise ConfigError(f"the OS keyring did not forget the password: {_plain(exc)}") from None
     return True
 
