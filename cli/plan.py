@@ -7,7 +7,7 @@ import click
 
 from jobs import plans as jobs
 
-from .common import AsOfDate, as_of_option, pass_obj, progress, settings, source_argument, today
+from .common import AsOfDate, as_of_option, pass_obj, settings, source_argument, today
 
 
 @click.group()
@@ -41,7 +41,6 @@ def add(obj, customer, instalments, invoices, agreed_on, grace_days, currency, s
 @pass_obj
 def list_(obj, source, as_of, fmt):
     """Every running plan with its state: running (next instalment), completed, or broken (which instalment)."""
-    progress(obj)
     data = jobs.states(source, settings(obj), today=today(), as_of=as_of)
     if fmt == "json":
         click.echo(json.dumps(data, ensure_ascii=False))
