@@ -169,18 +169,22 @@ class LazyItems(Sequence):
 
     ``columns()``, where the reader gives it, returns the items' fields as the ledger stores them (one list per
     field of :data:`ITEM_FIELDS`, the texts ``str()`` and ISO dates give), so that they are
-    stored without their records.
+    stored without their records. ``flag_sets``, where the reader knows them without records: every distinct set
+    of flags its items carry (a QuickBooks export gives one for the whole file), so that asking which items carry a
+    flag need not make the columns.
     """
 
-    __slots__ = ("frame", "_build", "_items", "_count", "columns")
+    __slots__ = ("frame", "_build", "_items", "_count", "columns", "flag_sets")
 
     def __init__(self, frame, build: Callable[[], Sequence[Invoice]], count: int,
-                 columns: Callable[[], list[list]] | None = None):
+                 columns: Callable[[], list[list]] | None = None,
+                 flag_sets: frozenset[frozenset[str]] | None = None):
         self.frame = frame
         self._build = build
         self._items: tuple[Invoice, ...] | None = None
         self._count = count
         self.columns = columns
+        self.flag_sets = flag_sets
 
     @property
     def built(self) -> bool:

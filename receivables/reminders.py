@@ -458,7 +458,8 @@ def no_followup_items(books: Books) -> frozenset[str]:
     would store (``LazyItems.columns``) without making records; a reader giving neither has no such flag."""
     items = books.items
     if isinstance(items, LazyItems) and not items.built:
-        if items.columns is None:
+        if items.columns is None or (items.flag_sets is not None
+                                     and not any(NO_FOLLOWUP in f for f in items.flag_sets)):
             return frozenset()
         columns = items.columns()
         ids, flags = columns[ITEM_FIELDS.index("id")], columns[ITEM_FIELDS.index("flags")]

@@ -169,6 +169,26 @@ def test_hold_from_the_fields_a_reader_stores_when_the_items_are_a_frame():
     assert not lazy.items.built
 
 
+def test_flag_sets_a_reader_knows_spare_the_stored_columns_and_the_flags_still_hold():
+    items = [inv("1", "C1", 10, "1.00", flags={"no_followup"}), inv("2", "C2", 10, "1.00")]
+    records = books(items)
+
+    def no_columns():
+        raise AssertionError("the stored columns were made although the reader said which flags its items carry")
+
+    def lazy(flag_sets, columns):
+        return Books(source="t", company_currency="USD", report_date=AS_OF, customers=records.customers,
+                     items=LazyItems(item_frame(records), lambda: items, len(items), columns, flag_sets),
+                     knows=records.knows)
+
+    quiet = lazy(frozenset({frozenset({"total_unknown"})}), no_columns)      # a QuickBooks export: no such flag
+    assert outcome(run(quiet)) == {"C1": "first", "C2": "first"} and not quiet.items.built
+    stored = [[getattr(i, f) if f != "flags" else ('["' + '", "'.join(sorted(i.flags)) + '"]' if i.flags else "[]")
+               for i in items] for f in ITEM_FIELDS]
+    flagged = lazy(frozenset({frozenset(), frozenset({"no_followup"})}), lambda: stored)
+    assert outcome(run(flagged)) == {"C1": "hold", "C2": "first"}
+
+
 def test_opted_out_contact():
     b = books([inv("1", "C1", 10, "1.00"), inv("2", "C2", 10, "1.00")])
     batch = run(b, contacts={"C1": Contact(email="a@example.com", opted_out=True)})

@@ -508,7 +508,8 @@ def _open_items(body: _Body, company_currency: str) -> Books:
     notes.extend(date_notes(layout, fname))
     knows = frozenset({OPEN_ITEMS, DUE_DATES})
     return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
-                 customers=customers_for(set(customer_names)), items=LazyItems(frame, build, n, stored),
+                 customers=customers_for(set(customer_names)), items=LazyItems(frame, build, n, stored,
+                                                                      frozenset({items.flags})),
                  rates=rates,
                  knows=knows, notes=tuple(notes), period=layout.period, kinds=(layout.kind,))
 
@@ -890,6 +891,7 @@ def _invoice_list(body: _Body, company_currency: str) -> Books:
     if skipped:
         notes.append(types_note(fname, skipped, layout.name_of(TYPE)))
     return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
-                 customers=customers_for(set(customer_names)), items=LazyItems(frame, build, n, stored),
+                 customers=customers_for(set(customer_names)), items=LazyItems(frame, build, n, stored,
+                                                                      frozenset({items.flags})),
                  knows=frozenset({ISSUED_HISTORY, PAYMENTS, DUE_DATES, OPEN_ITEMS}), notes=tuple(notes),
                  period=layout.period, kinds=(layout.kind,))
