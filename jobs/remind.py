@@ -312,7 +312,7 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
         agency = [n for n in notices if n.send and n.channel == "agency" and n.state in wanted]
         mails = [n for n in notices if n.send and n.channel == "email" and n.state in wanted]
         letters = [n for n in notices if n.send and n.channel == "letter" and n.state in wanted]
-        links, link_note = _pay_links(settings, ledger, bid, mails + letters)
+        links, link_note = _pay_links(settings, ledger, bid, mails + letters, dry_run=dry_run)
         for n in notices:
             if n.state in (rs.UNKNOWN, rs.SENDING) and not resend_unknown:
                 results.append({"customer": n.customer, "customer_id": n.customer_id, "state": rs.UNKNOWN,
@@ -425,10 +425,12 @@ def _log_on_odoo(settings: Settings, ledger, batch_id: int) -> dict | None:
         return {"error": f"not logged on Odoo: {exc}"}
 
 
-def _pay_links(settings: Settings, ledger, batch_id: int, notices) -> tuple[dict[str, str], str | None]:
+def _pay_links(settings: Settings, ledger, batch_id: int, notices, *,
+               dry_run: bool = False) -> tuple[dict[str, str], str | None]:
     """Item id -> a link to pay it online, for the items of ``notices``, and a word on where they came from: Odoo's
     customer portal (each invoice's page with its access token) when the batch's books came from Odoo, else the
-    ``[reminders] pay_link`` template. A portal that cannot be reached costs the links, never the sending."""
+    ``[reminders] pay_link`` template. A portal that cannot be reached costs the links, never the sending. A dry run
+    does not ask Odoo (the server makes an invoice's token the first time its link is asked for)."""
     from urllib.parse import quote
 
     from receivables.errors import ArdeskError
@@ -440,6 +442,8 @@ def _pay_links(settings: Settings, ledger, batch_id: int, notices) -> tuple[dict
     cfg = settings.config
     batch = next((b for b in ledger.reminders.batches() if b["batch"] == batch_id), None)
     if batch is not None and batch["source_key"] == source_key(ODOO, cfg) and cfg.odoo.url and cfg.odoo.db:
+        if dry_run:
+            return {}, "Odoo's customer portal: not asked in a dry run"
         from connectors.odoo.client import OdooClient
         from connectors.odoo.paylinks import portal_links
 

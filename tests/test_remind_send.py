@@ -274,6 +274,9 @@ def test_each_notice_links_its_odoo_invoices_to_the_portal_with_their_tokens(tmp
             'from_address = "ar@harborlane.example"\nrate_per_minute = 100000\n')
         settings = settings_for(folder / "ardesk.toml")
         built = build_job(None, settings, today=date(2026, 11, 30))
+        dry = send(settings, built.batch_id, today=date(2026, 11, 30), dry_run=True)
+        assert dry.pay_links.endswith("not asked in a dry run")
+        assert odoo.call("account.move", "search", [("access_token", "!=", False)]) == []   # nothing written
         sent = send(settings, built.batch_id, today=date(2026, 11, 30))
         assert sent.pay_links.startswith("Odoo's customer portal")
         tokens = {m["id"]: m["access_token"] for m in odoo.call("account.move", "search_read",
