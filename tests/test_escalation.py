@@ -173,3 +173,34 @@ def test_a_running_plan_holds_the_dunning_of_its_invoices_and_a_broken_one_lets_
         ledger.store(paid_nothing, source_key="test")
     resumed = json.loads(_run("remind", "build", "ledger", "--as-of", "2026-11-20", "--format", "json").stdout)
     assert [(n["customer"], n["level"]) for n in resumed["notices"]] == [("Birch Ltd", "final")]
+
+
+def test_uk_statutory_interest_stays_at_the_rate_of_the_day_before_it_began(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ardesk.toml").write_text("""
+[[reminders.levels]]
+name = "final"
+days = 30
+[[fees.rules]]
+name = "Late Payment Act"
+kind = "uk"
+[[fees.rates.uk]]
+since = 2025-08-07
+rate = "4.00"
+[[fees.rates.uk]]
+since = 2026-02-05
+rate = "3.75"
+""", encoding="utf-8")
+    item = Invoice(id="U-1", number="U-1", customer_id="B", kind=ItemKind.INVOICE, issued=date(2026, 5, 21),
+                   due=date(2026, 6, 20), currency="GBP", total=Decimal("1000.00"), open_amount=Decimal("1000.00"))
+    with Ledger(tmp_path / "ardesk.db") as ledger:
+        ledger.store(Books(source="test", company_currency="GBP", report_date=AS_OF,
+                           customers=(Customer("B", "Birch Ltd"),), items=(item,)), source_key="test")
+    built = json.loads(_run("remind", "build", "ledger", "--as-of", "2026-11-30", "--format", "json").stdout)
+    charge = built["charges"]["B"]["U-1"]
+    # Interest starts 2026-06-21, in the first half-year: the reference rate is the base rate in force on
+    # 2025-12-31 (4.00, the 2026-02-05 cut does not move it): 12.00 % for the life of the debt.
+    # 2026-06-21 .. 2026-11-30 = 163 days: 1,000.00 x 0.12 x 163 / 365 = 53.589... -> 53.59; the debt is in the
+    # 1,000.00 - 9,999.99 band: a fixed sum of GBP 70.
+    assert (charge["days_late"], charge["interest"], charge["fixed"]) == (163, "53.59", "70.00")
+    assert [p["rate"] for p in charge["periods"]] == ["12.00"]
