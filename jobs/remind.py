@@ -329,8 +329,10 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
         for n in letters:
             results.append(_letter(settings, store, bid, n, as_of=as_of, out_dir=out_dir, dry_run=dry_run,
                                    links=links))
+        typed = ledger.notebook.notes() if agency and not dry_run else []     # read once for every hand-off
         for n in agency:
-            results.append(_hand_off(settings, ledger, bid, n, as_of=as_of, out_dir=out_dir, dry_run=dry_run))
+            results.append(_hand_off(settings, ledger, bid, n, as_of=as_of, out_dir=out_dir, dry_run=dry_run,
+                                     notes=typed))
         mail = None
         if mails and not from_address and not dry_run:
             raise InputError("[smtp] from_address is not set", hint="set the address reminders are sent from")
@@ -505,9 +507,9 @@ def _letter(settings: Settings, store, batch_id: int, n, *, as_of: date, out_dir
 
 
 def _hand_off(settings: Settings, ledger, batch_id: int, n, *, as_of: date, out_dir: str | None,
-              dry_run: bool) -> dict:
-    """A notice of an ``agency`` level: the customer's hand-off files (:mod:`jobs.handoff`), then the customer is
-    recorded as handed over, and no later batch reminds it."""
+              dry_run: bool, notes: list) -> dict:
+    """A notice of an ``agency`` level: the customer's hand-off files (:mod:`jobs.handoff`, with the customer's own
+    of ``notes``), then the customer is recorded as handed over, and no later batch reminds it."""
     from receivables import reminder_store as rs
 
     from . import handoff
@@ -517,11 +519,11 @@ def _hand_off(settings: Settings, ledger, batch_id: int, n, *, as_of: date, out_
                 "detail": f"agency hand-off ({n.level})"}
     cfg = settings.config
     want = {n.customer_id.casefold(), " ".join(n.customer.split()).casefold()}
-    notes = [x for x in ledger.notebook.notes() if " ".join(x.customer.split()).casefold() in want]
+    mine = [x for x in notes if " ".join(x.customer.split()).casefold() in want]
     doc = handoff.document(n, batch_id=batch_id, handed_over_on=as_of, address=n.address,
                            creditor={"name": cfg.company_name, "address": cfg.sections.company.address,
                                      "contact": cfg.sections.company.contact},
-                           reminders=ledger.reminders.sent_to(n.customer_id), notes=notes, charges=_charges_of(n))
+                           reminders=ledger.reminders.sent_to(n.customer_id), notes=mine, charges=_charges_of(n))
     written = handoff.write(Path(out_dir) if out_dir else cfg.handoffs_folder, doc)
     files = [str(written.json_path), str(written.csv_path)]
     ledger.hand_over(n.customer_id, n.customer, batch_id=batch_id, level=n.level, files=files)

@@ -182,6 +182,21 @@ def has_addon(client: OdooClient) -> bool:
     return False
 
 
+def _push_batch(client: OdooClient, values: list[dict], kwargs: dict | None = None) -> tuple[list | None, str]:
+    """One batch to the add-on's ``ardesk_push_notes``: its answer (one result per note), or None and why not. The
+    method is idempotent, so a batch whose answer was lost is sent again, up to the client's retries; a refusal is
+    final."""
+    why = ""
+    for _attempt in range(client.retries + 1):
+        try:
+            return client.attempt(ADDON_MODEL, "ardesk_push_notes", [values], kwargs or {}), ""
+        except Refused as exc:
+            return None, exc.reason
+        except Lost as exc:
+            why = f"the connection was lost ({exc})"
+    return None, why
+
+
 class _Pusher:
     def __init__(self, client: OdooClient, profile: Profile, target: str, done: dict, record: Callable):
         self.client, self.profile, self.target = client, profile, target
@@ -232,18 +247,8 @@ class _Pusher:
         batches = [(company, notes[i:i + ADDON_BATCH]) for company, notes in ready.items()
                    for i in range(0, len(notes), ADDON_BATCH)]
         for company, batch in batches:
-            answer, why = None, ""
             kwargs = {"context": {"allowed_company_ids": [company]}} if company else {}
-            for _attempt in range(self.client.retries + 1):
-                try:
-                    answer = self.client.attempt(ADDON_MODEL, "ardesk_push_notes", [[v for _n, v in batch]],
-                                                 kwargs)
-                    break
-                except Refused as exc:
-                    why = exc.reason
-                    break
-                except Lost as exc:
-                    why = f"the connection was lost ({exc})"
+            answer, why = _push_batch(self.client, [v for _n, v in batch], kwargs)
             for k, (note, _vals) in enumerate(batch):
                 got = answer[k] if isinstance(answer, list) and k < len(answer) else None
                 results[note.uid] = self._addon_result(note, got, why)
@@ -580,16 +585,7 @@ def log_reminders(url: str, db: str, user: str, password: str, sent: Sequence[Se
         batch = sent[i:i + ADDON_BATCH]
         values = [{"external_id": r.key, "partner_id": r.partner_id, "author": "ardesk", "date": r.sent_on,
                    "text": r.text, "outcome": r.outcome, "followup_level": r.level} for r in batch]
-        answer, why = None, ""
-        for _attempt in range(client.retries + 1):      # idempotent: a batch whose answer was lost goes again
-            try:
-                answer = client.attempt(ADDON_MODEL, "ardesk_push_notes", [values])
-                break
-            except Refused as exc:
-                why = exc.reason
-                break
-            except Lost as exc:
-                why = f"the connection was lost ({exc})"
+        answer, why = _push_batch(client, values)
         for k, r in enumerate(batch):
             got = answer[k] if isinstance(answer, list) and k < len(answer) else None
             if got is None:
