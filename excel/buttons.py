@@ -98,27 +98,31 @@ def run_reminders(book, action: str) -> str:
 
 
 def _keep_notes(book) -> None:
-    """Keep what people typed on the Notes sheet first, so the numbers show its promises and disputes."""
-    from excel.live import read_live_notes
-    from jobs.notes import keep_rows
+    """Keep what people typed on the Notes sheet and on Today first, so the numbers and the day's list show its
+    promises and disputes; a note typed on Today gets its row on Notes (with its id), as on a headless refresh."""
+    from excel.live import notes_writer, read_live_notes, read_live_today
+    from jobs.notes import keep_live_rows
     from jobs.settings import settings_for
 
     path = _workbook_path(book)
-    rows = read_live_notes(book, Path(path).name if path else "the workbook")
-    if rows:
-        keep_rows(settings_for(near=path), rows, origin=str(Path(path).resolve()) if path else "workbook")
+    name = Path(path).name if path else "the workbook"
+    rows, today = read_live_notes(book, name), read_live_today(book, name)
+    if rows or today:
+        keep_live_rows(settings_for(near=path), rows, today, origin=str(Path(path).resolve()) if path else
+                       "workbook", live_sheet=notes_writer(book))
 
 
 def run_notes_push(book) -> str:
     """Write back the notes of the xlwings ``book``; return the Status sentence set."""
     try:
-        from excel.live import notes_writer, read_live_notes
+        from excel.live import notes_writer, read_live_notes, read_live_today
         from jobs.notes import push
         from jobs.settings import settings_for
 
         path = _workbook_path(book)
-        rows = read_live_notes(book, Path(path).name if path else "the workbook")
-        report = push(settings_for(near=path), path, rows=rows, live_sheet=notes_writer(book))
+        name = Path(path).name if path else "the workbook"
+        rows, today = read_live_notes(book, name), read_live_today(book, name)
+        report = push(settings_for(near=path), path, rows=rows, today_rows=today, live_sheet=notes_writer(book))
         message = report.message
     except ArdeskError as exc:
         message = f"Could not write back the notes: {exc}"

@@ -107,12 +107,35 @@ class NamedCell:
     is_input: bool = False
 
 
-CONTROL, INVOICES, AGING, DSO, CUSTOMERS, REMINDERS, NOTES, ISSUES = (
-    "Control", "Invoices", "Aging", "DSO", "Customers", "Reminders", "Notes", "Issues")
+CONTROL, TODAY, INVOICES, AGING, DSO, CUSTOMERS, REMINDERS, NOTES, ISSUES = (
+    "Control", "Today", "Invoices", "Aging", "DSO", "Customers", "Reminders", "Notes", "Issues")
 FIGURES = "Figures"
 CONF_SHEET = "xlwings.conf"
 
 SHEETS: tuple[Sheet, ...] = (
+    # The collector's day (receivables.worklist), ranked, first after Control. Every refresh writes it whole; the
+    # columns from Outcome to Follow up on are the person's: what is typed there becomes a collection note at the
+    # next refresh or Write back notes, exactly as if typed on Notes (TODAY_PEOPLE_FIELDS, excel.package.read).
+    Sheet(TODAY, table="tblToday", columns=(
+        Column("Rank", "rank", INT, 6),
+        Column("Customer", "customer", TEXT, 30),
+        Column("Next action", "next_action", TEXT, 14),
+        Column("Why", "reason", TEXT, 48, wrap=True),
+        Column("Overdue", "overdue", MONEY, 13),
+        Column("Promise", "promise", TEXT, 22, wrap=True),
+        Column("Last touch", "last_touch", DATE, 11),
+        Column("Phone", "phone", TEXT, 16),
+        Column("Email", "email", TEXT, 24),
+        Column("Outcome", "outcome", TEXT, 13, choices=OUTCOMES),
+        Column("Note", "text", TEXT, 40),
+        Column("Promise date", "promise_date", DATE, 11),
+        Column("Promise amount", "promise_amount", MONEY, 13),
+        Column("Follow up on", "next_action_date", DATE, 11),
+        Column("Score", "score", INT, 8),
+        Column("Collector", "collector", TEXT, 14),
+        Column("Day", "day", DATE, 11),
+        Column("Customer id", "customer_id", TEXT, 14),
+    )),
     Sheet(INVOICES, table="tblInvoices", columns=(
         Column("Customer", "customer", TEXT, 34),
         Column("Number", "number", TEXT, 14),
@@ -167,6 +190,7 @@ SHEETS: tuple[Sheet, ...] = (
         Column("Risk factors", "risk_factors", TEXT, 48, wrap=True),
         Column("Promise", "promise", TEXT, 30, wrap=True),
         Column("Dispute", "dispute", TEXT, 26, wrap=True),
+        Column("Plan", "plan", TEXT, 30, wrap=True),
     )),
     # A reminder batch (Build reminders): one row per customer, reminded or not and why. Send is the one cell a
     # person changes here (yes / no) before Send reminders; the rest is the program's.
@@ -215,6 +239,9 @@ SHEETS: tuple[Sheet, ...] = (
     )),
 )
 
+#: The Today sheet's columns that belong to the person: read as a collection note before every rewrite.
+TODAY_PEOPLE_FIELDS = ("outcome", "text", "promise_date", "promise_amount", "next_action_date")
+
 #: The program's only cells on the people's Notes sheet, written in place row by row (excel.package.notes).
 NOTE_PROGRAM_FIELDS = ("uid", "synced_at")
 
@@ -232,7 +259,15 @@ NAMED_CELLS: tuple[NamedCell, ...] = (
     NamedCell("OverdueAR", CONTROL, "C16", "Overdue AR", MONEY, None, False),
     NamedCell("DsoValue", CONTROL, "C17", "DSO (days)", DAYS, None, False),
     NamedCell("CeiValue", CONTROL, "C18", "CEI %", PERCENT, None, False),
+    # the day's work (receivables.worklist), also on the Today sheet
+    NamedCell("CustomersToCall", CONTROL, "C19", "Customers to call today", INT, None, False),
+    NamedCell("PromisesDueToday", CONTROL, "C20", "Promises due today", INT, None, False),
+    NamedCell("BrokenPromises", CONTROL, "C21", "Broken promises", INT, None, False),
+    NamedCell("DisputesOpen", CONTROL, "C22", "Disputes open", INT, None, False),
 )
+
+#: The key figures of the day's work (a panel built before them has none: they are then left out).
+WORK_CELLS = ("CustomersToCall", "PromisesDueToday", "BrokenPromises", "DisputesOpen")
 
 
 def sheet(name: str) -> Sheet:
@@ -408,9 +443,9 @@ class Chart:
 
 
 CHARTS: tuple[Chart, ...] = (
-    Chart("Open AR by aging bucket", "column", FIGURES, "bucket", ("amount",), "B21", 5,
+    Chart("Open AR by aging bucket", "column", FIGURES, "bucket", ("amount",), "B25", 5,
           x_title="Days past due", y_title="Open AR (company currency)"),
-    Chart("DSO trend", "line", DSO, "month", ("dso", "countback_dso"), "F21", 12, x_title="Month", y_title="Days"),
+    Chart("DSO trend", "line", DSO, "month", ("dso", "countback_dso"), "F25", 12, x_title="Month", y_title="Days"),
 )
 
 

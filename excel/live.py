@@ -30,10 +30,15 @@ def write_live(book, data: PanelData, sheets: Iterable[str] | None = None,
     for sheet in layout.SHEETS:
         if sheet.owner != layout.PROGRAM or sheet.name not in wanted:
             continue
+        if sheet.name == layout.TODAY and not has_sheet(book, sheet.name):
+            continue        # a panel built before the Today sheet (see jobs.refresh.fit_to_panel)
         _write_sheet(book.sheets[sheet.name], sheet, data)
     names = set(cells) if cells is not None else set(data.cells)
+    defined = {n.name for n in book.names}
     for named in layout.NAMED_CELLS:
         if named.name in names and named.name in data.cells:
+            if named.name in layout.WORK_CELLS and named.name not in defined:
+                continue    # ditto: its Control sheet has no place for the day's figures
             set_cell(book, named.name, data.cells[named.name])
 
 
@@ -91,16 +96,34 @@ def _live_cell(value):
     return value
 
 
-def read_live_notes(book, name: str = "the workbook") -> list[dict]:
-    """The Notes sheet's rows of the open ``book``, as :func:`excel.package.read_notes` reads them from a file."""
-    from excel.package.read import notes_from_cells
-
-    ws = book.sheets[layout.NOTES]
+def _live_cells(ws) -> dict[int, dict[int, object]]:
+    """A sheet's non-empty cells (row -> column -> value) as the file reader gives them."""
     last = ws.used_range.last_cell
     values = ws.range((1, 1), (max(last.row, 1), max(last.column, 1))).options(ndim=2).value or []
     cells = {r: {c: _live_cell(v) for c, v in enumerate(row, start=1) if v is not None and v != ""}
              for r, row in enumerate(values, start=1)}
-    return notes_from_cells({r: v for r, v in cells.items() if v}, name, date1904=False)
+    return {r: v for r, v in cells.items() if v}
+
+
+def read_live_notes(book, name: str = "the workbook") -> list[dict]:
+    """The Notes sheet's rows of the open ``book``, as :func:`excel.package.read_notes` reads them from a file."""
+    from excel.package.read import notes_from_cells
+
+    return notes_from_cells(_live_cells(book.sheets[layout.NOTES]), name, date1904=False)
+
+
+def read_live_today(book, name: str = "the workbook") -> list[dict]:
+    """What was typed on the Today sheet of the open ``book``, as :func:`excel.package.read_today` reads it from a
+    file (none from a panel built before the sheet)."""
+    from excel.package.read import today_from_cells
+
+    if not has_sheet(book, layout.TODAY):
+        return []
+    return today_from_cells(_live_cells(book.sheets[layout.TODAY]), name, date1904=False)
+
+
+def has_sheet(book, name: str) -> bool:
+    return any(s.name.casefold() == name.casefold() for s in book.sheets)
 
 
 def notes_writer(book):
@@ -133,9 +156,4 @@ def read_live_reminder_choices(book, name: str = "the workbook") -> dict[tuple[i
     """The Reminders sheet's Send column of the open ``book`` (:func:`excel.package.read.choices_from_cells`)."""
     from excel.package.read import choices_from_cells
 
-    ws = book.sheets[layout.REMINDERS]
-    last = ws.used_range.last_cell
-    values = ws.range((1, 1), (max(last.row, 1), max(last.column, 1))).options(ndim=2).value or []
-    cells = {r: {c: _live_cell(v) for c, v in enumerate(row, start=1) if v is not None and v != ""}
-             for r, row in enumerate(values, start=1)}
-    return choices_from_cells({r: v for r, v in cells.items() if v}, name)
+    return choices_from_cells(_live_cells(book.sheets[layout.REMINDERS]), name)

@@ -45,19 +45,43 @@ def ledger_notes(settings: Settings) -> list:
         return ledger.notebook.notes()
 
 
-def keep_rows(settings: Settings, rows: list[dict], origin: str) -> Kept:
-    """Keep rows of a Notes sheet read from an open workbook (the buttons)."""
+def keep_live_rows(settings: Settings, rows: list[dict], today: list[dict], origin: str,
+                   live_sheet: Callable[[dict, list[dict]], None]) -> Kept:
+    """Keep the Notes and Today rows of a workbook open in Excel (the Refresh button), and write the Notes sheet's
+    program cells through ``live_sheet``: each row's id, and a row for each note typed on Today."""
     with open_ledger(settings.ledger, settings.config) as ledger:
-        return ledger.notebook.keep(rows, origin=origin)
+        nb = ledger.notebook
+        kept = with_today(nb.keep(rows, origin=origin), keep_today(ledger, today))
+        cells, appended = sheet_updates(nb, rows, kept, erp_target(settings))
+        if cells or appended:
+            live_sheet(cells, appended)
+            nb.shown_on([n["uid"] for n in appended], origin)
+    return kept
 
 
 # -- from the workbook -----------------------------------------------------------------------------------------------
 def keep_workbook_notes(ledger, workbook: Path) -> tuple[Kept, list[dict]]:
-    """Keep the Notes sheet's rows in the ledger; returns what was kept and the rows read."""
+    """Keep the Notes sheet's rows, then what was typed on the Today sheet, in the ledger; returns what was kept
+    from Notes (new notes from Today included in its count) and the Notes rows read."""
     from excel import package
 
     rows = package.read_notes(workbook)
-    return ledger.notebook.keep(rows, origin=str(workbook.resolve())), rows
+    today = package.read_today(workbook)
+    kept = ledger.notebook.keep(rows, origin=str(workbook.resolve()))
+    return with_today(kept, keep_today(ledger, today)), rows
+
+
+def keep_today(ledger, rows: list[dict]) -> int:
+    """Keep the notes typed on the Today sheet (:func:`excel.package.read.read_today`), each once: a row read
+    again (the sheet not yet rewritten, or its note since edited on Notes) adds nothing. Returns how many are new;
+    they go onto the Notes sheet with the next write of its cells (:func:`sheet_updates`)."""
+    if not rows:
+        return 0
+    return ledger.notebook.keep(rows, origin=TODAY_ORIGIN, only_new=True).new
+
+
+def with_today(kept: Kept, new_from_today: int) -> Kept:
+    return Kept(kept.new + new_from_today, kept.edited, kept.ids) if new_from_today else kept
 
 
 def sheet_updates(notebook: NoteStore, rows: list[dict], kept: Kept, target: str | None) -> tuple[dict, list[dict]]:
@@ -77,7 +101,7 @@ def sheet_updates(notebook: NoteStore, rows: list[dict], kept: Kept, target: str
             cells[r] = change
     appended = []
     for stored in notebook.rows():
-        if stored["uid"] in shown or stored["origin"] != CLI_ORIGIN:
+        if stored["uid"] in shown or stored["origin"] not in (CLI_ORIGIN, TODAY_ORIGIN):
             continue
         note = {k: stored.get(k) for k in CONTENT}
         for k in ("written_at", "promise_date", "next_action_date"):
@@ -102,6 +126,7 @@ def write_sheet(workbook: Path, cells: dict, appended: list[dict]) -> str | None
 
 # -- notes add ------------------------------------------------------------------------------------------------------
 CLI_ORIGIN = "command line"
+TODAY_ORIGIN = "Today sheet"      # typed on the Today sheet: the note's row is then added to the Notes sheet
 
 
 def add_note(settings: Settings, customer: str, text: str, *, invoice: str | None = None, when: date,
@@ -185,10 +210,12 @@ class PushReport:
 
 
 def push(settings: Settings, workbook: str | Path | None = None, *,
-         live_sheet: Callable[[dict, list[dict]], None] | None = None, rows: list[dict] | None = None) -> PushReport:
-    """``ardesk notes push``: keep the workbook's notes, write every note not yet written to the ERP, record each
-    step and the push in the ledger, and put each row's Note id and Synced text on the Notes sheet (in the file,
-    or through ``live_sheet`` for a workbook open in Excel, whose rows are given as ``rows``)."""
+         live_sheet: Callable[[dict, list[dict]], None] | None = None, rows: list[dict] | None = None,
+         today_rows: list[dict] | None = None) -> PushReport:
+    """``ardesk notes push``: keep the workbook's notes (its Notes sheet, then what was typed on Today), write
+    every note not yet written to the ERP, record each step and the push in the ledger, and put each row's Note id
+    and Synced text on the Notes sheet (in the file, or through ``live_sheet`` for a workbook open in Excel, whose
+    Notes and Today rows are given as ``rows`` and ``today_rows``)."""
     target = erp_target(settings)
     path = Path(workbook) if workbook else None
     with open_ledger(settings.ledger, settings.config) as ledger:
@@ -197,6 +224,7 @@ def push(settings: Settings, workbook: str | Path | None = None, *,
         if rows is not None:
             sheet_rows = rows
             kept = nb.keep(rows, origin=str(path.resolve()) if path else "workbook")
+            kept = with_today(kept, keep_today(ledger, today_rows or []))
         elif path is not None:
             if not path.is_file():
                 raise InputError("no such workbook", source=str(path), hint="give the panel's path")

@@ -31,12 +31,13 @@ def panel_data(books: Books, as_of: date, settings: Settings, *, edges: tuple[in
     from receivables.panel import panel
 
     from .notes import ledger_notes
+    from .plans import ledger_plans
 
     cfg = settings.config
     computed = panel(books, as_of, edges=edges or cfg.aging.edges, by=by or cfg.aging.by,
                      period_days=period_days or cfg.dso.period_days, months=cfg.dso.months,
                      cei_sales=cfg.dso.cei_sales, notes=ledger_notes(settings),
-                     grace_days=cfg.notes.promise_grace_days)
+                     grace_days=cfg.notes.promise_grace_days, plans=ledger_plans(settings))
     return panel_data_of(computed, refreshed_at=datetime.now().astimezone().isoformat(timespec="seconds"))
 
 
@@ -110,11 +111,15 @@ def refresh_workbook(workbook: str | Path, source: str | None, settings: Setting
         raise InputError("no such workbook", source=str(path), hint="create one with `ardesk workbook new PATH`")
     inputs = package.read_inputs(path)
     notes = package.read_notes(path)
+    typed_today = package.read_today(path)
     target = str(path.resolve())
+    from .notes import keep_today, with_today
+
     with open_ledger(settings.ledger, settings.config) as ledger:    # first: the panel shows their promises
-        kept_notes = ledger.notebook.keep(notes, origin=target)
+        kept_notes = with_today(ledger.notebook.keep(notes, origin=target), keep_today(ledger, typed_today))
         kept = kept_notes.new
     data, as_of, sid = _compute(settings, settings_of(inputs), today=today, source_override=source)
+    older = fit_to_panel(path, data)
     n = len(data.rows[L.INVOICES])
     with open_ledger(settings.ledger, settings.config) as ledger:
         busy = package.workbook_lock(path)
@@ -134,4 +139,21 @@ def refresh_workbook(workbook: str | Path, source: str | None, settings: Setting
                                                        "notes_added_to_sheet": len(appended)})
     return RefreshResult(path, True, sid, n, kept,
                          f"refreshed {path}: {n:,} open items as of {as_of.isoformat()}"
-                         + (f", {kept} new note(s) kept in the ledger" if kept else ""))
+                         + (f", {kept} new note(s) kept in the ledger" if kept else "") + older)
+
+
+def fit_to_panel(path: Path, data: L.PanelData) -> str:
+    """Leave out of ``data`` what a panel built before the Today sheet has no place for (the sheet, the day's
+    key figures on Control); returns the sentence that says so, or ""."""
+    from excel.package.opc import Package
+
+    with Package(path) as pkg:
+        has_today = any(s.name.casefold() == L.TODAY.casefold() for s in pkg.sheets)
+        has_cells = all(name in pkg.defined_names for name in L.WORK_CELLS)
+    if has_today and has_cells:
+        return ""
+    data.rows.pop(L.TODAY, None)
+    for name in L.WORK_CELLS:
+        data.cells.pop(name, None)
+    return ("; this panel was built before the Today sheet: build a new one with `ardesk workbook new` to see the "
+            "day's worklist")

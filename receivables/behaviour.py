@@ -374,6 +374,7 @@ class CustomerLine:
     risk_factors: str
     promise: str = ""            # its open (else latest) promise to pay, from the notes
     dispute: str = ""            # its open disputes, from the notes
+    plan: str = ""               # its payment plan's state (receivables.plans.plan_text)
 
 
 def customer_line(r, currency: str) -> CustomerLine:

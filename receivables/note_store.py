@@ -93,11 +93,13 @@ class NoteStore:
         return self.ledger.conn
 
     # -- keeping what was typed -------------------------------------------------------------------------------
-    def keep(self, rows: list[dict], *, origin: str) -> Kept:
+    def keep(self, rows: list[dict], *, origin: str, only_new: bool = False) -> Kept:
         """Keep the rows of a Notes sheet (or notes added otherwise), in one transaction.
 
         A row with no customer, text, outcome, dispute, promise or next action is blank and skipped. A row whose
-        id the ledger knows with other content is an edit (see the module's docstring)."""
+        id the ledger knows with other content is an edit (see the module's docstring). ``only_new``: rows that
+        carry no id of their own and whose note the ledger has are skipped, not taken as edits (the Today sheet:
+        its rows stand for notes that live on the Notes sheet once kept, where a person may edit them)."""
         new = edited = 0
         ids: dict[int, str] = {}
         seen: set[str] = set()
@@ -117,6 +119,8 @@ class NoteStore:
                     while uid in seen:
                         uid, n = f"{new_uid(content)}-{n}", n + 1
                 seen.add(uid)
+                if only_new and c.execute("SELECT 1 FROM notes WHERE uid = ?", (uid,)).fetchone():
+                    continue
                 if "_row" in row:
                     ids[int(row["_row"])] = uid
                 old = c.execute("SELECT revision, content, customer, invoice, written_at, author, text, outcome,"

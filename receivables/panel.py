@@ -105,9 +105,10 @@ class Panel:
 
 def panel(books: Books, as_of: date, *, edges: tuple[int, ...] = (30, 60, 90), by: str = "due",
           period_days: int | None = None, months: int = 12, cei_sales: str = "total",
-          notes: Sequence[CollectionNote] = (), grace_days: int = 3) -> Panel:
+          notes: Sequence[CollectionNote] = (), grace_days: int = 3, plans: Sequence = ()) -> Panel:
     """Everything the panel shows for ``books`` at the end of ``as_of``; with the collection ``notes``, their
-    promises and disputes on the Invoices and Customers lines (:mod:`receivables.notes`)."""
+    promises and disputes on the Invoices and Customers lines (:mod:`receivables.notes`); with payment ``plans``
+    (:class:`receivables.plans.Plan`), each plan's state on its customer's line (the latest plan agreed)."""
     from .aging import aging_frame, buckets_from_edges
     from .asof import open_at
     from .dso import dso_frames
@@ -145,6 +146,14 @@ def panel(books: Books, as_of: date, *, edges: tuple[int, ...] = (30, 60, 90), b
                                   dispute=tracking.dispute_text(r.customer_id))
                           for line, r in zip(customers, behaviour.rows))
         tracked = tuple(Issue("Notes", f"note {u.uid}: {u.reason}", severity="warning") for u in tracking.unresolved)
+    if plans:
+        from dataclasses import replace
+
+        from .plans import plan_states_frames, plan_text
+
+        by_customer = {s.customer_id: plan_text(s) for s in plan_states_frames(frames, plans, as_of).values()}
+        customers = tuple(replace(line, plan=by_customer.get(r.customer_id, ""))
+                          for line, r in zip(customers, behaviour.rows))
     invoices = _invoice_lines(books, frames.names, at.items, as_of, edges, by, disputed)
 
     warnings = issues_of((*report.warnings, *d.warnings), source=books.source)

@@ -289,6 +289,29 @@ class PlanState:
                 "next_due": None if self.next_due is None else self.next_due.to_json_dict(c), "reason": self.reason}
 
 
+def plan_text(state: PlanState) -> str:
+    """What the Customers sheet says of a plan ("running: instalment 2, 500.00 USD by 2026-12-15"; "broken:
+    instalment 2 due 2026-11-28 missed by 500.00 USD; reminders resumed 2026-12-02")."""
+    c = state.currency
+    if state.state == "running" and state.next_due is not None:
+        n = state.next_due
+        amount = f"{_shown(n.amount, c)} {c}" if n.amount is not None else "the instalment"
+        return f"running: instalment {n.number} of {len(state.instalments)}, {amount} by {n.due.isoformat()}"
+    if state.state == "broken" and state.broken is not None:
+        b = state.broken
+        return (f"broken: instalment {b.number} due {b.due.isoformat()} missed by {_shown(b.shortfall, c)} {c}; "
+                f"reminders resumed {(b.grace_until + timedelta(days=1)).isoformat()}")
+    if state.state == "unknown":
+        return f"unknown: {state.reason}" if state.reason else "unknown"
+    return state.state
+
+
+def _shown(amount: Decimal, currency: str) -> str:
+    from .money import quantize
+
+    return f"{quantize(amount, currency):,}"
+
+
 def plan_states(books: Books, plans: Iterable[Plan], as_of: date) -> dict[str, PlanState]:
     """Each plan in effect at the end of ``as_of`` (agreed by then), by id, in the plans' order (see the module's
     rules)."""

@@ -68,13 +68,18 @@ def test_refresh_writes_every_program_sheet_and_leaves_notes_alone(panel, monkey
 
     actions = book.json()["actions"]
     notes_index = [s["name"] for s in payload["sheets"]].index(layout.NOTES)
-    assert all(a["sheet_position"] != notes_index for a in actions)
+    note_columns = [c.field for c in layout.sheet(layout.NOTES).columns]
+    program = {note_columns.index(f) for f in layout.NOTE_PROGRAM_FIELDS}
+    on_notes = [a for a in actions if a["sheet_position"] == notes_index]
+    assert on_notes and all(a["func"] == "setValues" and a["start_column"] in program for a in on_notes)
     invoices_index = [s["name"] for s in payload["sheets"]].index(layout.INVOICES)
     written = next(a for a in actions if a["func"] == "setValues" and a["sheet_position"] == invoices_index)
     sent = {r[0] for r in written["values"][1:]}                 # Excel's text prefix where Excel would parse
     assert {"'" + n if n[0] in "=+-@'" else n for n in HOSTILE} <= sent
     after = apply_actions(payload, actions)
-    assert sheet_values(after, layout.NOTES) == sheet_values(payload, layout.NOTES)
+    typed, kept = sheet_values(payload, layout.NOTES), sheet_values(after, layout.NOTES)
+    assert [r[:10] for r in kept] == [r[:10] for r in typed]       # what the person typed, as typed
+    assert kept[-1][10].startswith("N-")                            # and the note's id beside it
 
     rows = export_rows(12)
     invoices = sheet_values(after, layout.INVOICES)

@@ -549,7 +549,7 @@ def test_calc_chain_naming_replaced_cells_is_dropped(workdir, built):
             "xl/calcChain.xml",
             b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<calcChain '
             b'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><c r="E20" i="1"/>'
-            b'<c r="B7" i="2"/></calcChain>',
+            b'<c r="B7" i="3"/></calcChain>',     # i: the sheet's place (3: Invoices, after Control and Today)
         )
     write_panel_data(path, panel_data(3))
     new = members(path)

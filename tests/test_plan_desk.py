@@ -11,6 +11,8 @@ import pytest
 from click.testing import CliRunner
 
 from cli import cli
+from jobs.refresh import panel_data
+from jobs.settings import settings_for
 from receivables.ledger import Ledger
 from receivables.records import (
     ALLOCATIONS,
@@ -90,6 +92,15 @@ def test_a_plan_kept_and_one_broken_across_pulls(desk):
     assert [i["state"] for i in states["Acme Ltd"]["instalments"]] == ["paid", "missed"]
     table = _run("plan", "list", "ledger", "--as-of", "2027-01-31").output
     assert "instalment 2 of 2027-01-15 missed, short 500.00 USD" in table
+    # the panel's Customers sheet says so too (and, as of 2026-12-20, what came next)
+    for as_of, expected in (
+            (date(2027, 1, 31),
+             "broken: instalment 2 due 2027-01-15 missed by 500.00 USD; reminders resumed 2027-01-19"),
+            (date(2026, 12, 20), "running: instalment 2 of 2, 500.00 USD by 2027-01-15")):
+        with Ledger(desk / "ardesk.db") as ledger:
+            books = ledger.load(ledger.latest("test").id)
+        data = panel_data(books, as_of, settings_for(near=None))
+        assert {line.customer: line.plan for line in data.rows["Customers"]}["Acme Ltd"] == expected
 
     ended = _run("plan", "end", states["Acme Ltd"]["plan_id"], "--why", "broken, handed to the agency")
     assert ended.exit_code == 0

@@ -7,8 +7,8 @@ styles) stays as it was.
 
 from .lock import workbook_lock
 from .notes import write_notes
-from .read import read_inputs, read_notes, read_reminder_choices
+from .read import read_inputs, read_notes, read_reminder_choices, read_today
 from .write import write_panel_data
 
-__all__ = ["read_inputs", "read_notes", "read_reminder_choices", "workbook_lock", "write_notes",
+__all__ = ["read_inputs", "read_notes", "read_reminder_choices", "read_today", "workbook_lock", "write_notes",
            "write_panel_data"]

@@ -1,4 +1,5 @@
-"""Reading what people typed: the Notes sheet's rows and the Control sheet's input cells, from the file.
+"""Reading what people typed: the Notes sheet's rows, the Today sheet's outcomes and the Control sheet's input cells,
+from the file.
 
 Numbers (promise amounts, serial dates, whole numbers) are made by :func:`receivables.money.money`: exact and
 finite, whatever the cell holds.
@@ -11,7 +12,7 @@ from datetime import date
 from decimal import Decimal
 from pathlib import Path
 
-from excel.layout import DATE, INT, MONEY, NAMED_CELLS, NOTES, TEXT, NamedCell, sheet
+from excel.layout import DATE, INT, MONEY, NAMED_CELLS, NOTES, TEXT, TODAY, TODAY_PEOPLE_FIELDS, NamedCell, sheet
 from receivables.errors import InputError
 from receivables.money import money
 
@@ -158,6 +159,48 @@ def notes_from_cells(cells: dict[int, dict[int, object]], name: str, date1904: b
             continue
         rec["_row"] = r
         out.append(rec)
+    return out
+
+
+def read_today(path: str | Path) -> list[dict]:
+    """What a person typed on the Today sheet, as Notes rows (:func:`today_from_cells`); none from a panel built
+    before the sheet existed."""
+    with Package(path) as pkg:
+        if not any(s.name.casefold() == TODAY.casefold() for s in pkg.sheets):
+            return []
+        return today_from_cells(_sheet_cells(pkg, sheet(TODAY).name), Path(path).name, pkg.date1904)
+
+
+def today_from_cells(cells: dict[int, dict[int, object]], name: str, date1904: bool) -> list[dict]:
+    """The Today rows where a person typed an outcome, a note, a promise or a follow-up date, each as the Notes
+    row it stands for: that customer, dated the worklist's day (the row's Day, so the note's id is the same
+    whenever and however often the row is read), with what was typed. The rest of the row is the program's."""
+    layout = sheet(TODAY)
+    header = {str(v).strip(): col for col, v in cells.get(layout.header_row, {}).items()}
+    wanted = [c for c in layout.columns if c.field in (*TODAY_PEOPLE_FIELDS, "customer", "customer_id", "day")]
+    missing = [c.header for c in wanted if c.header not in header]
+    if missing:
+        raise InputError(f"the Today sheet has no column {missing[0]!r} in row {layout.header_row}",
+                         source=name, hint="restore the header, or press Refresh to rebuild the sheet")
+    out = []
+    for r in sorted(k for k in cells if k > layout.header_row):
+        values = cells[r]
+        rec: dict[str, object] = {}
+        for col in wanted:
+            where = {"source": f"{name}, sheet {layout.name}", "row": r, "column": col.header}
+            value = _convert(values.get(header[col.header]), col.kind, date1904, where)
+            rec[col.field] = _choice(value, col.choices, where) if col.choices else value
+        if all(rec[f] is None for f in TODAY_PEOPLE_FIELDS):
+            continue
+        customer = rec["customer"] or rec["customer_id"]
+        if not customer or rec["day"] is None:
+            raise InputError("this row has no customer or no Day: it is not a row of the worklist",
+                             source=f"{name}, sheet {layout.name}", row=r,
+                             hint="type outcomes on a customer's row of the list, or on the Notes sheet")
+        out.append({"written_at": rec["day"], "author": None, "customer": customer, "invoice": None,
+                    "text": rec["text"], "outcome": rec["outcome"], "dispute": None,
+                    "promise_date": rec["promise_date"], "promise_amount": rec["promise_amount"],
+                    "next_action_date": rec["next_action_date"], "_row": r})
     return out
 
 
