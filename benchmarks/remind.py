@@ -75,6 +75,8 @@ def synthetic(n: int, customers: int, seed: int) -> pd.DataFrame:
         "paid_on": np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"),
         "total_company_minor": pd.arrays.IntegerArray(np.zeros(n, dtype=np.int64), np.ones(n, dtype=bool)),
         "inferred": np.zeros(n, dtype=bool),
+        "discount_minor": pd.arrays.IntegerArray(np.ones(n, dtype=np.int64), np.ones(n, dtype=bool)),
+        "discount_until": np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"),
     })
 
 

@@ -15,7 +15,7 @@ import click
 
 from receivables.errors import ArdeskError
 
-from . import desk, notes, plan, remind, reports, secret
+from . import desk, jobs, notes, plan, privacy, remind, reports, secret, worklist
 
 
 class _Group(click.Group):
@@ -86,7 +86,7 @@ def cli(ctx, config_path, ledger_path, quiet):
 
 
 for _command in (*reports.COMMANDS, *desk.COMMANDS, *notes.COMMANDS, *remind.COMMANDS,
-                 *plan.COMMANDS, *secret.COMMANDS):
+                 *plan.COMMANDS, *secret.COMMANDS, *worklist.COMMANDS, *jobs.COMMANDS, *privacy.COMMANDS):
     _with_global_options(_command)
     cli.add_command(_command)
 

@@ -33,7 +33,8 @@ def build(obj, source, as_of, workbook, contacts, fmt):
     if fmt == "json":            # one line: json.dumps(built.to_json_dict()), made without a dict per open item
         chunks = list(built.batch.json_chunks(ensure_ascii=False, separators=(",", ":"),
                                               head={"batch": built.batch_id},
-                                              tail={"workbook": built.sheet, "charges": built.charges or {}}))
+                                              tail={"workbook": built.sheet, "charges": built.charges or {},
+                                                    "discounts": built.discounts or {}}))
         for chunk in chunks:
             click.echo(chunk, nl=False)
         click.echo()

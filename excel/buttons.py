@@ -99,8 +99,9 @@ def run_reminders(book, action: str) -> str:
 
 def _keep_notes(book) -> None:
     """Keep what people typed on the Notes sheet and on Today first, so the numbers and the day's list show its
-    promises and disputes; a note typed on Today gets its row on Notes (with its id), as on a headless refresh."""
-    from excel.live import notes_writer, read_live_notes, read_live_today
+    promises and disputes; a note typed on Today gets its row on Notes (with its id), as on a headless refresh, and
+    the rows of notes erased on request or pruned are blanked (:mod:`jobs.privacy`)."""
+    from excel.live import notes_eraser, notes_writer, read_live_notes, read_live_today
     from jobs.notes import keep_live_rows
     from jobs.settings import settings_for
 
@@ -109,7 +110,7 @@ def _keep_notes(book) -> None:
     rows, today = read_live_notes(book, name), read_live_today(book, name)
     if rows or today:
         keep_live_rows(settings_for(near=path), rows, today, origin=str(Path(path).resolve()) if path else
-                       "workbook", live_sheet=notes_writer(book))
+                       "workbook", live_sheet=notes_writer(book), live_erase=notes_eraser(book))
 
 
 def run_notes_push(book) -> str:
@@ -206,16 +207,25 @@ def _set_status(book, message: str) -> None:
 
 
 def _log_failure(book, action: str) -> Path:
-    """Append the current exception's traceback to ardesk.log beside the workbook; return the log's path."""
+    """Append where the current exception happened to ardesk.log beside the workbook (created readable by its owner
+    only); return the log's path. The exception's message is left out by construction: it may quote what it was
+    working on (a customer's name, an address), and the Status cell has shown it already; the log keeps its type
+    and the code lines it passed through."""
+    import sys
     import traceback
+
+    from receivables.private_files import open_private_append
 
     path = _workbook_path(book)
     folder = Path(path).parent if path else Path.cwd()
     log = folder / LOG_NAME
     stamp = dt.datetime.now().isoformat(timespec="seconds")
+    kind, _exc, tb = sys.exc_info()
+    name = kind.__name__ if kind else "error"
     try:
-        with open(log, "a", encoding="utf-8") as out:
-            out.write(f"{stamp} button {action} failed\n{traceback.format_exc()}\n")
+        with open_private_append(log) as out:
+            out.write(f"{stamp} button {action} failed: {name} (its message is in the Status cell, not here)\n"
+                      f"Traceback (most recent call last):\n{''.join(traceback.format_tb(tb))}{name}\n\n")
     except OSError:
         return Path(LOG_NAME)
     return log

@@ -5,6 +5,7 @@ these declarations; no cell address or sheet name is written anywhere else.
 """
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -470,6 +471,26 @@ HIGHLIGHTS: tuple[Highlight, ...] = (
                                         "format": {"bg_color": "#FFC7CE", "font_color": "#9C0006"}}),
     Highlight(CUSTOMERS, "risk_score", {"type": "data_bar", "bar_color": "#F4B183", "bar_solid": True}),
 )
+
+# --- The Jobs block on Control: the last run of each scheduled job --------------------------------------------------
+
+#: Scheduled job (``[jobs]`` in ardesk.toml) -> the named cell that says when it last ran and how that went
+#: ("2026-11-02 06:00 ok: 1,234 open items"), written by every headless refresh (jobs.runs); in the order shown.
+JOB_CELLS: dict[str, str] = {
+    "refresh": "JobRefresh",
+    "notes_push": "JobNotesPush",
+    "remind_build": "JobRemindBuild",
+    "remind_send": "JobRemindSend",
+    "worklist": "JobWorklist",
+    "prune": "JobPrune",
+    "privacy_prune": "JobPrivacyPrune",
+}
+#: The block's heading row: under the lowest chart (a chart's height in rows of 20 pixels), one row apart.
+JOBS_ROW = max(int(c.cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ")) + math.ceil(c.size[1] / 20) for c in CHARTS) + 1
+NAMED_CELLS += tuple(NamedCell(cell, CONTROL, f"C{JOBS_ROW + 1 + i}", f"Job {job}")
+                     for i, (job, cell) in enumerate(JOB_CELLS.items()))
+CONTROL_SECTIONS += ((f"B{JOBS_ROW}", "Jobs: the last run of each"),)
+
 
 #: Keys of xlwings' own config sheet (read by xlwings.bas ``GetConfigFromSheet``, from A1 down to the first blank).
 CONF_KEYS = ("Interpreter_Win", "Interpreter_Mac", "PYTHONPATH", "Conda Path", "Conda Env", "Show Console")

@@ -2,7 +2,8 @@
 
 Program-owned sheets get their header and values replaced whole and their table resized (rows with wrapped text
 fitted to it); on the people's Notes sheet only the program's cells (Note id, Synced) are written, and rows for
-notes added outside the workbook appended (:func:`notes_writer`). Values cross into Excel here and only here: amounts
+notes added outside the workbook appended (:func:`notes_writer`); an erasure's blanks have a writer of their own
+(:func:`notes_eraser`). Values cross into Excel here and only here: amounts
 become numbers once, dates stay dates, and text that Excel would read as a formula is written as text (with
 Excel's ``'`` text prefix).
 """
@@ -148,6 +149,26 @@ def notes_writer(book):
             for table in ws.tables:
                 if table.name == sheet.table:
                     table.resize(ws.range((sheet.header_row, 1), (last + len(appended), len(where))))
+    return write
+
+
+def notes_eraser(book):
+    """The erasure's writer on the open ``book``'s Notes sheet (what :func:`excel.package.erase_notes` does to a
+    file): blank the given cells of erased or pruned notes, or put a person's pseudonym in its Customer cell;
+    anything else is refused (:func:`excel.package.notes.check_erasure`)."""
+    from excel.package.notes import check_erasure
+
+    def write(cells: dict[int, dict[str, str | None]]) -> None:
+        check_erasure(cells)
+        ws = book.sheets[layout.NOTES]
+        sheet = layout.sheet(layout.NOTES)
+        header = ws.range((sheet.header_row, 1), (sheet.header_row, max(ws.used_range.last_cell.column, 1)))
+        heads = header.options(ndim=1).value or []
+        where = {c.field: heads.index(c.header) + 1 for c in sheet.columns if c.header in heads}
+        for row, values in cells.items():
+            for field, value in values.items():
+                if field in where:
+                    ws.range((row, where[field])).value = live_value(value)
     return write
 
 

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from excel.layout import AGING, CUSTOMERS, DSO, FIGURES, INVOICES, ISSUES, PanelData
+from excel.layout import AGING, CUSTOMERS, DSO, FIGURES, INVOICES, ISSUES, TODAY, PanelData
 
 if TYPE_CHECKING:
     from receivables.panel import Panel
@@ -38,6 +38,37 @@ def panel_data(panel: Panel, refreshed_at: dt.datetime | str | None = None) -> P
     return PanelData(rows={INVOICES: panel.invoices, AGING: panel.aging, FIGURES: panel.figures, DSO: panel.dso,
                            CUSTOMERS: panel.customers, ISSUES: issue_lines(panel.issues)},
                      bucket_labels=panel.bucket_labels, cells=cells)
+
+
+#: How the Today sheet words each next action of the worklist (receivables.worklist.NEXT_ACTIONS).
+ACTION_WORDS = {"call": "Call", "send_next_level": "Send next level", "check_dispute": "Check dispute",
+                "follow_up_promise": "Follow up promise", "escalate": "Escalate", "nothing": "Nothing"}
+
+
+def today_lines(worklist) -> list[dict]:
+    """The Today sheet's rows of a :class:`receivables.worklist.Worklist`: the program's columns, each row dated
+    the worklist's day (what a person types on the row is a note of that day); the person's columns blank."""
+    from receivables.money import quantize
+
+    day = worklist.as_of
+    return [{"rank": r.rank, "customer": r.customer, "next_action": ACTION_WORDS.get(r.next_action, r.next_action),
+             "reason": r.reason, "overdue": quantize(r.overdue, r.currency or None), "promise": r.promise or "",
+             "last_touch": r.last_touch, "phone": r.phone, "email": r.email, "score": r.score,
+             "collector": r.collector, "day": day, "customer_id": r.customer_id} for r in worklist.rows]
+
+
+def today_cells(worklist) -> dict[str, int]:
+    """The Control sheet's key figures of the day (:data:`excel.layout.WORK_CELLS`)."""
+    s = worklist.summary
+    return {"CustomersToCall": s.customers_to_call, "PromisesDueToday": s.promises_due_today,
+            "BrokenPromises": s.broken_promises, "DisputesOpen": s.disputes_open}
+
+
+def with_today(data: PanelData, worklist) -> PanelData:
+    """``data`` with the day's worklist on the Today sheet and its key figures on Control."""
+    data.rows[TODAY] = today_lines(worklist)
+    data.cells.update(today_cells(worklist))
+    return data
 
 
 def local_time(value: dt.datetime | str | None) -> dt.datetime | None:

@@ -13,6 +13,10 @@ rows to a writer (:mod:`excel`). Jobs compute nothing themselves and import neit
 - :mod:`jobs.workbook`  a new desk (``init``), a new or checked control panel
 - :mod:`jobs.demo`      the bundled sample books through the whole flow
 - :mod:`jobs.inputs`    the Control sheet's inputs, read one way for every front
+- :mod:`jobs.scheduled` the table of jobs ``ardesk jobs run`` runs on the timetables of ``[jobs]``
+- :mod:`jobs.scheduler` ``ardesk jobs run``: the timetables, one scheduler per ledger, catch-up, stop, records
+- :mod:`jobs.runs`      the jobs' last runs in words (``ardesk jobs list``, the Control sheet's Jobs block)
+- :mod:`jobs.services`  the service definitions that run the scheduler (systemd, Task Scheduler, launchd)
 
 Reminders, the write-back of notes, the worklist and the scheduler that runs jobs on a timetable each get a
 module here of their own.

@@ -38,12 +38,12 @@ LABELS = {
            "interest": "Interest", "fees": "Fees", "total": "Total open",
            "grand": "Total due with interest and fees", "online": "Pay online", "pay": "How to pay",
            "invoice": "Invoice", "credit_note": "Credit note", "payment": "Payment", "page": "Page",
-           "customer_no": "Customer no."},
+           "customer_no": "Customer no.", "early": "Early payment", "early_line": "{amount} if paid by {day}"},
     "de": {"document": "Beleg", "dated": "Datum", "due": "Fällig", "late": "Tage", "amount": "Betrag",
            "interest": "Zinsen", "fees": "Gebühren", "total": "Offener Betrag",
            "grand": "Gesamt mit Zinsen und Gebühren", "online": "Online bezahlen", "pay": "Zahlung",
            "invoice": "Rechnung", "credit_note": "Gutschrift", "payment": "Zahlung", "page": "Seite",
-           "customer_no": "Kundennummer"},
+           "customer_no": "Kundennummer", "early": "Skonto", "early_line": "{amount} bei Zahlung bis {day}"},
 }
 
 #: Where systems keep a TrueType font that covers Latin Extended, Greek and Cyrillic: regular, then bold.
@@ -114,9 +114,11 @@ def _shown(text: str, font: str, replaced: set[str]) -> str:
 def render_letter(notice, *, address: str, letterhead: Letterhead, as_of: date, lang: str | None = None,
                   payment_instructions: str = "", templates_dir: str | Path | None = None,
                   charges: dict[str, tuple[Decimal, Decimal]] | None = None, font: str | Path | None = None,
-                  pay_links: dict[str, str] | None = None) -> Letter:
+                  pay_links: dict[str, str] | None = None,
+                  discounts: dict[str, tuple[date, Decimal]] | None = None) -> Letter:
     """``notice`` (a :class:`~receivables.reminders.Notice`) as a PDF letter to ``address`` (lines). ``charges``:
-    item id -> (interest, fees) where charged, shown per item and in the totals."""
+    item id -> (interest, fees) where charged, shown per item and in the totals; ``discounts``: item id -> (last
+    day, amount that settles it by then) where an early-payment discount is open, under the table."""
     from reportlab.lib import colors
     from reportlab.lib.enums import TA_RIGHT
     from reportlab.lib.pagesizes import A4, LETTER
@@ -251,6 +253,13 @@ def render_letter(notice, *, address: str, letterhead: Letterhead, as_of: date, 
         *[("SPAN", (0, r), (3, r)) for r in spans],
     ]))
     story += [Spacer(1, 3 * mm), table, Spacer(1, 5 * mm)]
+    early = [(item, discounts[item.id]) for item in notice.items if discounts and item.id in discounts]
+    if early:
+        story.append(Paragraph(text(words["early"]), ParagraphStyle("early", parent=base, fontName=bold)))
+        story += [Paragraph(text(f"{words.get(item.kind, item.kind)} {item.number}: " + words["early_line"].format(
+                      amount=format_amount(amount, item.currency, parts.lang), day=format_day(day, parts.lang))),
+                      para) for item, (day, amount) in early]
+        story.append(Spacer(1, 4 * mm))
     online = [(item.number, pay_links[item.id]) for item in notice.items if pay_links and pay_links.get(item.id)]
     if online:
         story.append(Paragraph(text(words["online"]), ParagraphStyle("online", parent=base, fontName=bold)))
@@ -273,8 +282,9 @@ def _paragraphs(block: str) -> list[str]:
 
 
 def write_pdf(folder: Path, name: str, pdf: bytes) -> Path:
-    """Write ``pdf`` as ``folder/name`` atomically (a reader never sees half a letter)."""
-    folder.mkdir(parents=True, exist_ok=True)
+    """Write ``pdf`` as ``folder/name`` atomically (a reader never sees half a letter), readable by the owner only
+    (``mkstemp`` makes it 0600; a folder made here is 0700): a letter holds a name and a postal address."""
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     path = folder / name
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".letter-", suffix=".tmp")
     try:

@@ -46,9 +46,11 @@ def ledger_notes(settings: Settings) -> list:
 
 
 def keep_live_rows(settings: Settings, rows: list[dict], today: list[dict], origin: str,
-                   live_sheet: Callable[[dict, list[dict]], None]) -> Kept:
+                   live_sheet: Callable[[dict, list[dict]], None],
+                   live_erase: Callable[[dict], None] | None = None) -> Kept:
     """Keep the Notes and Today rows of a workbook open in Excel (the Refresh button), and write the Notes sheet's
-    program cells through ``live_sheet``: each row's id, and a row for each note typed on Today."""
+    program cells through ``live_sheet``: each row's id, and a row for each note typed on Today; the cells of notes
+    erased on request or pruned are blanked through ``live_erase`` (:func:`jobs.privacy.note_erasure_cells`)."""
     with open_ledger(settings.ledger, settings.config) as ledger:
         nb = ledger.notebook
         kept = with_today(nb.keep(rows, origin=origin), keep_today(ledger, today))
@@ -56,6 +58,12 @@ def keep_live_rows(settings: Settings, rows: list[dict], today: list[dict], orig
         if cells or appended:
             live_sheet(cells, appended)
             nb.shown_on([n["uid"] for n in appended], origin)
+        if live_erase is not None:
+            from .privacy import note_erasure_cells
+
+            erased = note_erasure_cells(ledger, rows)
+            if erased:
+                live_erase(erased)
     return kept
 
 
@@ -238,7 +246,8 @@ def push(settings: Settings, workbook: str | Path | None = None, *,
             from connectors.odoo.notes import push_notes
 
             odoo = settings.config.odoo
-            notes = nb.notes()
+            erased = {r[0] for r in ledger.conn.execute("SELECT uid FROM erased_notes")}
+            notes = [n for n in nb.notes() if n.uid not in erased]     # an erased note is written nowhere
             report.results = push_notes(odoo.url, odoo.db, odoo.user, odoo.password(), notes,
                                         nb.steps(target), nb.record, timeout=odoo.timeout, retries=odoo.retries,
                                         backoff=odoo.backoff,

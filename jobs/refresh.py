@@ -38,7 +38,12 @@ def panel_data(books: Books, as_of: date, settings: Settings, *, edges: tuple[in
                      period_days=period_days or cfg.dso.period_days, months=cfg.dso.months,
                      cei_sales=cfg.dso.cei_sales, notes=ledger_notes(settings),
                      grace_days=cfg.notes.promise_grace_days, plans=ledger_plans(settings))
-    return panel_data_of(computed, refreshed_at=datetime.now().astimezone().isoformat(timespec="seconds"))
+    data = panel_data_of(computed, refreshed_at=datetime.now().astimezone().isoformat(timespec="seconds"))
+    from excel.sheets import with_today
+
+    from .worklist import worklist_of
+
+    return with_today(data, worklist_of(books, settings, as_of=as_of))
 
 
 def _compute(settings: Settings, opts: dict, *, today: date, source_override: str | None = None,
@@ -120,6 +125,9 @@ def refresh_workbook(workbook: str | Path, source: str | None, settings: Setting
         kept = kept_notes.new
     data, as_of, sid = _compute(settings, settings_of(inputs), today=today, source_override=source)
     older = fit_to_panel(path, data)
+    from .runs import panel_cells
+
+    data.cells.update(panel_cells(settings, path))      # the Jobs block: each scheduled job's last run
     n = len(data.rows[L.INVOICES])
     with open_ledger(settings.ledger, settings.config) as ledger:
         busy = package.workbook_lock(path)
@@ -135,6 +143,9 @@ def refresh_workbook(workbook: str | Path, source: str | None, settings: Setting
         cells, appended = sheet_updates(ledger.notebook, notes, kept_notes, erp_target(settings))
         package.write_notes(path, cells, appended)
         ledger.notebook.shown_on([n["uid"] for n in appended], target)
+        from .privacy import clean_workbook
+
+        clean_workbook(ledger, path, notes)        # what was erased or pruned leaves the workbook too
         ledger.audit("refresh", target=target, detail={"snapshot": sid, "open_items": n,
                                                        "notes_added_to_sheet": len(appended)})
     return RefreshResult(path, True, sid, n, kept,

@@ -23,10 +23,11 @@ class Built:
     batch: object                 # receivables.reminders.Batch
     sheet: str | None = None      # what happened on the workbook's Reminders sheet, when one was given
     charges: dict | None = None   # customer id -> item id -> the interest and fees charged
+    discounts: dict | None = None  # customer id -> item id -> an early-payment discount still open
 
     def to_json_dict(self) -> dict:
         return {"batch": self.batch_id, **self.batch.to_json_dict(), "workbook": self.sheet,
-                "charges": self.charges or {}}
+                "charges": self.charges or {}, "discounts": self.discounts or {}}
 
 
 def sheet_rows(settings: Settings, batch_id: int) -> list[dict]:
@@ -124,6 +125,12 @@ def build(source: str | None, settings: Settings, *, today: date, as_of: date | 
     contact_file = contacts or cfg.reminder_contacts
     known, unknown = contacts_from(contact_file, opened.books) if contact_file else ({}, [])
     with open_ledger(settings.ledger, cfg) as ledger:
+        if known or unknown:             # a contact list keeps no erased customer's data in force either
+            from receivables.erasure import Erasures
+
+            erased = Erasures.of(ledger)
+            known = {cid: c for cid, c in known.items() if erased.find(cid) is None}
+            unknown = [u for u in unknown if erased.find(u) is None]
         notes = ledger.notebook.notes()
         tracking = None
         if notes:
@@ -139,6 +146,7 @@ def build(source: str | None, settings: Settings, *, today: date, as_of: date | 
                             history=ledger.reminders.history(), contacts=contacts, rules=_rules(cfg),
                             handed_over=handed, planned=planned)
         charges = _charges(cfg, opened.books, batch, as_of, tracking, contacts) if cfg.fees is not None else {}
+        discounts = _discounts(opened.books, batch, as_of)
         if unknown:
             from dataclasses import replace
 
@@ -151,12 +159,12 @@ def build(source: str | None, settings: Settings, *, today: date, as_of: date | 
         bid = ledger.reminders.store(batch, policy=policy, source_key=opened.source_key,
                                      snapshot_id=opened.snapshot_id,
                                      langs={c.id: c.lang for c in opened.books.customers if c.lang},
-                                     charges=charges)
+                                     charges=charges, discounts=discounts)
         ledger.audit("remind build", target=str(bid),
                      detail={"as_of": as_of.isoformat(), "notices": len(batch.notices),
                              "excluded": len(batch.excluded), "source": opened.source_key})
     sheet = write_sheet(settings, bid, Path(workbook)) if workbook else None
-    return Built(bid, batch, sheet, charges)
+    return Built(bid, batch, sheet, charges, discounts)
 
 
 def _planned(books, plans, as_of: date) -> dict[str, str]:
@@ -173,6 +181,29 @@ def _planned(books, plans, as_of: date) -> dict[str, str]:
         words = f"plan {plan.plan_id}" + (f", next instalment {nxt.due.isoformat()}" if nxt is not None else "")
         for item_id in covered_items(books, plan):
             out[item_id] = words
+    return out
+
+
+def _discounts(books, batch, as_of: date) -> dict[str, dict]:
+    """Customer id -> item id -> {"until", "amount"}: the early-payment discounts the notices' items still offer
+    on ``as_of`` (:func:`receivables.terms.discounts_open`)."""
+    from receivables.terms import discounts_open
+
+    if not batch.notices:
+        return {}
+    found = discounts_open(books, as_of)
+    if not found:
+        return {}
+    noticed = {n.customer_id: n for n in batch.notices}
+    ids: dict[str, set[str]] = {}
+    out: dict[str, dict] = {}
+    for d in found:
+        if d.customer_id not in noticed:
+            continue
+        if d.customer_id not in ids:
+            ids[d.customer_id] = {i.id for i in noticed[d.customer_id].items}
+        if d.item_id in ids[d.customer_id]:
+            out.setdefault(d.customer_id, {})[d.item_id] = {"until": d.until.isoformat(), "amount": str(d.amount)}
     return out
 
 
@@ -344,7 +375,7 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
                                  from_addr=from_address or "ardesk@ardesk.invalid", reply_to=cfg.smtp.reply_to,
                                  payment_instructions=cfg.reminders.payment_instructions, as_of=as_of,
                                  message_id=mid, templates_dir=templates, pay_links=links,
-                                 charges=_charges_of(n))
+                                 charges=_charges_of(n), discounts=_discounts_of(n))
                 except HeaderRefused as exc:
                     if getattr(exc, "header", "") in ("From", "Reply-To"):
                         raise InputError(f"[smtp] {exc}", hint="correct [smtp] from_address / reply_to") from None
@@ -492,7 +523,7 @@ def _letter(settings: Settings, store, batch_id: int, n, *, as_of: date, out_dir
     letter = render_letter(_notice_of(n), address=address, letterhead=letterhead, as_of=as_of, lang=n.lang or None,
                            payment_instructions=cfg.reminders.payment_instructions,
                            templates_dir=cfg.reminder_templates, font=cfg.letters_font, pay_links=links,
-                           charges=_charges_of(n))
+                           charges=_charges_of(n), discounts=_discounts_of(n))
     if dry_run:
         return {"customer": n.customer, "customer_id": n.customer_id, "state": "would write",
                 "detail": f"letter ({n.level})"}
@@ -531,6 +562,14 @@ def _hand_off(settings: Settings, ledger, batch_id: int, n, *, as_of: date, out_
     ledger.audit("hand over", target=n.customer_id, detail={"batch": batch_id, "level": n.level})
     return {"customer": n.customer, "customer_id": n.customer_id, "state": rs.SENT,
             "detail": f"handed over to the agency: {files[0]}, {files[1]}"}
+
+
+def _discounts_of(n) -> dict:
+    """Item id -> (last day, amount that settles it by then) of a stored notice's early-payment discounts."""
+    from decimal import Decimal
+
+    return {item_id: (date.fromisoformat(d["until"]), Decimal(d["amount"]))
+            for item_id, d in (getattr(n, "discounts", None) or {}).items()}
 
 
 def _charges_of(n) -> dict:
@@ -574,7 +613,7 @@ def _draft(folder: Path, batch_id: int, customer_id: str, msg) -> Path:
     import re
     import tempfile
 
-    folder.mkdir(parents=True, exist_ok=True)
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)       # drafts hold addresses: the owner's alone
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", customer_id)[:60]
     path = folder / f"reminder-{batch_id}-{safe}.eml"
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=".draft-", suffix=".tmp")
@@ -601,6 +640,7 @@ def _call_list(settings: Settings, batch_id: int, notices, out_dir: str | None, 
     folder = Path(out_dir) if out_dir else settings.ledger.parent
     path = folder / f"call-list-{batch_id}.csv"
     if not dry_run:
-        folder.mkdir(parents=True, exist_ok=True)
-        path.write_text(out.getvalue(), encoding="utf-8")
+        from receivables.private_files import write_private
+
+        write_private(path, out.getvalue().encode("utf-8"), prefix=".call-list-")     # owner-only: phone numbers
     return str(path)

@@ -2,7 +2,8 @@
 
 ``open_books`` is the one place that turns a SOURCE argument into :class:`~receivables.records.Books`; pulls from
 Odoo are stored in the ledger as they arrive (their incremental state lives there), file sources are stored only
-by ``ardesk pull``.
+by ``ardesk pull``. Books from every source pass through the ledger's erasures before they are stored or shown
+(:func:`receivables.erasure.keep_erased`).
 """
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from receivables.config import Config
+from receivables.erasure import keep_erased
 from receivables.errors import InputError
 from receivables.ledger import Ledger
 from receivables.records import Books
@@ -65,7 +67,7 @@ def open_books(source: str | None, config: Config, *, today: date, ledger_path: 
             if info is None:
                 raise InputError("the ledger holds no snapshot yet", source=str(ledger_path),
                                  hint="run `ardesk pull SOURCE` first")
-            return Opened(ledger.load(info.id), info.source_key, info.id)
+            return Opened(keep_erased(ledger, ledger.load(info.id)), info.source_key, info.id)
     key = source_key(source, config)
     if source == ODOO:
         from connectors.odoo import pull as odoo_pull
@@ -94,13 +96,18 @@ def open_books(source: str | None, config: Config, *, today: date, ledger_path: 
 
         books = _with_rates(books, {k: money(v) for k, v in config.rates.items()})
     if not store:
+        if Path(ledger_path).exists():          # what was erased on request is not shown again
+            with open_ledger(ledger_path, config) as ledger:
+                books = keep_erased(ledger, books)
         return Opened(books, key)
     with open_ledger(ledger_path, config) as ledger:
         return _store(ledger, books, key, file=os.fspath(path))
 
 
 def _store(ledger: Ledger, books: Books, key: str, *, state: dict | None = None, **detail) -> Opened:
-    """Store ``books`` unless they equal the source's latest snapshot; either way the audit trail says which."""
+    """Store ``books`` unless they equal the source's latest snapshot; either way the audit trail says which. What
+    was erased on request is taken out first (:mod:`receivables.erasure`): no pull brings it back."""
+    books = keep_erased(ledger, books)
     stored = ledger.store_books(books, source_key=key, state=state)
     ledger.audit("pull" if stored.new else "pull unchanged", target=key,
                  detail={"snapshot": stored.id, "items": len(books.items), **detail})

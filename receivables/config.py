@@ -321,21 +321,49 @@ cei_sales = "total"           # or "average" (monthly average credit sales)
 # promise_grace_days = 3      # days after a promised date before the promise counts as broken
 
 [jobs]
-# When the scheduler runs each job; a job left out is not scheduled.
+# When `ardesk jobs run` runs each job, in local time; a job left out is not scheduled. Words such as
+# "daily 06:00", "every 1 hour", "every 15 minutes", "monday 08:00", "weekdays 07:00".
 # refresh = "every day at 06:30"
 # notes_push = "every hour"
 # remind_build = "every monday at 07:00"
 # remind_send = "every monday at 09:00"
 # worklist = "every day at 07:00"
 # prune = "every sunday at 03:00"
+# privacy_prune = "every sunday at 04:00"
 
 [worklist]
-# [worklist.weights]          # how much each factor counts when ranking customers; default: none
-# overdue = 2.0
+# How `ardesk worklist` ranks customers and picks each one's next action (README.md, "The worklist").
+# answer_days = 7             # days a reminder waits for a payment or a note before it counts as unanswered
+# touch_days = 14             # days without a note or reminder before an overdue customer is called
+# dispute_days = 14           # days an open dispute may go without a note before it is checked
+# broken_days = 90            # how far back broken promises count (a second one in that time: escalate)
+# [worklist.weights]          # the points each factor adds to a customer's score
+# overdue = 60.0              # the overdue balance: in full at the books' 90th percentile or above
+# ages = [1.0, 1.5, 2.0, 3.0] # each overdue bucket's weight, youngest first (1-30, 31-60, 61-90, 91+)
+# risk = 0.3                  # per point of the risk score (0-100)
+# broken_promise = 60.0
+# broken_plan = 60.0
+# promise_due = 40.0          # a promise whose date has come
+# instalment_due = 30.0       # a payment plan's instalment whose date has come
+# follow_up = 40.0            # a note's next-action date reached
+# bounced = 30.0              # the last e-mail reminder refused by the mail server
+# unknown_outcome = 10.0      # the last reminder's delivery unknown
+# no_answer = 20.0            # a reminder answered by no payment and no note
+# level_due = 10.0            # a reminder level reached and not yet sent
+# dispute = 20.0              # an open dispute with no note for dispute_days
+# untouched = 0.5             # per day since the last note or reminder...
+# untouched_cap = 30.0        # ...up to this many points
+# [worklist.collectors]       # who works which customers, where the source names no salesperson
+# Ann = ["Acme Ltd", 42]      # a collector and the customers' names or ids
 
 [privacy]
-# retention_days = 2555       # personal data older than this is pruned; default: kept
+# How long personal data is kept; `ardesk privacy prune` (or the scheduler) applies it. README.md, "Personal data".
+# keep_notes_years = 6        # collection notes, counted from the date written on them
+# keep_messages_years = 6     # reminders' addresses and outcomes, drafts, letters and hand-off files
+# keep_contacts_after_last_invoice_years = 3   # e-mail, phone and address of a customer that owes nothing
 
 [ledger]
 # busy_timeout = 30           # seconds a writer waits for another ardesk writing to the same ledger
+# keep_snapshots_days = 90    # the prune job deletes older snapshots, keeping every month's last one and the
+#                             # latest of each source (past agings need nothing else); default: keep all
 """

@@ -105,6 +105,17 @@ def _increasing_edges(edges: tuple[int, ...]) -> tuple[int, ...]:
     return edges
 
 
+def _timetable(text: str) -> str:
+    """A ``[jobs]`` line the scheduler can read (:mod:`receivables.timetable`), refused here with examples."""
+    from .timetable import NotATimetable, parse
+
+    try:
+        parse(text)
+    except NotATimetable as exc:
+        raise _expected(str(exc)) from None
+    return text
+
+
 def _levels_in_order(levels: tuple[ReminderLevel, ...]) -> tuple[ReminderLevel, ...]:
     days = [level.days for level in levels]
     if days != sorted(set(days)):
@@ -132,7 +143,8 @@ EdgeDays = Annotated[conint(strict=True, ge=1, le=MAX_EDGE_DAYS),
                      Expect(f"a whole number of days from 1 to {MAX_EDGE_DAYS}")]
 Email = Annotated[constr(strict=True, pattern=r"^[^@\s]+@[^@\s]+$"),
                   Expect('an e-mail address such as "ar@example.com"')]
-Schedule = Annotated[constr(strict=True, min_length=1), Expect('a schedule (text) such as "every day at 06:30"')]
+Schedule = Annotated[constr(strict=True, min_length=1), AfterValidator(_timetable),
+                     Expect('a schedule (text) such as "every day at 06:30"')]
 Customer = Annotated[StrictStr | StrictInt, Expect("a customer's name (text) or id (a whole number)")]
 
 
@@ -361,18 +373,75 @@ class JobsConfig(Section):
     remind_send: Schedule | None = None
     worklist: Schedule | None = None
     prune: Schedule | None = None
+    privacy_prune: Schedule | None = None
+
+
+Points = Annotated[confloat(strict=True, ge=0, allow_inf_nan=False), Expect("a number, 0 or more, such as 2.5")]
+WorklistDays = Annotated[conint(strict=True, ge=1, le=MAX_EDGE_DAYS),
+                         Expect(f"a whole number of days from 1 to {MAX_EDGE_DAYS}")]
+
+
+def _one_collector_each(table: dict[str, tuple]) -> dict[str, tuple]:
+    """Each customer under one collector: a customer two collectors both hold would be on two lists."""
+    seen: dict[str, str] = {}
+    for collector, customers in table.items():
+        for c in customers:
+            key = " ".join(str(c).split()).casefold()
+            if key in seen and seen[key] != collector:
+                raise _expected(f"each customer under one collector ({json.dumps(str(c).strip())} is under both "
+                                f"{json.dumps(seen[key])} and {json.dumps(collector)})")
+            seen[key] = collector
+    return table
+
+
+class WorklistWeights(Section):
+    """``[worklist.weights]``: the points each factor adds to a customer's place on the worklist
+    (:mod:`receivables.worklist`, which explains each default)."""
+
+    overdue: Points = 60.0              # the overdue balance, in full at the books' 90th percentile or above
+    # what each overdue bucket of [aging] edges weighs, youngest first; buckets beyond the list take its last
+    ages: Annotated[tuple[confloat(strict=True, ge=0, allow_inf_nan=False), ...],
+                    Expect("a list of numbers, 0 or more, such as [1.0, 1.5, 2.0, 3.0]")] = (1.0, 1.5, 2.0, 3.0)
+    risk: Points = 0.3                  # per point of the customer's risk score (0-100)
+    broken_promise: Points = 60.0
+    broken_plan: Points = 60.0
+    promise_due: Points = 40.0          # a promise whose date has come (or whose outcome the books cannot tell)
+    instalment_due: Points = 30.0
+    follow_up: Points = 40.0            # a note's next-action date reached
+    bounced: Points = 30.0              # the last e-mail reminder refused by the mail server
+    unknown_outcome: Points = 10.0      # the last reminder's delivery unknown
+    no_answer: Points = 20.0            # a reminder with no payment and no note since
+    level_due: Points = 10.0            # a reminder level reached and not yet sent
+    dispute: Points = 20.0              # an open dispute with no note for dispute_days
+    untouched: Points = 0.5             # per day since the last note or reminder
+    untouched_cap: Points = 30.0        # the most days since the last touch can give
 
 
 class WorklistConfig(Section):
-    """``[worklist]``: how the collector's worklist ranks customers."""
+    """``[worklist]``: how the collector's worklist ranks customers, when it waits, and who works which customer."""
 
-    weights: Annotated[dict[StrictStr, Number], Expect("a table of weights such as overdue = 2.0")] = {}
+    answer_days: WorklistDays = 7       # days a reminder waits for a payment or a note before "no answer"
+    touch_days: WorklistDays = 14       # days without a touch before an overdue customer is called
+    dispute_days: WorklistDays = 14     # days an open dispute may go without a note
+    broken_days: WorklistDays = 90      # how far back broken promises count (two in it: escalate)
+    weights: WorklistWeights = WorklistWeights()
+    # collector -> the customers (names or ids) they work, where the source names no salesperson
+    collectors: Annotated[dict[NonEmptyText, Annotated[tuple[Customer, ...],
+                                                       Expect("a list of customers' names or ids")]],
+                          AfterValidator(_one_collector_each),
+                          Expect('a table of collectors, such as "Ann Lee" = ["Acme Ltd", 42]')] = {}
+
+
+Years = Annotated[conint(strict=True, ge=1, le=100), Expect("a whole number of years from 1 to 100")]
 
 
 class PrivacyConfig(Section):
-    """``[privacy]``: how long personal data is kept."""
+    """``[privacy]``: how long personal data is kept, applied by ``ardesk privacy prune`` and the scheduler's job
+    (:mod:`receivables.retention`; README.md, "Personal data", gives the reasons for the defaults)."""
 
-    retention_days: PositiveInt | None = None   # None: kept until deleted by hand
+    keep_notes_years: Years = 6             # collection notes, from the date written on them
+    keep_messages_years: Years = 6          # reminders' addresses and outcomes, drafts, letters, hand-off files
+    keep_contacts_after_last_invoice_years: Years = 3   # a former customer's e-mail, phone and postal address
 
 
 class LedgerConfig(Section):
@@ -380,6 +449,8 @@ class LedgerConfig(Section):
 
     busy_timeout: Annotated[confloat(strict=True, ge=0, allow_inf_nan=False),
                             Expect("a number of seconds, 0 or more")] = 30.0
+    # days a snapshot is kept by the prune job; every month's last snapshot and each source's latest stay
+    keep_snapshots_days: Annotated[PositiveInt | None, Expect("a positive whole number of days such as 90")] = None
 
 
 class ConfigFile(Section):

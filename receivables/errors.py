@@ -61,6 +61,12 @@ class LedgerBusy(ArdeskError):
     exit_code = 1
 
 
+class AlreadyRunning(ArdeskError):
+    """Another ardesk already runs the scheduler (or the same job) on this ledger; nothing was started."""
+
+    exit_code = 1
+
+
 class WorkbookBusy(ArdeskError):
     """The workbook is open in a spreadsheet program; nothing was written to it."""
 

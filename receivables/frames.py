@@ -22,7 +22,8 @@ from .money import from_minor, minor_units, precision, to_minor
 from .records import Books, LazyItems
 
 ITEM_COLUMNS = ("id", "number", "customer_id", "kind", "issued", "due", "currency", "total_minor", "open_minor",
-                "open_company_minor", "paid_on", "total_company_minor", "inferred")
+                "open_company_minor", "paid_on", "total_company_minor", "inferred", "discount_minor",
+                "discount_until")
 ALLOCATION_COLUMNS = ("debit_item_id", "credit_item_id", "amount_minor", "amount_currency_minor", "date")
 PAYMENT_COLUMNS = ("id", "customer_id", "date", "amount_minor", "currency")
 
@@ -35,9 +36,10 @@ class Frames:
     """The frames of one set of books, with what the engine needs to know about them.
 
     ``items``: one row per receivable item (columns :data:`ITEM_COLUMNS`); ``open_minor`` stands at
-    ``report_date``. ``allocations`` and ``payments`` as their column tuples say. ``names`` maps customer id to
-    display name; ``credit_limits`` customer id to ``Decimal`` (company currency) where known; ``terms`` customer
-    id to payment terms in days where known.
+    ``report_date``; ``discount_minor`` (nullable, in the item's currency) and ``discount_until`` (``NaT`` where
+    none) are the item's early-payment discount (:class:`~receivables.records.Invoice`). ``allocations`` and
+    ``payments`` as their column tuples say. ``names`` maps customer id to display name; ``credit_limits`` customer
+    id to ``Decimal`` (company currency) where known; ``terms`` customer id to payment terms in days where known.
     """
 
     items: pd.DataFrame
@@ -197,6 +199,8 @@ def _refuse_item_amounts(books: Books) -> None:
         _minor(it.open_amount, it.currency, where, "open_amount")
         if it.open_amount_company is not None:
             _minor(it.open_amount_company, cc, where, "open_amount_company")
+        if it.discount_amount is not None:
+            _minor(it.discount_amount, it.currency, where, "discount_amount")
 
 
 def item_frame(books: Books) -> pd.DataFrame:
@@ -220,6 +224,7 @@ def item_frame(books: Books) -> pd.DataFrame:
                    if one_place and _same(open_cos, opens) else _optional_minors(open_cos, company_places))
         total_co = (pd.arrays.IntegerArray(total.copy(), np.zeros(len(items), dtype=bool))
                     if one_place and _same(total_cos, totals) else _optional_minors(total_cos, company_places))
+        discount = _optional_minors(_column(items, "discount_amount"), places)
     except (ValueError, TypeError):
         _refuse_item_amounts(books)
         raise
@@ -238,6 +243,8 @@ def item_frame(books: Books) -> pd.DataFrame:
         "total_company_minor": total_co,
         # A credit the source does not list but whose effect it shows (date unknown): see receivables.asof.
         "inferred": np.array(["inferred" in i.flags for i in items], dtype=bool),
+        "discount_minor": discount,
+        "discount_until": _dates(_column(items, "discount_until")),
     })
 
 

@@ -11,6 +11,8 @@
   are :class:`~receivables.errors.Issue` values stored as JSON objects; the plain strings older ledgers hold read
   back as info issues.
 - The audit trail records what was done, when, by whom and with what result; features append to it.
+- The file is made readable by its owner only, and a file others may write to is refused
+  (:mod:`receivables.private_files`): it holds customers' names and contacts.
 - Several processes share one ledger (a button, a scheduled job, a report): the file is in WAL mode, so readers
   never wait for a writer; a writer waits for another (saying so once, on the ``ardesk.ledger`` logger) and gives
   up after ``busy_timeout`` seconds with :class:`~receivables.errors.LedgerBusy`. Creating and migrating the schema
@@ -39,6 +41,7 @@ from pathlib import Path
 from . import collector_paused
 from .errors import InputError, Issue, LedgerBusy
 from .money import decimal_texts, minor_units, money, plain_minor_units, precision
+from .private_files import create_private, refuse_shared
 from .records import ITEM_FIELDS, Allocation, Books, Customer, Invoice, ItemKind, LazyItems, Payment, SalesTotal
 
 MIGRATIONS: tuple[str, ...] = (
@@ -180,6 +183,39 @@ MIGRATIONS: tuple[str, ...] = (
         origin TEXT NOT NULL, created_at TEXT NOT NULL, ended_at TEXT, ended_why TEXT
     );
     """,
+    # 9: an item's early-payment discount (its last day, and the amount that settles the item by then), and the
+    # ones a reminder notice offers; a customer's postal address and collector
+    """
+    ALTER TABLE items ADD COLUMN discount_until TEXT;
+    ALTER TABLE items ADD COLUMN discount_amount TEXT;
+    ALTER TABLE customers ADD COLUMN address TEXT;
+    ALTER TABLE customers ADD COLUMN collector TEXT;
+    ALTER TABLE reminder_notices ADD COLUMN discounts TEXT;
+    """,
+    # 10: every run of a scheduled job: when it started and ended, its outcome, what it counted, its error in plain
+    # words (receivables.job_store)
+    """
+    CREATE TABLE job_runs (
+        id INTEGER PRIMARY KEY, job TEXT NOT NULL, trigger TEXT NOT NULL, started_at TEXT NOT NULL,
+        ended_at TEXT, outcome TEXT NOT NULL, counts TEXT NOT NULL, error TEXT
+    );
+    CREATE INDEX job_runs_job ON job_runs(job, id);
+    """,
+    # 11: personal data erased on request (receivables.privacy): which customer (its id as held now, and a keyed
+    # hash of the id its source gives it, by which later pulls are recognised), its pseudonym if a person, the kinds
+    # of data erased, when and by whom, never the values; the notes whose content was erased or pruned, so that no
+    # sheet brings it back; the ledger's own salt of those hashes and pseudonyms
+    """
+    CREATE TABLE erasures (
+        id INTEGER PRIMARY KEY, customer_id TEXT NOT NULL, match TEXT NOT NULL UNIQUE, pseudonym TEXT,
+        kinds TEXT NOT NULL, at TEXT NOT NULL, by TEXT NOT NULL
+    );
+    CREATE TABLE erased_notes (
+        uid TEXT PRIMARY KEY, why TEXT NOT NULL, at TEXT NOT NULL
+    );
+    CREATE TABLE privacy_salt (salt TEXT NOT NULL);
+    INSERT INTO privacy_salt (salt) VALUES (lower(hex(randomblob(16))));
+    """,
 )
 BUSY_TIMEOUT = 30.0       # seconds a writer waits for another (``[ledger] busy_timeout``)
 _POLL = 0.5               # how long one attempt to start writing waits inside SQLite
@@ -232,6 +268,9 @@ class Ledger:
     def __init__(self, path: str | Path, *, busy_timeout: float = BUSY_TIMEOUT):
         self.path = Path(path)
         self.busy_timeout = busy_timeout
+        if str(path) != ":memory:":          # owner-only: it holds customers' names and contacts
+            refuse_shared(self.path)
+            create_private(self.path)
         try:
             self.conn = sqlite3.connect(self.path, isolation_level=None, timeout=max(busy_timeout, _POLL))
             self.conn.execute("PRAGMA foreign_keys = ON")
@@ -338,10 +377,9 @@ class Ledger:
                   json.dumps({k: str(v) for k, v in sorted(books.rates.items())}),
                   _d(books.period[0]) if books.period else None, _d(books.period[1]) if books.period else None,
                   json.dumps(list(books.kinds)))
-        customers = [(x.id, x.name, x.parent_id, x.email, x.phone, x.lang, x.terms_days, _m(x.credit_limit),
-                      x.currency, json.dumps(list(x.tags))) for x in books.customers]
+        customers = _customer_rows(books.customers)
         with collector_paused():
-            items = _item_rows(books.items)
+            items = _item_rows(books.items, trim=True)
         payments = [(p.id, p.customer_id, _d(p.date), str(p.amount), p.currency, json.dumps(list(p.applied_to)),
                      p.number, p.source_ref) for p in books.payments]
         allocations = [(a.debit_item_id, a.credit_item_id, str(a.amount), _d(a.date), _m(a.amount_currency))
@@ -365,11 +403,8 @@ class Ledger:
                 " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (*header, source_key, now, _d(books.report_date), json.dumps(state or {}), content, now))
             sid = cur.lastrowid
-            c.executemany("INSERT INTO customers VALUES (?,?,?,?,?,?,?,?,?,?,?)", [(sid, *r) for r in customers])
-            c.executemany(
-                "INSERT INTO items (snapshot_id, id, number, customer_id, kind, issued, due, currency, total,"
-                " open_amount, open_amount_company, source_ref, flags, paid_on, customer_name, total_company)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", [(sid, *r) for r in items])
+            c.executemany(_insert("customers", _CUSTOMER_FIELDS, customers), [(sid, *r) for r in customers])
+            c.executemany(_insert("items", _ITEM_FIELDS, items), [(sid, *r) for r in items])
             c.executemany("INSERT INTO payments VALUES (?,?,?,?,?,?,?,?,?)", [(sid, *r) for r in payments])
             c.executemany("INSERT INTO allocations VALUES (?,?,?,?,?,?)", [(sid, *r) for r in allocations])
             c.executemany("INSERT INTO sales (snapshot_id, customer_id, first_day, last_day, amount, cash,"
@@ -407,9 +442,10 @@ class Ledger:
         customers = tuple(
             Customer(id=r[0], name=r[1], parent_id=r[2], email=r[3] or "", phone=r[4] or "", lang=r[5] or "",
                      terms_days=r[6], credit_limit=_pm(r[7]), currency=r[8],
-                     tags=tags[r[9]] if r[9] in tags else tags.setdefault(r[9], tuple(json.loads(r[9] or "[]"))))
-            for r in c.execute("SELECT id, name, parent_id, email, phone, lang, terms_days, credit_limit, currency,"
-                               " tags FROM customers WHERE snapshot_id = ? ORDER BY rowid", (snapshot_id,)))
+                     tags=tags[r[9]] if r[9] in tags else tags.setdefault(r[9], tuple(json.loads(r[9] or "[]"))),
+                     address=r[10] or "", collector=r[11] or "")
+            for r in c.execute(f"SELECT {', '.join(_CUSTOMER_FIELDS)} FROM customers WHERE snapshot_id = ?"
+                               " ORDER BY rowid", (snapshot_id,)))
         with collector_paused():
             items = self._items(snapshot_id, s[2], customers)
         payments = tuple(
@@ -491,10 +527,13 @@ class Ledger:
             table = pa.ipc.open_stream(pa.py_buffer(found[2])).read_all()
         except (pa.ArrowException, OSError):
             return None
-        if table.num_rows != held or found[1] != held or table.column_names != list(_ITEM_FIELDS) \
-                or any(t != pa.string() for t in table.schema.types):
+        names = table.column_names
+        if table.num_rows != held or found[1] != held or any(t != pa.string() for t in table.schema.types) \
+                or names not in (list(_ITEM_FIELDS), list(_ITEM_FIELDS[:_BEFORE_9])):
             return None
-        return [table.column(k).combine_chunks() for k in range(len(_ITEM_FIELDS))]
+        columns = [table.column(k).combine_chunks() for k in range(len(names))]
+        # A copy of rows written without the fields added since (as rows of items that carry none are): NULL.
+        return columns + [pa.nulls(held, pa.string())] * (len(_ITEM_FIELDS) - len(names))
 
     # -- notes ----------------------------------------------------------------------------------------------------
     @property
@@ -523,6 +562,13 @@ class Ledger:
         cur = self.conn.execute("SELECT customer_id, customer, batch_id, level, at, files FROM handovers")
         return {r[0]: {"customer": r[1], "batch": r[2], "level": r[3], "at": r[4], "files": json.loads(r[5])}
                 for r in cur}
+
+    @property
+    def job_runs(self):
+        """The runs of scheduled jobs (:class:`receivables.job_store.JobStore`)."""
+        from .job_store import JobStore
+
+        return JobStore(self)
 
     @property
     def plans(self):
@@ -556,8 +602,13 @@ class Ledger:
 
 _PAGE = 50_000            # item rows fetched at a time
 _COLUMNS_FROM = 10_000    # snapshots of at least this many items keep a column copy of them (item_columns)
-_COLUMNS_FORMAT = "arrow-ipc-stream;lz4"
+_COLUMNS_FORMAT = "arrow-ipc-stream;lz4"      # its columns are named: the fields of the rows it copies
 _ITEM_FIELDS = ITEM_FIELDS      # the items table's columns, in order (receivables.records)
+_BEFORE_9 = 15                  # the item fields stored before schema 9 added the discount
+# The customers table's columns, in order; the last two came with schema 9.
+_CUSTOMER_FIELDS = ("id", "name", "parent_id", "email", "phone", "lang", "terms_days", "credit_limit", "currency",
+                    "tags", "address", "collector")
+_CUSTOMERS_BEFORE_9 = 10
 # An amount as text that arrow's cast to a decimal reads as Decimal() does; others are read one by one.
 _PLAIN = r"^-?[0-9]+(?:\.[0-9]+)?$"
 _KINDS = frozenset(k.value for k in ItemKind)
@@ -572,13 +623,13 @@ class _NotExact(Exception):
 
 def _columns_blob(items: list[tuple]) -> bytes | None:
     """The column copy of item rows (as :meth:`Ledger.store_books` writes them): an Arrow IPC stream of their texts,
-    one column per stored field, compressed; ``None`` (no copy: the rows are read) for a row holding other than
-    text."""
+    one column per stored field (named by it: the rows may hold only the fields before schema 9), compressed;
+    ``None`` (no copy: the rows are read) for a row holding other than text."""
     import pyarrow as pa
 
     columns = list(zip(*items))
     try:
-        table = pa.table([pa.array(col, type=pa.string()) for col in columns], names=list(_ITEM_FIELDS))
+        table = pa.table([pa.array(col, type=pa.string()) for col in columns], names=list(_ITEM_FIELDS[:len(columns)]))
     except (pa.ArrowException, TypeError, ValueError):
         return None
     del columns
@@ -586,6 +637,23 @@ def _columns_blob(items: list[tuple]) -> bytes | None:
     with pa.ipc.new_stream(sink, table.schema, options=pa.ipc.IpcWriteOptions(compression="lz4")) as writer:
         writer.write_table(table)
     return sink.getvalue().to_pybytes()
+
+
+def rewrite_column_copy(conn: sqlite3.Connection, snapshot_id: int) -> bool:
+    """Write the column copy of a snapshot's items again from its rows, where it has one (after rows were changed in
+    place, by an erasure), inside the caller's transaction: loads stay as fast and give the rows as they are now.
+    Returns whether there was a copy."""
+    if conn.execute("SELECT 1 FROM item_columns WHERE snapshot_id = ?", (snapshot_id,)).fetchone() is None:
+        return False
+    rows = conn.execute(f"SELECT {', '.join(_ITEM_FIELDS)} FROM items WHERE snapshot_id = ? ORDER BY rowid",
+                        (snapshot_id,)).fetchall()
+    copy = _columns_blob(rows) if rows else None
+    if copy is None:
+        conn.execute("DELETE FROM item_columns WHERE snapshot_id = ?", (snapshot_id,))
+    else:
+        conn.execute("UPDATE item_columns SET format = ?, count = ?, data = ? WHERE snapshot_id = ?",
+                     (_COLUMNS_FORMAT, len(rows), copy, snapshot_id))
+    return True
 
 
 def _struct_rows(chunk) -> list[tuple]:
@@ -598,19 +666,53 @@ def _invoice(*r) -> Invoice:
     return Invoice(id=r[0], number=r[1] or "", customer_id=r[2], kind=ItemKind(r[3]), issued=_pd(r[4]),
                    due=_pd(r[5]), currency=r[6], total=money(r[7]), open_amount=money(r[8]),
                    open_amount_company=_pm(r[9]), source_ref=r[10] or "", flags=frozenset(json.loads(r[11] or "[]")),
-                   paid_on=_pd(r[12]), customer_name=r[13] or "", total_company=_pm(r[14]))
+                   paid_on=_pd(r[12]), customer_name=r[13] or "", total_company=_pm(r[14]),
+                   discount_until=_pd(r[15]), discount_amount=_pm(r[16]))
 
 
-def _item_rows(items) -> list[tuple]:
+def _item_rows(items, *, trim: bool = False) -> list[tuple]:
     """The rows :meth:`Ledger.store_books` writes of ``items`` (the order of :data:`_ITEM_FIELDS`); for items that
     give their stored fields (:attr:`LazyItems.columns`: read from a ledger or by the column reader), made from them
-    without records."""
+    without records.
+
+    With ``trim``, the rows of items none of which carries a field added by schema 9 (a discount) hold only the
+    fields before it, as they were written then: such books hash as they did (an unchanged pull stores nothing new)
+    and the new columns stay NULL."""
     if isinstance(items, LazyItems) and items.columns is not None:
-        return list(zip(*items.columns()))
-    return [(i.id, i.number, i.customer_id, i.kind.value, _d(i.issued), _d(i.due), i.currency,
+        columns = items.columns()
+        if trim and all(map(_all_none, columns[_BEFORE_9:])):
+            columns = columns[:_BEFORE_9]
+        return list(zip(*columns))
+    rows = [(i.id, i.number, i.customer_id, i.kind.value, _d(i.issued), _d(i.due), i.currency,
              str(i.total), str(i.open_amount), _m(i.open_amount_company), i.source_ref,
              json.dumps(sorted(i.flags)), _d(i.paid_on), i.customer_name, _m(i.total_company))
             for i in items]
+    if trim and all(i.discount_until is None and i.discount_amount is None for i in items):
+        return rows
+    return [(*r, _d(i.discount_until), _m(i.discount_amount)) for r, i in zip(rows, items)]
+
+
+def _all_none(column) -> bool:
+    """Whether every value of a stored column (a list or an object array) is NULL."""
+    if isinstance(column, list):
+        return column.count(None) == len(column)
+    return all(v is None for v in column)
+
+
+def _customer_rows(customers) -> list[tuple]:
+    """The rows :meth:`Ledger.store_books` writes of ``customers`` (the order of :data:`_CUSTOMER_FIELDS`); only
+    the fields before schema 9 when no customer has an address or a collector (as :func:`_item_rows` trims)."""
+    rows = [(x.id, x.name, x.parent_id, x.email, x.phone, x.lang, x.terms_days, _m(x.credit_limit), x.currency,
+             json.dumps(list(x.tags)), x.address or None, x.collector or None) for x in customers]
+    if all(r[10] is None and r[11] is None for r in rows):
+        return [r[:_CUSTOMERS_BEFORE_9] for r in rows]
+    return rows
+
+
+def _insert(table: str, fields: tuple[str, ...], rows: list[tuple]) -> str:
+    """``INSERT`` of a snapshot's rows of ``table``: the snapshot id and the leading ``fields`` the rows hold."""
+    names = fields[:len(rows[0])] if rows else fields
+    return f"INSERT INTO {table} (snapshot_id, {', '.join(names)}) VALUES ({', '.join('?' * (len(names) + 1))})"
 
 
 def _codes(column) -> tuple:
@@ -701,29 +803,31 @@ class _StoredItems:
     """
 
     __slots__ = ("count", "frame", "ids", "numbers", "customers", "kinds", "issued", "due", "paid_on", "currencies",
-                 "amounts", "source_refs", "flags", "flag_sets", "names")
+                 "amounts", "source_refs", "flags", "flag_sets", "names", "discount_until", "discounts")
 
     def __init__(self, columns: list, company_currency: str, listed: set[str]):
         import numpy as np
         import pandas as pd
 
         (ids, numbers, customers, kinds, issued, due, currencies, totals, opens, open_cos, source_refs, flags,
-         paid_on, names, total_cos) = columns
+         paid_on, names, total_cos, discount_until, discounts) = columns
         n = self.count = len(ids)
         if ids.null_count or customers.null_count or currencies.null_count or totals.null_count or opens.null_count:
             raise _NotExact                   # NOT NULL columns: a damaged ledger, read as before
         self.amounts = [totals, opens, open_cos, total_cos]
+        self.discounts = discounts
         self.source_refs, self.names = source_refs, names
         self.kinds = _codes(kinds)
         if not set(self.kinds[1]) <= _KINDS:
             raise _NotExact
         self.issued, self.due, self.paid_on = _codes(issued), _codes(due), _codes(paid_on)
+        self.discount_until = _codes(discount_until)
         self.currencies, self.flags, self.customers = _codes(currencies), _codes(flags), _codes(customers)
         try:
             self.flag_sets = [frozenset(json.loads(t or "[]")) for t in self.flags[1]]
             day_seconds = [np.array([_NO_DAY if d is None else (d.toordinal() - _ORDINAL_1970) * 86_400
                                      for d in map(_pd, distinct)], dtype=np.int64)
-                           for _, distinct in (self.issued, self.due, self.paid_on)]
+                           for _, distinct in (self.issued, self.due, self.paid_on, self.discount_until)]
             upper = [c.upper() for c in self.currencies[1]]
         except (ValueError, TypeError, AttributeError):
             raise _NotExact from None
@@ -744,6 +848,7 @@ class _StoredItems:
         open_, _ = _minor_units(opens, places, n)
         open_co, open_co_missing = _minor_units(open_cos, company, n)
         total_co, total_co_missing = _minor_units(total_cos, company, n)
+        discount, discount_missing = _minor_units(discounts, places, n)
         self.ids, self.numbers = _texts(ids), _texts(numbers, blank=True)
         no_mask = np.zeros(n, dtype=bool)
         self.frame = pd.DataFrame({
@@ -762,30 +867,37 @@ class _StoredItems:
             "total_company_minor": pd.arrays.IntegerArray(
                 total_co, no_mask.copy() if total_co_missing is None else total_co_missing),
             "inferred": np.array(["inferred" in f for f in self.flag_sets], dtype=bool)[self.flags[0]],
+            "discount_minor": pd.arrays.IntegerArray(
+                discount, no_mask.copy() if discount_missing is None else discount_missing),
+            "discount_until": day_seconds[3][self.discount_until[0]].view("datetime64[s]"),
         }, copy=False)
 
     def records(self) -> list[Invoice]:
         """The records, equal one by one to ``_invoice`` of the stored rows."""
         with collector_paused():
             kinds = _take([ItemKind(k) for k in self.kinds[1]], self.kinds[0])
-            issued, due, paid_on = (_take([_pd(v) for v in distinct], codes)
-                                    for codes, distinct in (self.issued, self.due, self.paid_on))
+            issued, due, paid_on, until = (
+                _take([_pd(v) for v in distinct], codes)
+                for codes, distinct in (self.issued, self.due, self.paid_on, self.discount_until))
             return _invoices(self.ids, self.numbers, _take(self.customers[1], self.customers[0]), kinds, issued, due,
                              _take(self.currencies[1], self.currencies[0]), *map(_decimals, self.amounts[:3]),
                              _texts(self.source_refs, blank=True), _take(self.flag_sets, self.flags[0]), paid_on,
-                             _texts(self.names, blank=True), _decimals(self.amounts[3]))
+                             _texts(self.names, blank=True), _decimals(self.amounts[3]), until,
+                             _decimals(self.discounts))
 
     def columns(self) -> list:
         """The fields :meth:`Ledger.store_books` writes of the records, made without them (one column per field of
         :data:`ITEM_FIELDS`): equal one by one."""
         kinds = _take([ItemKind(k).value for k in self.kinds[1]], self.kinds[0])
-        issued, due, paid_on = (_take([_d(_pd(v)) for v in distinct], codes)
-                                for codes, distinct in (self.issued, self.due, self.paid_on))
+        issued, due, paid_on, until = (_take([_d(_pd(v)) for v in distinct], codes)
+                                       for codes, distinct in (self.issued, self.due, self.paid_on,
+                                                               self.discount_until))
         flags = _take([json.dumps(sorted(f)) for f in self.flag_sets], self.flags[0])
-        totals, opens, open_cos, total_cos = map(_amount_texts, self.amounts)
+        totals, opens, open_cos, total_cos, discounts = map(_amount_texts, (*self.amounts, self.discounts))
         return [self.ids, self.numbers, _take(self.customers[1], self.customers[0]), kinds, issued, due,
                 _take(self.currencies[1], self.currencies[0]), totals, opens, open_cos,
-                _texts(self.source_refs, blank=True), flags, paid_on, _texts(self.names, blank=True), total_cos]
+                _texts(self.source_refs, blank=True), flags, paid_on, _texts(self.names, blank=True), total_cos,
+                until, discounts]
 
 
 def _ledger_items(stored: _StoredItems) -> LazyItems:

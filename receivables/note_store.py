@@ -99,11 +99,16 @@ class NoteStore:
         A row with no customer, text, outcome, dispute, promise or next action is blank and skipped. A row whose
         id the ledger knows with other content is an edit (see the module's docstring). ``only_new``: rows that
         carry no id of their own and whose note the ledger has are skipped, not taken as edits (the Today sheet:
-        its rows stand for notes that live on the Notes sheet once kept, where a person may edit them)."""
+        its rows stand for notes that live on the Notes sheet once kept, where a person may edit them).
+
+        A row of a note whose content was erased on request or pruned (``erased_notes``) is skipped: the sheet
+        may still show what was erased until the next refresh blanks it (:mod:`jobs.privacy`), and reading it must
+        not bring it back."""
         new = edited = 0
         ids: dict[int, str] = {}
         seen: set[str] = set()
         with self.ledger.transaction() as c:
+            erased = {r[0] for r in c.execute("SELECT uid FROM erased_notes")}
             for row in rows:
                 content = content_of(row)
                 if not any(content[k] for k in ("customer", "text", "outcome", "dispute", "promise_date",
@@ -119,6 +124,8 @@ class NoteStore:
                     while uid in seen:
                         uid, n = f"{new_uid(content)}-{n}", n + 1
                 seen.add(uid)
+                if uid in erased:
+                    continue
                 if only_new and c.execute("SELECT 1 FROM notes WHERE uid = ?", (uid,)).fetchone():
                     continue
                 if "_row" in row:

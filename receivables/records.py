@@ -28,6 +28,12 @@ class Customer:
     ``id`` is stable within the source: QuickBooks uses the full ``Parent:Sub:Job`` path, Odoo the partner id as a
     string. ``name`` is what people read (the full path for QuickBooks sub-customers); ``parent_id`` points at the
     parent customer's ``id`` when there is one.
+
+    - ``address``: the postal address as a letter's window shows it, one line per part joined by ``"\n"``: street,
+      second street line, postcode and city, state, country (lines the source leaves blank left out); ``""`` when
+      the source gives none.
+    - ``collector``: who owns the customer's collection (Odoo: the salesperson; QuickBooks: the rep), ``""`` when
+      the source names no one. How each source decides it is said by its connector.
     """
 
     id: str
@@ -40,6 +46,8 @@ class Customer:
     credit_limit: Decimal | None = None
     currency: str | None = None
     tags: tuple[str, ...] = ()
+    address: str = ""
+    collector: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,6 +64,11 @@ class Invoice:
     - ``customer_name``: denormalised display name, so reports need no join.
     - ``total_company``: ``total`` in the company currency at the document's own rate, when the source tells (an
       ERP does; an export of a foreign-currency invoice may not). Credit sales in the company currency use it.
+    - ``discount_until``: the last day an early-payment discount applies; ``None`` when the item has none.
+    - ``discount_amount``: the amount that settles the item when paid by ``discount_until`` (the open amount less
+      the discount), in ``currency`` and signed like the item; ``None`` when the item has no discount. Given only
+      while the item is open in full: both sources grant the discount on the payment of the whole document, not on
+      what is left of a partly paid one.
     """
 
     id: str
@@ -73,6 +86,8 @@ class Invoice:
     paid_on: date | None = None
     customer_name: str = ""
     total_company: Decimal | None = None
+    discount_until: date | None = None
+    discount_amount: Decimal | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +121,8 @@ class Allocation:
 
 #: An item's fields as stored (the ledger's items table, in its column order; :meth:`LazyItems.columns`).
 ITEM_FIELDS = ("id", "number", "customer_id", "kind", "issued", "due", "currency", "total", "open_amount",
-               "open_amount_company", "source_ref", "flags", "paid_on", "customer_name", "total_company")
+               "open_amount_company", "source_ref", "flags", "paid_on", "customer_name", "total_company",
+               "discount_until", "discount_amount")
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,18 +47,19 @@ class StoredNotice:
     outcome: str | None
     address: str = ""
     charges: dict = None             # item id -> {"interest", "fees", "rule", ...} where charged (receivables.fees)
+    discounts: dict = None           # item id -> {"until", "amount"}: an early-payment discount still open
 
     def to_json_dict(self) -> dict:
         return {"batch": self.batch_id, "customer": self.customer, "customer_id": self.customer_id,
                 "level": self.level, "channel": self.channel, "email": self.email or None, "send": self.send,
                 "state": self.state, "message_id": self.message_id, "sent_at": self.sent_at,
                 "outcome": self.outcome, "totals": self.totals, "items": len(self.items),
-                "charges": self.charges or {}}
+                "charges": self.charges or {}, "discounts": self.discounts or {}}
 
 
 _COLUMNS = ("batch_id", "customer_id", "customer", "level", "template", "channel", "email", "phone", "lang",
             "fallback_reason", "items", "totals", "send", "state", "message_id", "attempted_at", "sent_at",
-            "outcome", "address", "charges")
+            "outcome", "address", "charges", "discounts")
 
 
 class ReminderStore:
@@ -69,10 +70,12 @@ class ReminderStore:
 
     def store(self, batch: Batch, *, policy: list[dict], source_key: str | None = None,
               snapshot_id: int | None = None, langs: dict[str, str] | None = None,
-              charges: dict[str, dict] | None = None) -> int:
-        """Store ``batch`` whole, with each customer's language (``langs``, for the notice's words) and the interest
-        and fees charged on its items (``charges``: customer id -> item id -> charge); returns its id."""
-        langs, charges = langs or {}, charges or {}
+              charges: dict[str, dict] | None = None, discounts: dict[str, dict] | None = None) -> int:
+        """Store ``batch`` whole, with each customer's language (``langs``, for the notice's words), the interest
+        and fees charged on its items (``charges``: customer id -> item id -> charge) and the early-payment
+        discounts its items still offer (``discounts``: customer id -> item id -> {"until", "amount"}); returns its
+        id."""
+        langs, charges, discounts = langs or {}, charges or {}, discounts or {}
         # Each notice's json.dumps(n.items_json) and json.dumps(totals_json(n.totals)), the items written without a
         # dict per item, a few notices at a time as their rows are inserted.
         items, totals = items_json_texts(batch.notices), totals_json_texts(batch.notices)
@@ -84,11 +87,12 @@ class ReminderStore:
             bid = cur.lastrowid
             c.executemany(
                 "INSERT INTO reminder_notices (batch_id, customer_id, customer, level, template, channel, email,"
-                " phone, lang, fallback_reason, items, totals, send, state, address, charges)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?)",
+                " phone, lang, fallback_reason, items, totals, send, state, address, charges, discounts)"
+                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?)",
                 ((bid, n.customer_id, n.customer, n.level, n.template, n.channel, n.email or None, n.phone or None,
                   langs.get(n.customer_id) or None, n.fallback_reason or None, text, total, TO_SEND,
-                  n.address or None, json.dumps(charges[n.customer_id]) if n.customer_id in charges else None)
+                  n.address or None, json.dumps(charges[n.customer_id]) if n.customer_id in charges else None,
+                  json.dumps(discounts[n.customer_id]) if n.customer_id in discounts else None)
                  for n, text, total in zip(batch.notices, items, totals)))
             c.executemany(
                 "INSERT INTO reminder_exclusions (batch_id, customer_id, customer, code, reason, totals)"
@@ -120,6 +124,7 @@ class ReminderStore:
             for k in ("email", "phone", "lang", "fallback_reason", "address"):
                 d[k] = d[k] or ""
             d["charges"] = json.loads(d["charges"]) if d["charges"] else {}
+            d["discounts"] = json.loads(d["discounts"]) if d["discounts"] else {}
             out.append(StoredNotice(**d))
         return out
 
@@ -172,4 +177,18 @@ class ReminderStore:
                 out.append(Sent(cid, level, frozenset(i["id"] for i in json.loads(items)),
                                 date.fromisoformat(at[:10]), channel))
         return out
+
+    def outcomes(self) -> list[dict]:
+        """Every notice that went out or was tried for good, without its items, oldest first (the worklist's
+        reminder history): customer_id, level, channel, state (sent; unknown, and sending, as unknown: it may have
+        arrived; refused: the mail server refused it, it bounced), on (the day it was sent or tried), email,
+        outcome."""
+        cur = self.ledger.conn.execute(
+            "SELECT n.customer_id, n.level, n.channel, n.state, coalesce(n.sent_at, n.attempted_at, b.built_at),"
+            " n.email, n.outcome FROM reminder_notices n JOIN reminder_batches b ON b.id = n.batch_id"
+            " WHERE n.state IN (?, ?, ?, ?) ORDER BY 5, n.batch_id", (SENT, UNKNOWN, SENDING, REFUSED))
+        return [{"customer_id": cid, "level": level, "channel": channel,
+                 "state": UNKNOWN if state == SENDING else state, "on": date.fromisoformat(at[:10]),
+                 "email": email or "", "outcome": outcome or ""}
+                for cid, level, channel, state, at, email, outcome in cur.fetchall()]
 

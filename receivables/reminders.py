@@ -358,7 +358,7 @@ class Notice:
     items: NoticeItems
     totals: dict[str, Decimal]
     fallback_reason: str = ""
-    address: str = ""                # the postal address (letters, hand-offs), where the contacts give one
+    address: str = ""                # the postal address (letters, hand-offs): the contacts', else the source's
 
     @cached_property
     def items_json(self) -> list[dict]:
@@ -776,9 +776,12 @@ def _build(frames: Frames, as_of: date, levels: Sequence[ReminderLevel], trackin
         contact = contacts.get(cid)
         if contact is None:                     # the source's contact, where the caller gives none
             source = customers.get(cid)
-            email, phone, address = (source.email, source.phone, "") if source is not None else ("", "", "")
+            email, phone, address = ((source.email, source.phone, source.address) if source is not None
+                                     else ("", "", ""))
         else:
-            email, phone, address = contact.email, contact.phone, contact.address
+            source = customers.get(cid)
+            email, phone = contact.email, contact.phone
+            address = contact.address or (source.address if source is not None else "")
         level = policy[levels_of[k]]
         channel, fallback = level.channel, ""
         if channel == "email" and not email.strip():

@@ -8,8 +8,9 @@ how. The books still do not claim to know every due date, so every aging says it
 """
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import timedelta
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from decimal import Decimal
 from pathlib import PurePath
 
 from .errors import Issue
@@ -48,3 +49,31 @@ def with_due_dates(books: Books, default_terms_days: int = DEFAULT_TERMS_DAYS) -
                  f"{by_terms + by_default:,} invoices have no due date in the source: estimated, "
                  + " and ".join(how) + "; they are flagged due_estimated", severity="warning")
     return replace(books, items=tuple(items), notes=(*books.notes, note))
+
+
+@dataclass(frozen=True)
+class OpenDiscount:
+    """An early-payment discount an item still offers: ``amount`` settles it if paid by ``until``."""
+
+    customer_id: str
+    item_id: str
+    until: date
+    amount: Decimal
+
+
+def discounts_open(books: Books, as_of: date) -> list[OpenDiscount]:
+    """The early-payment discounts of ``books``' items whose last day is ``as_of`` or later, as the source gives
+    them (``Invoice.discount_until`` / ``discount_amount``). Items a reader gave as a frame are looked at in it, so
+    no record is made for books that offer none (most)."""
+    if isinstance(books.items, LazyItems) and not books.items.built:
+        import pandas as pd
+
+        from .money import from_minor
+
+        frame = books.items.frame
+        offered = frame[frame["discount_until"].notna() & frame["discount_minor"].notna()]
+        offered = offered[offered["discount_until"] >= pd.Timestamp(as_of)]
+        return [OpenDiscount(r.customer_id, r.id, r.discount_until.date(),
+                             from_minor(int(r.discount_minor), r.currency)) for r in offered.itertuples(index=False)]
+    return [OpenDiscount(i.customer_id, i.id, i.discount_until, i.discount_amount) for i in books.items
+            if i.discount_until is not None and i.discount_amount is not None and i.discount_until >= as_of]

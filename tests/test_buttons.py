@@ -238,6 +238,38 @@ def test_write_back_notes_button_writes_ids_and_synced_and_nothing_a_person_type
         assert standin.call("mail.message", "search_count", [("message_id", "like", "ardesk-note")]) == 1
 
 
+def test_outcomes_typed_on_today_in_excel_become_notes_at_the_next_refresh(panel, monkeypatch):
+    """Refresh fills Today; an outcome typed there in Excel becomes a note at the next Refresh, once, with its row
+    (and id) on the Notes sheet; Today is rewritten blank for the next outcome."""
+    import xlwings as xw
+
+    from receivables.ledger import Ledger
+
+    def press(payload):
+        book = _book(payload)
+        monkeypatch.setattr(xw.Book, "_mock_caller", book, raising=False)
+        buttons.refresh()
+        return apply_actions(payload, book.json()["actions"])
+
+    payload = payload_from_file(panel)
+    _set(payload, "AsOfDate", "2026-10-31")
+    after = press(payload)
+    today = sheet_values(after, layout.TODAY)
+    header = today[0]
+    assert header == [c.header for c in layout.sheet(layout.TODAY).columns] and len(today) > 2
+    customer = today[1][header.index("Customer")]
+    typed = next(s for s in after["sheets"] if s["name"] == layout.TODAY)["values"][1]       # the person types
+    typed[header.index("Outcome")], typed[header.index("Note")] = "No answer", "+rang twice"
+    again = press(after)
+    notes = sheet_values(again, layout.NOTES)
+    assert [notes[-1][2], notes[-1][4], notes[-1][5]] == [customer, "+rang twice", "no answer"]
+    assert notes[-1][10].startswith("N-") and len(notes) == 2
+    assert all(r[header.index("Outcome")] in (None, "") for r in sheet_values(again, layout.TODAY)[1:])
+    press(again)
+    with Ledger(panel.parent / "ardesk.db") as ledger:
+        assert [(n["customer"], n["text"]) for n in ledger.notebook.rows()] == [(customer, "+rang twice")]
+
+
 def test_build_and_send_reminders_buttons_fill_the_reminders_sheet_and_respect_send(panel, monkeypatch, tmp_path):
     """Build reminders shows the batch on the Reminders sheet; a person marks one notice Send = no; Send
     reminders sends the others (here to the call list: the export gives no e-mail addresses) and shows each status;

@@ -30,6 +30,7 @@ from receivables.config import (
     load_config,
     validate_edges,
 )
+from receivables.config_schema import WorklistWeights
 from receivables.errors import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -137,8 +138,19 @@ PROBES = [
      '[reminders] levels: expected levels in increasing order of days, no two on the same day, found [{…}, {…}]'),
     ("[notes]\npromise_grace_days = -1\n", "[notes] promise_grace_days: expected a whole number, 0 or more, found -1"),
     ("[jobs]\nrefresh = 6\n", '[jobs] refresh: expected a schedule (text) such as "every day at 06:30", found 6'),
-    ('[worklist.weights]\noverdue = "x"\n', '[worklist.weights] overdue: expected a number, found "x"'),
-    ("[privacy]\nretention_days = 0\n", "[privacy] retention_days: expected a positive whole number, found 0"),
+    ('[worklist.weights]\noverdue = "x"\n', '[worklist.weights] overdue: expected a number, 0 or more, such as 2.5, '
+                                           'found "x"'),
+    ('[worklist.collectors]\nAnn = "Acme"\n',
+     '[worklist.collectors] Ann: expected a list of customers\' names or ids, found "Acme"'),
+    ('[worklist.collectors]\nAnn = ["Acme Ltd", 42]\nBob = [" acme ltd"]\n',
+     '[worklist] collectors: expected each customer under one collector ("acme ltd" is under both "Ann" and "Bob"), '
+     'found a table'),
+    ("[worklist]\nanswer_days = 0\n",
+     "[worklist] answer_days: expected a whole number of days from 1 to 3650, found 0"),
+    ("[privacy]\nkeep_notes_years = 0\n",
+     "[privacy] keep_notes_years: expected a whole number of years from 1 to 100, found 0"),
+    ('[privacy]\nretention_days = 30\n', "[privacy] retention_days is not a known key (known keys: keep_notes_years, "
+                                         "keep_messages_years, keep_contacts_after_last_invoice_years)"),
     ("[ledger]\nbusy_timeout = -1\n", "[ledger] busy_timeout: expected a number of seconds, 0 or more, found -1"),
     # the file itself
     ("[dso\nmonths = 1\n", "not valid TOML: Expected ']' at the end of a table declaration (at line 1, column 5)"),
@@ -215,7 +227,10 @@ def test_an_empty_file_gives_the_defaults(tmp_path):
         ("second", 21, "second", "email", "0"), ("final", 45, "final", "email", "0")]
     assert config.notes.promise_grace_days == 3
     assert all(value is None for value in config.jobs.model_dump().values())
-    assert config.worklist.weights == {} and config.privacy.retention_days is None
+    assert config.worklist.weights == WorklistWeights() and config.worklist.collectors == {}
+    assert config.worklist.answer_days == 7
+    assert (config.privacy.keep_notes_years, config.privacy.keep_messages_years,
+            config.privacy.keep_contacts_after_last_invoice_years) == (6, 6, 3)
     assert config.ledger_settings.busy_timeout == 30
 
 
@@ -282,7 +297,9 @@ prune = "every sunday at 03:00"
 overdue = 2
 risk = 0.5
 [privacy]
-retention_days = 2555
+keep_notes_years = 10
+keep_messages_years = 3
+keep_contacts_after_last_invoice_years = 1
 [ledger]
 busy_timeout = 0
 """
@@ -303,8 +320,10 @@ def test_every_key_takes_a_right_value(tmp_path):
         ("nudge", -3, "nudge", "email", "0"), ("call them", 30, "phone-script", "call", "250.5")]
     assert config.notes.promise_grace_days == 0
     assert config.jobs.refresh == "every day at 06:30" and config.jobs.worklist is None
-    assert config.worklist.weights == {"overdue": 2.0, "risk": 0.5}
-    assert config.privacy.retention_days == 2555 and config.ledger_settings.busy_timeout == 0
+    assert (config.worklist.weights.overdue, config.worklist.weights.risk) == (2.0, 0.5)
+    assert (config.privacy.keep_notes_years, config.privacy.keep_messages_years,
+            config.privacy.keep_contacts_after_last_invoice_years) == (10, 3, 1)
+    assert config.ledger_settings.busy_timeout == 0
     assert config.raw["odoo"]["company"] == 3
 
 

@@ -49,7 +49,7 @@ def ref_minor(amount: Decimal, currency: str, where: str, column: str) -> int:
 def ref_item_frame(books: Books) -> pd.DataFrame:
     items = books.items
     cc = books.company_currency
-    total, open_, open_co, total_co = [], [], [], []
+    total, open_, open_co, total_co, discount = [], [], [], [], []
     for it in items:
         where = it.source_ref or it.id
         total.append(ref_minor(it.total, it.currency, where, "total"))
@@ -57,6 +57,8 @@ def ref_item_frame(books: Books) -> pd.DataFrame:
         open_.append(ref_minor(it.open_amount, it.currency, where, "open_amount"))
         open_co.append(None if it.open_amount_company is None
                        else ref_minor(it.open_amount_company, cc, where, "open_amount_company"))
+        discount.append(None if it.discount_amount is None
+                        else ref_minor(it.discount_amount, it.currency, where, "discount_amount"))
     return pd.DataFrame({
         "id": pd.Series([i.id for i in items], dtype=object),
         "number": pd.Series([i.number for i in items], dtype=object),
@@ -71,6 +73,8 @@ def ref_item_frame(books: Books) -> pd.DataFrame:
         "paid_on": ref_dates(i.paid_on for i in items),
         "total_company_minor": pd.array(total_co, dtype="Int64"),
         "inferred": np.array(["inferred" in i.flags for i in items], dtype=bool),
+        "discount_minor": pd.array(discount, dtype="Int64"),
+        "discount_until": ref_dates(i.discount_until for i in items),
     })
 
 
@@ -150,18 +154,21 @@ def assert_same_refusal(books: Books) -> None:
 
 # ---------------------------------------------------------------- books in three precisions
 def inv(id_, currency, total, open_=None, *, kind=ItemKind.INVOICE, due=AS_OF, issued=date(2026, 9, 1),
-        paid_on=None, company=None, total_company=None, flags=frozenset(), source_ref=None, customer="C1"):
+        paid_on=None, company=None, total_company=None, flags=frozenset(), source_ref=None, customer="C1",
+        discount=None):
     return Invoice(id=id_, number=f"N{id_}", customer_id=customer, kind=kind, issued=issued, due=due,
                    currency=currency, total=D(total), open_amount=D(open_ if open_ is not None else total),
                    open_amount_company=None if company is None else D(company),
                    source_ref=f"file.csv:{id_}" if source_ref is None else source_ref, flags=flags, paid_on=paid_on,
-                   total_company=None if total_company is None else D(total_company))
+                   total_company=None if total_company is None else D(total_company),
+                   discount_until=None if discount is None else issued + timedelta(days=10),
+                   discount_amount=None if discount is None else D(discount))
 
 
 def mixed_books(**changes) -> Books:
     items = [
-        inv("1", "USD", "1234.56", company="1234.56", total_company="1234.56"),
-        inv("2", "JPY", "150000", "75000", company="1003.01", due=None),
+        inv("1", "USD", "1234.56", company="1234.56", total_company="1234.56", discount="1209.87"),
+        inv("2", "JPY", "150000", "75000", company="1003.01", due=None, discount="147000"),
         inv("3", "KWD", "12.345", "0.005", total_company="40.12", paid_on=date(2026, 10, 2)),
         inv("4", "usd", "-50.00", kind=ItemKind.CREDIT_NOTE, flags=frozenset({"inferred"}), issued=date(1969, 12, 31)),
         inv("5", "JPY", "-3000", kind=ItemKind.PAYMENT, due=None, flags=frozenset({"disputed"}), source_ref=""),
@@ -194,6 +201,8 @@ def test_several_currencies_none_dates_company_amounts_and_inferred_credits_matc
     assert items["total_minor"].tolist() == [123456, 150000, 12345, -5000, -3000, 100, 700, 1]
     assert items["inferred"].tolist() == [False, False, False, True, False, False, True, False]
     assert items["due"].isna().tolist() == [False, True, False, False, True, False, False, True]
+    assert items["discount_minor"].tolist()[:3] == [120987, 147000, pd.NA]
+    assert items["discount_until"].notna().tolist() == [True, True] + [False] * 6
 
 
 def test_one_currency_and_columns_all_known_or_all_unknown_match():

@@ -70,6 +70,10 @@ def reference_line_records(row, kind, followup_flag, cutoff, paid_on, applied_to
     flags = {"no_followup"} if followup_flag and row.get(followup_flag) else set()
     if kind == m.OTHER:
         flags.add("journal_entry")
+    until = discount = None                                 # the early-payment discount, while open in full
+    if row.get("discount_date") and is_open and residual_cur == total_cur:
+        until = m.day(row["discount_date"], where)
+        discount = _amount(row.get("discount_amount_currency"), currency, where)
     item = Invoice(id=f"aml:{lid}", number=str(row.get("move_name") or m.m2o_name(row.get("move_id"))),
                    customer_id=customer, kind=_item_kind(kind, balance), issued=line_date,
                    due=m.day(row.get("date_maturity"), where), currency=currency, total=total_cur,
@@ -77,7 +81,8 @@ def reference_line_records(row, kind, followup_flag, cutoff, paid_on, applied_to
                    open_amount_company=residual if is_open else quantize(Decimal(0), company_cur),
                    source_ref=f"account.move.line,{lid}", flags=frozenset(flags),
                    paid_on=paid_on if row.get("reconciled") else None,
-                   customer_name=m.m2o_name(row.get("partner_id")), total_company=balance)
+                   customer_name=m.m2o_name(row.get("partner_id")), total_company=balance,
+                   discount_until=until, discount_amount=discount)
     payment = None
     if kind == m.PAYMENT and line_date >= cutoff and balance < 0:
         payment = Payment(id=f"aml:{lid}", customer_id=customer, date=line_date, amount=-total_cur,

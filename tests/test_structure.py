@@ -9,8 +9,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 PRODUCT = ("receivables", "connectors", "excel", "jobs", "cli")
-COMMANDS = {"aging", "customers", "demo", "dso", "forecast", "init", "notes", "plan", "pull", "remind", "refresh",
-            "secret", "workbook"}
+COMMANDS = {"aging", "customers", "demo", "dso", "forecast", "init", "jobs", "notes", "plan", "privacy", "pull",
+            "remind", "refresh", "secret", "workbook", "worklist"}
 
 
 def _modules() -> dict[str, Path]:

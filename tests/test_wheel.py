@@ -62,3 +62,10 @@ def test_wheel_holds_the_notice_templates(wheel_files):
     assert {f"{lang}/{name}.{part}.j2" for lang in ("en", "de") for part in ("txt", "html")
             for name in ("_layout", "friendly", "first", "second", "final")} <= set(shipped)
     assert [n for n in shipped if f"jobs/templates/reminders/{n}" not in wheel_files] == []
+
+
+def test_wheel_holds_the_service_definitions(wheel_files):
+    from jobs import services
+
+    shipped = [name for files in services.FILES.values() for name in files]
+    assert [n for n in shipped if f"jobs/services/{n}" not in wheel_files] == []

@@ -107,6 +107,13 @@ def line_records(row: dict, kind: str, followup_flag: str | None, cutoff: date,
     Every journal item of the scope is an item: open ones with what is open, settled ones with ``paid_on`` (so the
     books can be rebuilt at past dates). Items of journal entries that are neither invoices, refunds nor payments
     carry the flag ``journal_entry``. A payment line dated on or after ``cutoff`` is also a payment received.
+
+    An item whose line has an early-payment discount (``discount_date`` set, Odoo 16+) carries it while it is open in
+    full: ``discount_until`` is that date and ``discount_amount`` the line's ``discount_amount_currency``, which in
+    Odoo is the amount to pay by then (``account.payment.term._compute_terms``: the total less the discount; the
+    register-payment wizard takes it as the amount due). Odoo grants the discount only to an invoice nothing has
+    been paid on yet (``account.move._is_eligible_for_early_payment_discount``), so an item partly settled carries
+    none, though its line keeps the date.
     """
     lid = int(row["id"])
     items, payments = LineMapper(followup_flag, cutoff).records(
@@ -209,6 +216,14 @@ class LineMapper:
             item_kind = kind_of.get(kind) or (ItemKind.PAYMENT if balance < 0 else ItemKind.INVOICE)
             due = row.get("date_maturity")
             due = (dates.get(due) if type(due) is str else None) or day_of(due, where)
+            until, discount = row.get("discount_date"), None
+            if until and is_open and residual_cur == total_cur:
+                until = (dates.get(until) if type(until) is str else None) or day_of(until, where)
+                wire = row.get("discount_amount_currency")
+                discount = (amounts.get(wire) if type(wire) is float else None
+                            ) or amount_of(wire, currency, spec, where)
+            else:
+                until = None
             items[lid] = Invoice(
                 id=f"aml:{lid}", number=number, customer_id=customer, kind=item_kind,
                 # The accounting date: what the books (and OCA's aged balance) date the item by.
@@ -220,7 +235,7 @@ class LineMapper:
                 paid_on=paid_on.get(lid) if reconciled else None,
                 customer_name=(value[1] if type(value) is list and len(value) > 1 and type(value[1]) is str
                                else m2o_name(value)),
-                total_company=balance)
+                total_company=balance, discount_until=until, discount_amount=discount)
             if kind == PAYMENT and line_date >= cutoff and balance < 0:
                 name = row.get("move_name")
                 payments[lid] = Payment(id=f"aml:{lid}", customer_id=customer, date=line_date, amount=-total_cur,
@@ -262,8 +277,27 @@ def terms_days(term_name: str) -> int | None:
     return int(found[-1]) if len(found) == 1 else None
 
 
+_STATE_CODE = re.compile(r"\s*\([A-Z]{2}\)$")
+
+
+def address(row: dict) -> str:
+    """A partner's postal address as a letter's window shows it: street, second street line, postcode and city,
+    state, country, each on its line, blank parts left out. The state is named as Odoo names it without the country
+    code it appends (``California (US)`` → ``California``)."""
+    place = " ".join(p for p in (_text(row.get("zip")), _text(row.get("city"))) if p)
+    state = _STATE_CODE.sub("", m2o_name(row.get("state_id"))).strip()
+    lines = (_text(row.get("street")), _text(row.get("street2")), place, state, m2o_name(row.get("country_id")).strip())
+    return "\n".join(line for line in lines if line)
+
+
+def _text(value) -> str:
+    return " ".join(value.split()) if isinstance(value, str) else ""
+
+
 def customer(row: dict, company_currency: str | None) -> Customer:
-    """A commercial partner as a customer. ``credit_limit`` only when readable and set."""
+    """A commercial partner as a customer. ``credit_limit`` only when readable and set; ``address`` from its
+    address fields (:func:`address`); ``collector`` its salesperson (``user_id``), where it has one (the pull gives
+    the others theirs: :func:`connectors.odoo.pull.fallback_collectors`)."""
     where = f"res.partner,{row['id']}"
     limit = row.get("credit_limit")
     credit_limit = amount(limit, company_currency, where) if limit not in (None, False) else None
@@ -275,7 +309,8 @@ def customer(row: dict, company_currency: str | None) -> Customer:
                     email=str(row.get("email") or ""), phone=str(row.get("phone") or row.get("mobile") or ""),
                     lang=str(row.get("lang") or ""),
                     terms_days=terms_days(m2o_name(row.get("property_payment_term_id"))),
-                    credit_limit=credit_limit, currency=company_currency)
+                    credit_limit=credit_limit, currency=company_currency, address=address(row),
+                    collector=m2o_name(row.get("user_id")).strip())
 
 
 def no_partner(company_currency: str | None) -> Customer:

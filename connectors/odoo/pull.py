@@ -9,6 +9,10 @@ The set of journal items read ("the scope") is: receivable, company, posted, and
 after the cutoff. An incremental pull asks for the scope's ids (deletions, cancellations and items that left the
 scope show as missing ids), for the items written since the last pull, and for the partners written since; it
 reads partial reconciliations only for items that changed. Its result equals a full pull's.
+
+A customer's collector is its salesperson (the partner's ``user_id``); one without a salesperson gets the
+salesperson most of its open invoices name (``invoice_user_id``; on a tie, that of the latest of them), read in one
+more request when there are such customers (:func:`fallback_collectors`).
 """
 from __future__ import annotations
 
@@ -32,6 +36,7 @@ from receivables.records import (
     Books,
     Customer,
     Invoice,
+    ItemKind,
     Payment,
 )
 
@@ -39,8 +44,8 @@ from . import mapping as m
 from .client import OdooClient
 from .versions import Profile
 
-AML, PARTNER, PARTIAL = "account.move.line", "res.partner", "account.partial.reconcile"
-STATE_FORMAT = 2
+AML, PARTNER, PARTIAL, MOVE = "account.move.line", "res.partner", "account.partial.reconcile", "account.move"
+STATE_FORMAT = 3
 # Partial reconciliations and partners are a fraction of a journal item's size on the wire: their pages hold this
 # many times the configured batch.
 SMALL_ROWS = 4
@@ -75,6 +80,8 @@ def line_fields(profile: Profile) -> list[str]:
         fields.append("invoice_date")
     if profile.line_kind:
         fields += ["move_type", "payment_id"]
+    if profile.line_discount:
+        fields += ["discount_date", "discount_amount_currency"]
     return fields
 
 
@@ -116,6 +123,7 @@ class Puller:
         self.company_id: int | None = None
         self.company_name = ""
         self.currency: str | None = None
+        self.no_salesperson: set[str] = set()       # customers (partner ids) read without a salesperson
 
     # -- reading --------------------------------------------------------------------------------------------
 
@@ -313,7 +321,53 @@ def read_customers(p: Puller, ids: set[str], fields: list[str]) -> tuple[dict[st
     rows = p.read(PARTNER, wanted, fields, size=p.batch * SMALL_ROWS) if wanted else []
     for row in rows:
         out[str(row["id"])] = m.customer(row, p.currency)
+    salespeople(p, rows)
     return out, max_stamp(rows)
+
+
+def salespeople(p: Puller, rows: list[dict]) -> None:
+    """Note which partners just read have no salesperson (their collector comes from their invoices)."""
+    for row in rows:
+        if m.m2o_id(row.get("user_id")):
+            p.no_salesperson.discard(str(row["id"]))
+        else:
+            p.no_salesperson.add(str(row["id"]))
+
+
+def fallback_collectors(p: Puller, items, customers: dict[str, Customer]) -> dict[str, Customer]:
+    """``customers`` with a collector for each one without a salesperson: the salesperson (``invoice_user_id``) most
+    of its open invoices among ``items`` name, an invoice with several open instalments counted once; on a tie, that
+    of the latest invoice (by invoice date, then the newest entry); none when none names one. One request, made only
+    when such a customer has an open invoice."""
+    p.no_salesperson &= set(customers)
+    lines = sorted(int(it.id[4:]) for it in items
+                   if it.customer_id in p.no_salesperson and it.kind is ItemKind.INVOICE and it.open_amount != 0
+                   and "journal_entry" not in it.flags)
+    found: dict[str, str] = {}
+    if lines:
+        moves = p.search_read(MOVE, [("line_ids", "in", lines)],
+                              ["invoice_user_id", "commercial_partner_id", "invoice_date", "date"],
+                              size=p.batch * SMALL_ROWS)
+        stats: dict[tuple[str, str], list] = {}
+        for move in moves:
+            partner, user = str(m.m2o_id(move.get("commercial_partner_id"))), m.m2o_name(move.get("invoice_user_id"))
+            if partner not in p.no_salesperson or not user.strip():
+                continue
+            key = (str(move.get("invoice_date") or move.get("date") or ""), int(move["id"]))
+            entry = stats.setdefault((partner, user.strip()), [0, key])
+            entry[0] += 1
+            entry[1] = max(entry[1], key)
+        best: dict[str, tuple] = {}
+        for (partner, user), (count, key) in stats.items():
+            if partner not in best or (count, key) > best[partner][1:]:
+                best[partner] = (user, count, key)
+        found = {partner: entry[0] for partner, entry in best.items()}
+    out = dict(customers)
+    for cid in p.no_salesperson:
+        collector = found.get(cid, "")
+        if out[cid].collector != collector:
+            out[cid] = replace(out[cid], collector=collector)
+    return out
 
 
 def partner_ids(items: dict[int, Invoice], payments: dict[int, Payment]) -> set[str]:
@@ -332,4 +386,5 @@ def make_state(p: Puller, line_ids: list[int], kinds: dict[int, str], partner_fi
             "company_name": p.company_name, "company_currency": p.currency, "version": p.client.version,
             "uid": p.client.uid, "months": p.months, "pulled_on": p.today.isoformat(), "mode": mode,
             "partner_fields": partner_fields, "write_dates": stamps, "line_ids": sorted(line_ids),
+            "no_salesperson": sorted(p.no_salesperson, key=int),
             "kinds": {k: sorted(v) for k, v in by_kind.items()}, "round_trips": p.client.round_trips}

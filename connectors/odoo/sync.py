@@ -16,6 +16,7 @@ from .pull import (
     Puller,
     assemble,
     build_records,
+    fallback_collectors,
     kind_of_line,
     kind_of_move,
     line_fields,
@@ -23,6 +24,7 @@ from .pull import (
     max_stamp,
     partner_ids,
     read_customers,
+    salespeople,
     since,
 )
 from .versions import profile_for
@@ -38,7 +40,8 @@ def full_pull(p: Puller) -> tuple[Books, dict[str, Any]]:
 
     Round trips (16+): version, login, the user's company (none when ``[odoo] company`` is an id), one per page
     of items (one more when the last page is exactly full), then usually one for partial reconciliations and one
-    for customers. Up to 15: plus one ``fields_get`` of partners and three id searches for the items' kinds.
+    for customers, and one for the invoices' salespeople when a customer with open invoices has no salesperson. Up
+    to 15: plus one ``fields_get`` of partners and three id searches for the items' kinds.
     """
     p.profile = profile_for(p.client.connect())
     p.client.login()
@@ -58,6 +61,7 @@ def full_pull(p: Puller) -> tuple[Books, dict[str, Any]]:
                                  size=p.batch * SMALL_ROWS)
     items, payments, allocations = build_records(p, rows, kinds, partials)
     customers, partner_stamp = read_customers(p, partner_ids(items, payments), fields)
+    customers = fallback_collectors(p, items.values(), customers)
     books = assemble(p, items, payments, allocations, customers)
     stamps = {AML: max_stamp(rows), PARTNER: partner_stamp}
     return books, make_state(p, sorted(present), {k: v for k, v in kinds.items() if k in present}, fields,
@@ -127,7 +131,9 @@ def incremental_pull(p: Puller, previous: Books, state: dict[str, Any]) -> tuple
     allocations = [a for a in previous.allocations
                    if a.debit_item_id not in touched and a.credit_item_id not in touched] + fresh_allocations
 
+    p.no_salesperson = {str(i) for i in state.get("no_salesperson") or ()}
     customers = _customers(p, previous, partner_ids(items, payments), fields, stamps)
+    customers = fallback_collectors(p, items.values(), customers)
     books = assemble(p, items, payments, allocations, customers)
     stamps[AML] = max_stamp(rows, newest)
     kinds = {lid: k for lid, k in kinds.items() if lid in current}
@@ -164,5 +170,6 @@ def _customers(p: Puller, previous: Books, wanted: set[str], fields: list[str],
     rows = p.search_read(PARTNER, domain, fields, size=p.batch * SMALL_ROWS)
     for row in rows:
         out[str(row["id"])] = m.customer(row, p.currency)
+    salespeople(p, rows)
     stamps[PARTNER] = max_stamp(rows, stamps.get(PARTNER, ""))
     return out

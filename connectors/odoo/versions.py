@@ -28,6 +28,10 @@ class Profile:
     - ``partner_fields_known``: ``partner_fields`` are all there and readable by any user who may read journal
       items (16+: ``credit_limit`` lives in ``account`` with the same groups), so no ``fields_get`` is needed. Up
       to 15 ``credit_limit`` is in ``base`` and the set depends on the modules installed: ask ``fields_get``.
+    - ``line_discount``: journal items carry the early-payment discount of their payment term (16+):
+      ``discount_date``, the last day it applies, and ``discount_amount_currency``, the amount to pay by then in
+      the item's currency (the discounted amount, not the discount: what the register-payment wizard takes as the
+      amount due when it grants the discount).
     """
 
     major: int
@@ -38,6 +42,7 @@ class Profile:
     partner_fields: tuple[str, ...]
     line_kind: bool = False
     partner_fields_known: bool = False
+    line_discount: bool = False
 
     @property
     def line_receivable(self) -> tuple:
@@ -47,7 +52,8 @@ class Profile:
 
 
 _PARTNER_COMMON = ("name", "email", "phone", "lang", "commercial_partner_id", "credit_limit",
-                   "property_payment_term_id", "write_date")
+                   "property_payment_term_id", "write_date", "street", "street2", "zip", "city", "state_id",
+                   "country_id", "user_id")
 
 PROFILES: dict[int, Profile] = {
     14: Profile(14, ("internal_type", "=", "receivable"), "blocked", "payment_id", False,
@@ -55,14 +61,14 @@ PROFILES: dict[int, Profile] = {
     15: Profile(15, ("internal_type", "=", "receivable"), "blocked", "payment_id", False,
                 _PARTNER_COMMON + ("mobile",)),
     16: Profile(16, ("account_type", "=", "asset_receivable"), "blocked", "payment_id", False,
-                _PARTNER_COMMON + ("mobile",), True, True),
+                _PARTNER_COMMON + ("mobile",), True, True, True),
     17: Profile(17, ("account_type", "=", "asset_receivable"), "blocked", "payment_id", True,
-                _PARTNER_COMMON + ("mobile",), True, True),
+                _PARTNER_COMMON + ("mobile",), True, True, True),
     18: Profile(18, ("account_type", "=", "asset_receivable"), None, "origin_payment_id", True,
-                _PARTNER_COMMON + ("mobile",), True, True),
+                _PARTNER_COMMON + ("mobile",), True, True, True),
     19: Profile(19, ("account_type", "=", "asset_receivable"), "no_followup", "origin_payment_id",
                 True,
-                _PARTNER_COMMON, True, True),
+                _PARTNER_COMMON, True, True, True),
 }
 
 _MAJOR = re.compile(r"^(?:saas~)?(\d+)")

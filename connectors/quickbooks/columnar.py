@@ -35,7 +35,7 @@ import pandas as pd
 
 from receivables.errors import InputError, Issue
 from receivables.frames import NO_DAY, day_number
-from receivables.money import decimal_texts, plain_minor_units, precision
+from receivables.money import decimal_texts, from_minor, plain_minor_units, precision
 from receivables.records import DUE_DATES, ISSUED_HISTORY, OPEN_ITEMS, PAYMENTS, Books, Invoice, ItemKind, LazyItems
 
 from .cells import parse_amount
@@ -46,10 +46,13 @@ from .common import (
     customer_from,
     customers_for,
     date_notes,
+    early_payment,
     file_name,
     make_invoices,
+    total_unknown_note,
     type_class,
     types_note,
+    with_collectors,
 )
 from .grid import Sheet
 from .kinds import (
@@ -66,6 +69,8 @@ from .kinds import (
     OPEN_ITEM_KINDS,
     QBO_INVOICE_LIST,
     RATE,
+    REP,
+    TERMS,
     TYPE,
     find_layout,
 )
@@ -338,8 +343,12 @@ def _structure(layout, header: list[str], table) -> _Body:
     # detail rows; columns read per distinct text (types, dates, currencies) are encoded whole, and their codes
     # taken; amounts are read whole where the rows are detail rows.
     # (Amounts are read in one piece; the other columns are taken or encoded block by block.)
+    # The Terms column is kept only where some of its terms grant an early-payment discount (the usual export's
+    # "Net 30" grant none): its distinct texts are few.
+    early = TERMS in cols and any(t and early_payment(t) for t in pc.unique(table.column(cols[TERMS])).to_pylist())
     full = {key: table.column(cols[key]).combine_chunks() if key in CHECKED else table.column(cols[key])
-            for key in (*CHECKED, TYPE, DATE, DUE, CUSTOMER, NUM, CURRENCY, RATE) if key in cols}
+            for key in (*CHECKED, TYPE, DATE, DUE, CUSTOMER, NUM, CURRENCY, RATE, REP, *([TERMS] * early))
+            if key in cols}
     del table, picked
     taken = pa.array(rows_at, type=pa.int64())
     columns = {key: pc.take(full.pop(key), taken).combine_chunks() for key in (CUSTOMER, NUM, RATE) if key in full}
@@ -469,11 +478,13 @@ def _open_items(body: _Body, company_currency: str) -> Books:
     company_minor = _at_places(company_open, places, np.full(n, company_places, dtype=np.int64))
     flags = _NONE if AMOUNT in cols else _NO_TOTAL
     kind_values = np.asarray(kinds, dtype=object)[kind_codes]
+    discounts = _discounts(body, kind_values == ItemKind.INVOICE.value, issued_days, total_minor, open_minor,
+                           row_places, notes, priced=AMOUNT in cols)
     frame = _frame(ids, numbers, codes, customer_names, kind_values, issued_days, due_days,
-                   currency_list[currency_codes], total_minor, open_minor, company_minor, None)
+                   currency_list[currency_codes], total_minor, open_minor, company_minor, None, discounts)
 
     items = _Items(fname, rows_at + start + 1, ids, numbers, codes, customer_names, kinds, kind_codes, issued_days,
-                   due_days, currency_list[currency_codes], flags)
+                   due_days, currency_list[currency_codes], flags, discounts)
 
     def build():
         """The records the row reader makes of the same rows."""
@@ -507,9 +518,10 @@ def _open_items(body: _Body, company_currency: str) -> Books:
 
     notes.extend(date_notes(layout, fname))
     knows = frozenset({OPEN_ITEMS, DUE_DATES})
+    found = _collectors(body, codes, customer_names, issued_days)
     return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
-                 customers=customers_for(set(customer_names)), items=LazyItems(frame, build, n, stored,
-                                                                      frozenset({items.flags})),
+                 customers=with_collectors(customers_for(set(customer_names)), found),
+                 items=LazyItems(frame, build, n, stored, frozenset({items.flags})),
                  rates=rates,
                  knows=knows, notes=tuple(notes), period=layout.period, kinds=(layout.kind,))
 
@@ -529,7 +541,7 @@ def _distinct(numbers, ids) -> bool:
 
 def _frame(ids, numbers, codes: np.ndarray, customer_names: list[str], kinds: np.ndarray, issued: np.ndarray,
            due: np.ndarray, currencies: np.ndarray, total_minor: np.ndarray, open_minor: np.ndarray,
-           company_minor: np.ndarray, unknown: np.ndarray | None) -> pd.DataFrame:
+           company_minor: np.ndarray, unknown: np.ndarray | None, discounts: _Discounts) -> pd.DataFrame:
     """The engine's item frame (receivables.frames.ITEM_COLUMNS) of a reader's columns: ids and numbers as arrow
     text (no object per item), customers and currencies as categoricals, dates from day numbers; the open balance
     in the company currency ``company_minor`` except where ``unknown``; no original amount in the company currency
@@ -550,7 +562,118 @@ def _frame(ids, numbers, codes: np.ndarray, customer_names: list[str], kinds: np
         "paid_on": np.full(n, np.datetime64("NaT"), dtype="datetime64[s]"),
         "total_company_minor": pd.arrays.IntegerArray(np.ones(n, dtype=np.int64), np.ones(n, dtype=bool)),
         "inferred": np.zeros(n, dtype=bool),
+        "discount_minor": discounts.minor(),
+        "discount_until": discounts.seconds().view("datetime64[s]"),
     }, copy=False)
+
+
+@dataclass
+class _Discounts:
+    """Each item's early-payment discount (common.early_discount) as columns: the last day (day numbers), the
+    amount that settles the item by then (minor units at the item's ``places``), and where one is ``given`` (the
+    others' slots hold :data:`NO_DAY` and 1). Where no item has one (the usual export), no column is kept:
+    ``given`` is ``None``."""
+
+    count: int
+    places: np.ndarray
+    days: np.ndarray | None = None
+    units: np.ndarray | None = None
+    given: np.ndarray | None = None
+
+    def give(self, rows: np.ndarray, days: np.ndarray, units: np.ndarray) -> None:
+        if self.given is None:
+            n = self.count
+            self.days, self.units = np.full(n, NO_DAY, dtype=np.int64), np.ones(n, dtype=np.int64)
+            self.given = np.zeros(n, dtype=bool)
+        self.days[rows], self.units[rows], self.given[rows] = days, units, True
+
+    def minor(self) -> pd.arrays.IntegerArray:
+        """The frame's ``discount_minor``."""
+        if self.given is None:
+            return pd.arrays.IntegerArray(np.ones(self.count, dtype=np.int64), np.ones(self.count, dtype=bool))
+        return pd.arrays.IntegerArray(self.units, ~self.given)
+
+    def seconds(self) -> np.ndarray:
+        """The frame's ``discount_until`` as seconds (``NaT`` where none)."""
+        out = np.full(self.count, NO_DAY, dtype=np.int64)
+        if self.given is not None:
+            out[self.given] = self.days[self.given] * 86_400
+        return out
+
+    def values(self, n: int) -> tuple[list, list]:
+        """The records' ``discount_until`` and ``discount_amount`` (``Decimal`` at the item's places); one list of
+        ``None`` for both where no item has a discount."""
+        if self.given is None:
+            none = [None] * n
+            return none, none
+        until, amounts = [None] * n, [None] * n
+        days: dict = {}
+        for k in np.flatnonzero(self.given).tolist():
+            day = int(self.days[k])
+            until[k] = days.get(day) or days.setdefault(day, _date_of(day))
+            amounts[k] = from_minor(int(self.units[k]), places=int(self.places[k]))
+        return until, amounts
+
+    def texts(self, n: int) -> tuple[list, list]:
+        """The same as the ledger stores them (ISO dates, ``str()`` of the amounts)."""
+        until, amounts = self.values(n)
+        if until is amounts:
+            return until, amounts
+        return ([None if d is None else d.isoformat() for d in until],
+                [None if a is None else str(a) for a in amounts])
+
+
+def _discounts(body: _Body, invoice: np.ndarray, issued_days: np.ndarray, total_minor: np.ndarray,
+               open_minor: np.ndarray, places: np.ndarray, notes: list[Issue], *, priced: bool) -> _Discounts:
+    """The early-payment discounts the Terms column grants (as open_items._discounted gives them row by row): for an
+    invoice open in full under terms such as ``2% 10 Net 30``, its date plus the days, and what is open less the
+    percentage of its total, rounded half up at its places, worked out in integers. Where the report prints no
+    original amount (not ``priced``), none, and the notes say why."""
+    out = _Discounts(len(issued_days), places)
+    if TERMS not in body.full:             # no Terms column, or none of its terms grants a discount (_structure)
+        return out
+    texts, term_codes = body.encoded(TERMS)
+    terms = [None if t is None else early_payment(t) for t in texts]
+    with_terms = np.asarray([t is not None for t in terms], dtype=bool)[term_codes] & invoice
+    if not with_terms.any():
+        return out
+    if not priced:
+        notes.append(total_unknown_note(file_name(body.source), body.layout.name_of(TERMS)))
+        return out
+    in_full = with_terms & (total_minor > 0) & (open_minor == total_minor)
+    for j, found in enumerate(terms):
+        rows = in_full & (term_codes == j) if found is not None else None
+        if rows is None or not rows.any():
+            continue
+        num, den = found.percent.as_integer_ratio()
+        total = total_minor[rows]
+        if int(total.max()) > (1 << 62) // (2 * num + 1):
+            raise _NotHere                 # beyond what the integers hold: the row reader reads it
+        out.give(rows, issued_days[rows] + found.days, open_minor[rows] - (2 * total * num + 100 * den) // (200 * den))
+    return out
+
+
+def _collectors(body: _Body, codes: np.ndarray, customer_names: list[str], issued_days: np.ndarray) -> dict:
+    """Each customer's collector from the Rep column, as common.collectors gives it row by row: the rep most of its
+    items name (blank reps not counted), on a tie the rep of the latest of them (by date, then by position)."""
+    if REP not in body.layout.columns:
+        return {}
+    texts, rep_codes = body.encoded(REP)
+    names, remap = np.unique(np.asarray([t.strip() if t is not None else "" for t in texts] or [""], dtype=object),
+                             return_inverse=True)
+    reps = remap.reshape(-1)[rep_codes]
+    chosen = np.flatnonzero(names[reps] != "")
+    if not len(chosen):
+        return {}
+    width, n = len(names), len(reps)
+    pairs, inverse, counts = np.unique(codes[chosen] * width + reps[chosen], return_inverse=True, return_counts=True)
+    latest = np.full(len(pairs), np.iinfo(np.int64).min, dtype=np.int64)
+    np.maximum.at(latest, inverse.reshape(-1), issued_days[chosen] * (n + 1) + chosen)
+    customers, rep_of = pairs // width, pairs % width
+    order = np.lexsort((latest, counts, customers))
+    last = np.append(customers[order][1:] != customers[order][:-1], True)
+    return {customer_names[c]: names[r] for c, r in zip(customers[order][last].tolist(),
+                                                         rep_of[order][last].tolist())}
 
 
 @dataclass
@@ -571,6 +694,7 @@ class _Items:
     due_days: np.ndarray
     currencies: np.ndarray
     flags: frozenset
+    discounts: _Discounts
 
     def _customers(self) -> list[str]:
         return np.asarray(self.customer_names, dtype=object)[self.codes].tolist()
@@ -587,7 +711,8 @@ class _Items:
                              list(map(day_of.__getitem__, self.due_days.tolist())),
                              self.currencies.tolist(), totals, opens, companies,
                              list(map(f"{self.fname}:".__add__, map(str, self.file_rows.tolist()))),
-                             repeat(self.flags, n), repeat(None, n), customers)
+                             repeat(self.flags, n), repeat(None, n), customers, repeat(None, n),
+                             *self.discounts.values(n))
 
     def stored(self, totals, opens, companies) -> list[list]:
         """The fields the ledger stores of those records (receivables.records.ITEM_FIELDS), of the amounts as the
@@ -598,7 +723,7 @@ class _Items:
                 np.asarray(self.kinds, dtype=object)[self.kind_codes].tolist(), _iso(self.issued_days),
                 _iso(self.due_days), self.currencies.tolist(), totals.to_pylist(), opens.to_pylist(),
                 companies.to_pylist(), _refs(self.fname, self.file_rows), [json.dumps(sorted(self.flags))] * n,
-                [None] * n, customers, [None] * n]
+                [None] * n, customers, [None] * n, *self.discounts.texts(n)]
 
 
 def _decimal_columns(texts: dict, checked: list, rows_at: np.ndarray) -> dict:
@@ -857,11 +982,13 @@ def _invoice_list(body: _Body, company_currency: str) -> Books:
     open_minor = sign * np.abs(_at_places(minors[OPEN], places, row_places))
     currency_list = np.asarray(codes_of, dtype=object)
     kind_values = np.asarray(kinds, dtype=object)[type_codes]
+    discounts = _discounts(body, kind_values == ItemKind.INVOICE.value, issued_days, total_minor, open_minor,
+                           row_places, notes, priced=True)
     frame = _frame(ids, numbers, codes, customer_names, kind_values, issued_days, due_days,
-                   currency_list[currency_codes], total_minor, open_minor, open_minor, foreign)
+                   currency_list[currency_codes], total_minor, open_minor, open_minor, foreign, discounts)
 
     items = _Items(fname, rows_at + body.start + 1, ids, numbers, codes, customer_names, kinds, type_codes,
-                   issued_days, due_days, currency_list[currency_codes], _NONE)
+                   issued_days, due_days, currency_list[currency_codes], _NONE, discounts)
 
     def build():
         """The records the row reader makes of the same rows."""
@@ -890,8 +1017,9 @@ def _invoice_list(body: _Body, company_currency: str) -> Books:
     notes.append(Issue(fname, "the report does not say when settled invoices were paid", severity="info"))
     if skipped:
         notes.append(types_note(fname, skipped, layout.name_of(TYPE)))
+    found = _collectors(body, codes, customer_names, issued_days)
     return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
-                 customers=customers_for(set(customer_names)), items=LazyItems(frame, build, n, stored,
-                                                                      frozenset({items.flags})),
+                 customers=with_collectors(customers_for(set(customer_names)), found),
+                 items=LazyItems(frame, build, n, stored, frozenset({items.flags})),
                  knows=frozenset({ISSUED_HISTORY, PAYMENTS, DUE_DATES, OPEN_ITEMS}), notes=tuple(notes),
                  period=layout.period, kinds=(layout.kind,))

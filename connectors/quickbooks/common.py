@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import re
 from collections import Counter, deque
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from itertools import repeat
 
 from receivables.errors import InputError, Issue
-from receivables.money import currency_code
+from receivables.money import currency_code, money, quantize
 from receivables.records import Customer, Invoice, ItemKind
 from receivables.terms import ESTIMATED
 
@@ -104,18 +106,114 @@ def currency_cell(text: str, source: str, row: int | None, column: str | None) -
                               "report again without editing it") from None
 
 
-_NET = re.compile(r"net\s*(\d{1,3})\b", re.IGNORECASE)
+_NET = re.compile(r"(?:net|(?<![a-z])n\s*/)\s*(\d{1,3})\b", re.IGNORECASE)
 
 
 def due_from_terms(terms: str, issued: date) -> date | None:
-    """The due date payment terms give an item issued on ``issued``: ``Net 30`` (also ``1% 10 Net 30``) → 30 days
-    later, ``Due on receipt`` → the same day; ``None`` for terms that give no number of days."""
+    """The due date payment terms give an item issued on ``issued``: ``Net 30`` (also ``1% 10 Net 30`` and the
+    trade's ``2/10, n/30``) → 30 days later, ``Due on receipt`` → the same day; ``None`` for terms that give no
+    number of days."""
     match = _NET.search(terms)
     if match:
         return issued + timedelta(days=int(match.group(1)))
     if "receipt" in terms.lower():
         return issued
     return None
+
+
+@dataclass(frozen=True)
+class EarlyPayment:
+    """Payment terms that grant a discount for early payment: ``percent`` off the invoice's total when the whole
+    invoice is paid within ``days`` of its date (``2% 10 Net 30``: 2 percent within 10 days, else due in 30)."""
+
+    percent: Decimal
+    days: int
+
+
+# How QuickBooks writes such terms: Desktop's own "1% 10 Net 30" and "2% 10 Net 30", and as people name their own
+# ("2% 10, Net 30", "2%10Net30", "2% 10 days Net 30", the trade's "2/10 Net 30" and "2/10, n/30").
+_EARLY = re.compile(r"(\d{1,2}(?:\.\d{1,2})?)\s*(?:%\s*/?|/)\s*(\d{1,3})\s*(?:days?)?\s*[,;]?\s*"
+                    r"(?:net|n\s*/)\s*(\d{1,3})\s*(?:days?)?", re.IGNORECASE)
+
+
+@lru_cache(maxsize=4096)
+def early_payment(terms: str) -> EarlyPayment | None:
+    """The early-payment discount payment terms grant (``"2% 10 Net 30"`` → 2 percent within 10 days); ``None``
+    for terms that grant none (``Net 30``, ``Due on receipt``) or that cannot be read as such."""
+    match = _EARLY.fullmatch(" ".join(terms.split()))
+    if match is None:
+        return None
+    percent, days, net = money(match.group(1)), int(match.group(2)), int(match.group(3))
+    if not 0 < percent < 100 or not 0 < days <= net:
+        return None
+    return EarlyPayment(percent, days)
+
+
+def early_discount(terms: EarlyPayment | None, item: Invoice) -> tuple[date | None, Decimal | None]:
+    """The early-payment discount of ``item`` under ``terms``: the last day it applies (the invoice's date plus the
+    terms' days) and the amount that settles the invoice when paid by then (what is open less ``percent`` of its
+    total, rounded half up to the currency's places); ``(None, None)`` when there is none.
+
+    QuickBooks grants the discount on the payment of the whole invoice (Desktop's Receive Payments offers it when an
+    invoice is paid in full within the days; Online's discount terms likewise): an invoice already partly paid or
+    credited gets none, and neither does one whose report prints no original amount (flagged ``total_unknown``),
+    for then whether it is still open in full cannot be told. Only invoices (not credit memos or payments) carry
+    one.
+    """
+    if (terms is None or item.kind is not ItemKind.INVOICE or item.total <= 0 or item.open_amount != item.total
+            or "total_unknown" in item.flags or OTHER_FLAG in item.flags):
+        return None, None
+    return (item.issued + timedelta(days=terms.days),
+            item.open_amount - quantize(item.total * terms.percent / 100, item.currency))
+
+
+def with_discounts(items: list[Invoice], terms: dict[str, EarlyPayment]) -> list[Invoice]:
+    """``items`` with the early-payment discount (:func:`early_discount`) of the terms each item's id has in
+    ``terms``, as their open amounts now stand."""
+    if not terms:
+        return items
+    out = []
+    for item in items:
+        until, amount = early_discount(terms.get(item.id), item)
+        out.append(item if until is None else dataclasses.replace(item, discount_until=until,
+                                                                  discount_amount=amount))
+    return out
+
+
+def total_unknown_note(fname: str, column: str) -> Issue:
+    """The note of a report that prints early-payment terms but no original amount: no discount is given."""
+    return Issue(fname, "the report prints no original amount: whether an invoice with early-payment terms (such as "
+                 "2% 10 Net 30) is still open in full cannot be told, so no early-payment discount is given (add the "
+                 "Amount column to the report)", column=column, severity="info")
+
+
+def collectors(customers: list[str], reps: list[str], issued: list[date]) -> dict[str, str]:
+    """Who collects each customer: the rep most of its items name (items with a blank rep not counted); on a tie,
+    the rep of the latest of those items (by date, then by position)."""
+    stats: dict[tuple[str, str], list] = {}
+    for k, (customer, rep, day) in enumerate(zip(customers, reps, issued)):
+        rep = rep.strip()
+        if not rep:
+            continue
+        key = (day.toordinal(), k)
+        found = stats.get((customer, rep))
+        if found is None:
+            stats[(customer, rep)] = [1, key]
+        else:
+            found[0] += 1
+            found[1] = max(found[1], key)
+    best: dict[str, tuple] = {}
+    for (customer, rep), (count, key) in stats.items():
+        if customer not in best or (count, key) > best[customer][1:]:
+            best[customer] = (rep, count, key)
+    return {customer: found[0] for customer, found in best.items()}
+
+
+def with_collectors(customers: tuple[Customer, ...], found: dict[str, str]) -> tuple[Customer, ...]:
+    """``customers`` with the collectors ``found`` for them (by customer id)."""
+    if not found:
+        return customers
+    return tuple(dataclasses.replace(c, collector=found[c.id]) if c.id in found else c for c in customers)
 
 
 def blank_due_note(fname: str, row: int, column: str | None, terms: str | None, due: date | None) -> Issue:

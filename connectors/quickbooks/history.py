@@ -40,16 +40,20 @@ from .common import (
     ESTIMATED_FLAG,
     Ids,
     blank_due_note,
+    collectors,
     currency_cell,
     customer_from,
     customers_for,
     date_columns,
     date_notes,
     due_from_terms,
+    early_payment,
     file_name,
     type_class,
     types_note,
     unknown_type,
+    with_collectors,
+    with_discounts,
 )
 from .kinds import (
     AMOUNT,
@@ -62,6 +66,7 @@ from .kinds import (
     OPEN,
     QBO_INVOICE_LIST,
     QBO_INVOICES_AND_PAYMENTS,
+    REP,
     TERMS,
     TYPE,
     Layout,
@@ -90,7 +95,7 @@ def read_history(layout: Layout, company_currency: str) -> Books:
 
     issued_col, *rest = date_columns(layout, body, [DATE] + ([DUE] if due_c is not None else []), notes)
     due_col = rest[0] if rest else [None] * len(issued_col)
-    terms_c = cols.get(TERMS)
+    terms_c, rep_c = cols.get(TERMS), cols.get(REP)
     type_name, due_name = layout.name_of(TYPE), layout.name_of(DUE)
     currencies: dict[str, str] = {}
 
@@ -100,6 +105,8 @@ def read_history(layout: Layout, company_currency: str) -> Books:
     customer_ids = set()
     blank_dues = 0
     unapplied: dict[str, Decimal] = {}          # payment id -> part left unapplied at the report date
+    early: dict = {}                            # invoice id -> the early-payment terms its row prints
+    reps: tuple[list, list, list] = ([], [], [])   # each transaction's customer, rep and date
     for k, (index, row, headings, values) in enumerate(details):
         customer = (row[cust_c].strip() if cust_c is not None else "") or customer_from(headings)
         if not customer:
@@ -113,6 +120,9 @@ def read_history(layout: Layout, company_currency: str) -> Books:
             continue
         customer_ids.add(customer)
         issued = issued_col[k]
+        if rep_c is not None:
+            for found, value in zip(reps, (customer, row[rep_c], issued)):
+                found.append(value)
         number = row[num_c].strip() if num_c is not None else ""
         currency = company_currency
         if cur_c is not None and row[cur_c].strip():
@@ -148,6 +158,8 @@ def read_history(layout: Layout, company_currency: str) -> Books:
         item_id = ids.make(kind.value, number, customer, issued, abs(amount))
         items.append(Invoice(item_id, number, customer, kind, issued, due, currency, total, opened,
                              opened if currency == company_currency else None, ref, flags, None, customer))
+        if terms_c is not None and kind is ItemKind.INVOICE and (terms := early_payment(row[terms_c])):
+            early[item_id] = terms
 
     knows = {ISSUED_HISTORY, PAYMENTS}
     if due_c is not None and not blank_dues:
@@ -176,7 +188,8 @@ def read_history(layout: Layout, company_currency: str) -> Books:
     if skipped:
         notes.append(types_note(fname, skipped, type_name))
     return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
-                 customers=customers_for(customer_ids), items=tuple(items), payments=tuple(payments),
+                 customers=with_collectors(customers_for(customer_ids), collectors(*reps)),
+                 items=tuple(with_discounts(items, early)), payments=tuple(payments),
                  allocations=tuple(allocations), knows=frozenset(knows), notes=tuple(notes), period=layout.period,
                  kinds=(layout.kind,))
 

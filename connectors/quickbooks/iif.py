@@ -8,10 +8,17 @@ there is one, else the last transaction date. Due dates come from ``DUEDATE`` or
 estimated from ``Net N`` terms (a blank ``DUEDATE`` is named row by row in the notes). Transactions of the other
 types QuickBooks documents (``GENERAL JOURNAL``, ``CASH SALE``, ``ESTIMATE``...) are skipped and counted in the
 notes; a ``TRNSTYPE`` QuickBooks does not document is refused.
+
+An invoice's ``TERMS`` with an early-payment discount (``2% 10 Net 30``) give its discount
+(:func:`~connectors.quickbooks.common.early_discount`, as its open balance is derived). A customer's address is its
+``CUST`` line's bill-to address (``BADDR1`` to ``BADDR5``, one line each, less a first line that only repeats the
+customer's name, as QuickBooks starts the block with it); its collector is the ``REP`` of its ``CUST`` line, else the
+rep most of its transactions name (``REP`` of their ``TRNS`` line; on a tie the latest transaction's).
 """
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import replace
 
 from receivables.errors import InputError, Issue
 from receivables.records import (
@@ -31,12 +38,16 @@ from .common import (
     Dates,
     Ids,
     blank_due_note,
+    collectors,
     customers_for,
     due_from_terms,
+    early_payment,
     file_name,
     type_class,
     types_note,
     unknown_type,
+    with_collectors,
+    with_discounts,
 )
 from .history import FIFO_NOTE, derive_open
 
@@ -59,6 +70,7 @@ def read_iif(text: str, source: str, company_currency: str) -> Books:
     transactions = []           # (row, trns dict, [(row, spl dict)])
     current = None
     customers: set[str] = set()
+    listed: dict[str, dict] = {}        # customer -> its CUST line
     hdr_date = None
     for number, line in enumerate(text.split("\n"), start=1):
         if not line.strip():
@@ -91,6 +103,7 @@ def read_iif(text: str, source: str, company_currency: str) -> Books:
             hdr_date = (record.get("DATE", ""), number)
         elif key == "CUST" and record.get("NAME"):
             customers.add(record["NAME"])
+            listed[record["NAME"]] = record
         elif key not in headers:
             raise InputError(f"unknown IIF line keyword {fields[0][:20]!r}", source=source, row=number,
                              hint="an IIF file has !HDR, TRNS, SPL, ENDTRNS and list lines")
@@ -137,6 +150,8 @@ def read_iif(text: str, source: str, company_currency: str) -> Books:
     day = dates.cache
 
     ids, items, payments = Ids(), [], []
+    early: dict = {}                    # invoice id -> the early-payment terms of its TRNS line
+    reps: tuple[list, list, list] = ([], [], [])
     has_due = "DUEDATE" in headers.get("TRNS", [])
     if not has_due and any(kind is ItemKind.INVOICE for _, _, kind, _ in wanted):
         notes.append(Issue(fname, "the file has no DUEDATE column: due dates are estimated from the TERMS of each "
@@ -147,6 +162,8 @@ def read_iif(text: str, source: str, company_currency: str) -> Books:
             raise InputError("a transaction with no date", source=source, row=row, column="DATE")
         customer, number = trns["NAME"], trns.get("DOCNUM", "")
         customers.add(customer)
+        for found, value in zip(reps, (customer, trns.get("REP", ""), issued)):
+            found.append(value)
         ref = f"{fname}:{row}"
         if kind is ItemKind.PAYMENT:
             pay_id = ids.make("payment", number, customer, issued, abs(amount))
@@ -163,10 +180,13 @@ def read_iif(text: str, source: str, company_currency: str) -> Books:
                 notes.append(blank_due_note(fname, row, "DUEDATE", terms, due))
             if due is not None:
                 flags = _ESTIMATED
-        items.append(Invoice(ids.make(kind.value, number, customer, issued, abs(amount)), number, customer, kind,
-                             issued, due, company_currency, total, total, total, ref, flags, None, customer))
+        item_id = ids.make(kind.value, number, customer, issued, abs(amount))
+        items.append(Invoice(item_id, number, customer, kind, issued, due, company_currency, total, total, total,
+                             ref, flags, None, customer))
+        if kind is ItemKind.INVOICE and (terms := early_payment(trns.get("TERMS", ""))):
+            early[item_id] = terms
 
-    items = derive_open(items, payments, company_currency)
+    items = with_discounts(derive_open(items, payments, company_currency), early)
     all_dates = [i.issued for i in items] + [p.date for p in payments]
     period = (min(all_dates), max(all_dates)) if all_dates else None
     report_date = day.get(hdr_date[0]) if hdr_date else None
@@ -178,9 +198,30 @@ def read_iif(text: str, source: str, company_currency: str) -> Books:
     if skipped:
         notes.append(types_note(fname, skipped, "TRNSTYPE"))
     return Books(source=source, company_currency=company_currency, report_date=report_date,
-                 customers=customers_for(customers), items=tuple(items), payments=tuple(payments),
+                 customers=_listed(with_collectors(customers_for(customers), collectors(*reps)), listed),
+                 items=tuple(items), payments=tuple(payments),
                  knows=frozenset({ISSUED_HISTORY, PAYMENTS, OPEN_ITEMS, PAYMENT_DATES}), notes=tuple(notes),
                  period=period, kinds=("iif",))
+
+
+def _listed(customers, listed: dict[str, dict]):
+    """``customers`` with the address and rep of their ``CUST`` lines (see the module's docstring)."""
+    if not listed:
+        return customers
+    out = []
+    for customer in customers:
+        record = listed.get(customer.id)
+        if record is not None:
+            lines = [record.get(f"BADDR{k}", "").strip() for k in range(1, 6)]
+            names = {customer.id.casefold(), customer.id.rsplit(":", 1)[-1].casefold(),
+                     record.get("COMPANYNAME", "").strip().casefold()}
+            if lines[0].casefold() in names:
+                lines = lines[1:]
+            rep = record.get("REP", "").strip()
+            customer = replace(customer, address="\n".join(line for line in lines if line),
+                               collector=rep or customer.collector)
+        out.append(customer)
+    return tuple(out)
 
 
 def _amount(record: dict, source: str, row: int):

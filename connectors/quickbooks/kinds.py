@@ -108,6 +108,7 @@ TITLES = {
 DATE, TYPE, NUM, CUSTOMER, DUE, AMOUNT, OPEN, BALANCE, MEMO, TERMS, AGING = (
     "date", "type", "num", "customer", "due", "amount", "open", "balance", "memo", "terms", "aging")
 CURRENCY, FAMOUNT, FOPEN, RATE, TOTAL = "currency", "foreign_amount", "foreign_open", "rate", "total"
+REP = "rep"           # the sales rep a report customised with it prints per transaction (Desktop "Rep")
 
 ALIASES = {
     "date": DATE, "transaction date": DATE, "txn date": DATE,
@@ -121,6 +122,7 @@ ALIASES = {
     "balance": BALANCE,
     "memo": MEMO, "memo/description": MEMO, "description": MEMO,
     "term": TERMS, "terms": TERMS,
+    "rep": REP, "sales rep": REP,
     "aging": AGING, "past due": AGING, "days past due": AGING,
     "currency": CURRENCY,
     "foreign amount": FAMOUNT,

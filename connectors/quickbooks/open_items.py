@@ -39,17 +39,22 @@ from .common import (
     OTHER_FLAG,
     Ids,
     blank_due_note,
+    collectors,
     currency_cell,
     customer_from,
     customers_for,
     date_columns,
     date_notes,
     due_from_terms,
+    early_payment,
     file_name,
     make_invoices,
+    total_unknown_note,
     type_class,
     types_note,
     unknown_type,
+    with_collectors,
+    with_discounts,
 )
 from .kinds import (
     AGING,
@@ -63,6 +68,7 @@ from .kinds import (
     NUM,
     OPEN,
     RATE,
+    REP,
     TERMS,
     TOTAL,
     TYPE,
@@ -137,13 +143,26 @@ def read_open_items(layout: Layout, company_currency: str) -> Books:
     refs = list(map(f"{fname}:".__add__, map(str, map((1).__add__, index))))
     items = make_invoices(ids, numbers, customers, kinds, issued, dues, currencies, totals, opens, companies,
                           refs, row_flags if row_flags is not None else repeat(flags), repeat(None), customers)
+    if TERMS in cols:
+        items = _discounted(layout, body, items, notes)
     knows = {OPEN_ITEMS}
     if DUE in cols and not estimated and not missing:
         knows.add(DUE_DATES)
     notes.extend(date_notes(layout, fname))
+    found = collectors(customers, body.cells(cols[REP]), issued) if REP in cols else {}
     return Books(source=source, company_currency=company_currency, report_date=layout.report_date,
-                 customers=customers_for(set(customers)), items=tuple(items), rates=rates, knows=frozenset(knows),
-                 notes=tuple(notes), period=layout.period, kinds=(layout.kind,))
+                 customers=with_collectors(customers_for(set(customers)), found), items=tuple(items), rates=rates,
+                 knows=frozenset(knows), notes=tuple(notes), period=layout.period, kinds=(layout.kind,))
+
+
+def _discounted(layout: Layout, body, items: list[Invoice], notes: list[Issue]) -> list[Invoice]:
+    """The items with the early-payment discounts their rows' terms grant (common.early_discount); where the report
+    prints no original amount, none, and the notes say why."""
+    terms = {item.id: found for item, text in zip(items, body.cells(layout.columns[TERMS]))
+             if item.kind is ItemKind.INVOICE and (found := early_payment(text)) is not None}
+    if terms and AMOUNT not in layout.columns:
+        notes.append(total_unknown_note(file_name(layout.sheet.source), layout.name_of(TERMS)))
+    return with_discounts(items, terms)
 
 
 def _typed(layout: Layout, body, notes: list[Issue]):

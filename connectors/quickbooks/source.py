@@ -22,12 +22,19 @@ The merge rule:
 6. Sales totals (``Books.sales``, for DSO without an invoice history) come from one sales report: the one whose
    period ends last; on a tie the first of Sales by Customer Detail (Online, Desktop), Summary (Online, Desktop).
    A sales report read beside an A/R report does not say that the books hold no open items.
+7. A customer's address and collector come from the first file that gives them (the history reports, then the
+   open-item report: an IIF customer list gives addresses, a report with a Rep column collectors). A customer
+   contact list in the folder (what :func:`connectors.quickbooks.contacts.read_contacts` reads: the Customer
+   Contact List, a customer list) gives the postal address of each customer it names that the exports give none,
+   matched by name without regard to case (the first list in file order where several name one). Any other file
+   that is no receivables report is skipped and named.
 
 The merged books' notes are the notes of the files used, each still naming its file, after the merge's own
 (which name the folder).
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from datetime import date
 from decimal import Decimal
@@ -73,12 +80,16 @@ def read_folder(folder: Path, *, company_currency: str, read) -> Books:
     from . import NotReceivables
 
     newest: dict[str, tuple] = {}
-    superseded, skipped = [], []
+    superseded, skipped, contacts = [], [], []
     for path in files:
         try:
             books = read(path, company_currency=company_currency)
         except NotReceivables as exc:         # another report kept in the same folder: skipped, and said so
-            skipped.append((path.name, exc.title))
+            found = _contact_list(path)
+            if found is None:
+                skipped.append((path.name, exc.title))
+            else:
+                contacts.append((path.name, found))
             continue
         kind = books.kinds[0]
         entry = (_when(books, path), path, books)
@@ -94,13 +105,16 @@ def read_folder(folder: Path, *, company_currency: str, read) -> Books:
     sales = [newest[k] for k in SALES_KINDS if k in newest]
     chosen = max(sales, key=lambda e: (e[2].period[1], -SALES_KINDS.index(e[2].kinds[0])), default=None)
     if not newest:
-        found = "; ".join(f"{name} ({title!r})" if title else name for name, title in skipped)
+        found = "; ".join([f"{name} ({title!r})" if title else name for name, title in skipped]
+                          + [f"{name} (a contact list)" for name, _ in contacts])
         raise InputError(f"no QuickBooks receivables report in the folder, only other reports: {found}",
                          source=str(folder), hint="export Open Invoices, A/R Aging Detail or Summary, Invoice List, "
                          "Customer Balance Detail, Transaction List by Customer, Invoices and Received Payments, or "
                          "an IIF file into it")
     books = _merge(folder, company_currency, base, histories, superseded, chosen,
                    [e[1].name for e in sales if e is not chosen])
+    if contacts:
+        books = _addresses(books, contacts, folder.name or folder.resolve().name or str(folder))
     if not skipped:
         return books
     here = folder.name or folder.resolve().name or str(folder)
@@ -130,8 +144,7 @@ def _merge(folder: Path, company_currency: str, base, histories, superseded, sal
                 payments[pay.id] = pay
         for alloc in books.allocations:
             allocations.setdefault((alloc.debit_item_id, alloc.credit_item_id, alloc.date, alloc.amount), alloc)
-        for customer in books.customers:
-            customers.setdefault(customer.id, customer)
+        _add_customers(customers, books.customers)
         rates.update(books.rates)
         knows |= books.knows
         notes.extend(_of_file(note, path.name) for note in books.notes)
@@ -145,8 +158,7 @@ def _merge(folder: Path, company_currency: str, base, histories, superseded, sal
         kinds.insert(0, books.kinds[0])
         report_date = books.report_date
         listed = {item.id: item for item in books.items}
-        for customer in books.customers:
-            customers.setdefault(customer.id, customer)
+        _add_customers(customers, books.customers)
         rates.update(books.rates)
         knows |= books.knows | {OPEN_ITEMS}
         notes[:0] = [_of_file(note, path.name) for note in books.notes]
@@ -194,6 +206,48 @@ def _merge(folder: Path, company_currency: str, base, histories, superseded, sal
                  knows=frozenset(knows), notes=tuple(notes), period=period, kinds=tuple(kinds), sales=totals)
 
 
+def _add_customers(customers: dict, more) -> None:
+    """Add the customers ``more`` of one file to ``customers`` (by id): one already there keeps what it has, and
+    takes the address and collector it lacks from this file (an IIF file's customer list has addresses, a report
+    with a Rep column collectors)."""
+    for customer in more:
+        have = customers.setdefault(customer.id, customer)
+        if have is not customer and ((customer.address and not have.address)
+                                     or (customer.collector and not have.collector)):
+            customers[customer.id] = replace(have, address=have.address or customer.address,
+                                             collector=have.collector or customer.collector)
+
+
+def _contact_list(path: Path):
+    """The rows of the contact list at ``path``, or ``None`` when it is none."""
+    from .contacts import read_contacts
+
+    try:
+        return read_contacts(path)
+    except InputError:
+        return None
+
+
+def _addresses(books: Books, contacts: list[tuple[str, list]], here: str) -> Books:
+    """``books`` whose customers without an address have the one the contact lists give them (rule 7)."""
+    found: dict[str, tuple[str, str]] = {}
+    for name, rows in contacts:
+        for row in rows:
+            lines = [line.strip() for line in row.address.splitlines() if line.strip()]
+            if lines:
+                found.setdefault(row.customer.strip().casefold(), ("\n".join(lines), name))
+    customers, used = [], Counter()
+    for customer in books.customers:
+        match = found.get(customer.name.strip().casefold()) if not customer.address else None
+        if match is not None:
+            customer = replace(customer, address=match[0])
+            used[match[1]] += 1
+        customers.append(customer)
+    said = tuple(Issue(here, f"postal addresses of {used[name]} customers from the contact list {name}",
+                       severity="info") for name, _ in contacts)
+    return replace(books, customers=tuple(customers), notes=books.notes + said)
+
+
 def _of_file(note: Issue | str, name: str) -> Issue:
     """A file's note in the merged books: naming the file ``name`` (a reader's notes already do)."""
     if isinstance(note, Issue):
@@ -209,7 +263,10 @@ def combine(history: list[Invoice], current: Invoice | None, report_date: date |
     Document currency and total come from the first report that states a foreign currency, else the first that
     prints a total; the due date from the first that prints it (else from the first that estimated it from the
     terms); ``paid_on`` from the first that states it; the open balance from the
-    open-item report, zero when it omits an item issued by its date, else as the history report printed it.
+    open-item report, zero when it omits an item issued by its date, else as the history report printed it. The
+    early-payment discount is the first one a report gives for the same total, kept while the item is open in full
+    (:func:`connectors.quickbooks.common.early_discount`: an open-item report that prints no original amount gives
+    none itself, a history report beside it may).
     """
     records = ([current] if current is not None else []) + history
     priced = [r for r in records if "total_unknown" not in r.flags]
@@ -227,9 +284,15 @@ def combine(history: list[Invoice], current: Invoice | None, report_date: date |
         open_, open_co = main.total * 0, main.total * 0
     else:
         open_, open_co = main.open_amount, main.open_amount_company
+    offered = next((r for r in records if r.discount_amount is not None and r.total == main.total
+                    and r.currency == main.currency), None)
+    if offered is None or open_ != main.total:
+        offered = None
     return replace(first, kind=main.kind, currency=main.currency, total=main.total, open_amount=open_,
                    open_amount_company=open_co, due=due, flags=flags, paid_on=paid_on if open_ == 0 else None,
-                   customer_name=first.customer_name or main.customer_name)
+                   customer_name=first.customer_name or main.customer_name,
+                   discount_until=offered.discount_until if offered else None,
+                   discount_amount=offered.discount_amount if offered else None)
 
 
 def settle_dates(items: list[Invoice], allocations) -> list[Invoice]:

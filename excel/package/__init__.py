@@ -6,9 +6,10 @@ styles) stays as it was.
 """
 
 from .lock import workbook_lock
-from .notes import write_notes
+from .notes import erase_notes, write_notes
 from .read import read_inputs, read_notes, read_reminder_choices, read_today
+from .strings import drop_unused_strings, read_rows
 from .write import write_panel_data
 
-__all__ = ["read_inputs", "read_notes", "read_reminder_choices", "read_today", "workbook_lock", "write_notes",
-           "write_panel_data"]
+__all__ = ["drop_unused_strings", "erase_notes", "read_inputs", "read_notes", "read_reminder_choices", "read_rows",
+           "read_today", "workbook_lock", "write_notes", "write_panel_data"]

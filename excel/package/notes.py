@@ -6,12 +6,17 @@ row (:data:`excel.layout.NOTE_PROGRAM_FIELDS`), written in place, cell by cell, 
 added with ``ardesk notes add`` are appended below the last row a person used, and the sheet's table grows to
 hold them; from then on those rows are the people's like any other. The file is written atomically, as a refresh
 writes it (:func:`excel.package.write._write_atomic`).
+
+The one exception is personal data erased on request or pruned by retention: :func:`erase_notes`, a path of its own,
+blanks those notes' cells (or puts a person's pseudonym in its Customer cell) and can write nothing else.
 """
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from excel.layout import NOTE_PROGRAM_FIELDS, NOTES, sheet
+from receivables.erasure import PSEUDONYM_PREFIX
 from receivables.errors import InputError, WorkbookBusy
 
 from . import xmlsplice as xs
@@ -94,6 +99,56 @@ def write_notes(path: str | Path, cells: dict[int, dict[str, object]], appended:
                 tag = replaced[ref.part][dim[0]:dim[1]]
                 replaced[ref.part] = (replaced[ref.part][:dim[0]] + xs.set_attr(tag, b"ref", span.encode())
                                       + replaced[ref.part][dim[1]:])
+        dropped = _calc_chain(pkg, set(), {ref.part: set(todo)}, replaced)
+        _write_atomic(path, pkg, replaced, {}, dropped)
+    return len(todo)
+
+
+#: What the erasure path may write in a Customer cell: a person's pseudonym, nothing else.
+_PSEUDONYM = re.compile(re.escape(PSEUDONYM_PREFIX) + r"[0-9a-f]{8}")
+
+
+def check_erasure(cells: dict[int, dict[str, str | None]]) -> None:
+    """Refuse (``ValueError``) anything in ``cells`` but blanking a people's cell of the Notes sheet or writing a
+    person's pseudonym in its Customer cell: the erasure's writers (this file's, and the open workbook's in
+    :func:`excel.live.notes_eraser`) write nothing else."""
+    people = {c.field for c in sheet(NOTES).columns} - set(NOTE_PROGRAM_FIELDS)
+    for row, values in cells.items():
+        for field, value in values.items():
+            if field not in people:
+                raise ValueError(f"row {row}: {field!r} is not a cell people type on the Notes sheet")
+            if value is not None and not (field == "customer" and _PSEUDONYM.fullmatch(str(value))):
+                raise ValueError(f"row {row}: the erasure path blanks cells or writes a pseudonym, not {value!r}")
+
+
+def erase_notes(path: str | Path, cells: dict[int, dict[str, str | None]]) -> int:
+    """The one path that changes what a person typed on the Notes sheet, for erasure only (separate from
+    :func:`write_notes`, which refuses every field but the program's): blank the given cells of notes whose content
+    was erased on request or pruned (value ``None``), or put a person's pseudonym in its Customer cell. Any other
+    value is refused, so nothing but an erasure can pass through here. Returns the number of cells written; raises
+    ``WorkbookBusy`` (writing nothing) when the workbook is open."""
+    path = Path(path)
+    layout = sheet(NOTES)
+    check_erasure(cells)
+    if not cells:
+        return 0
+    busy = workbook_lock(path)
+    if busy:
+        raise WorkbookBusy(f"the workbook is {busy}; nothing was written", source=str(path),
+                           hint="close it there and refresh again")
+    with Package(path) as pkg:
+        ref = pkg.sheet(layout.name)
+        xml = pkg.read(ref.part)
+        header = {str(v).strip(): col for col, v in _sheet_cells(pkg, layout.name).get(layout.header_row, {}).items()}
+        where = {c.field: header[c.header] for c in layout.columns if c.header in header}
+        todo = {(row, where[f]): v for row, values in cells.items() for f, v in values.items() if f in where}
+        try:
+            for (row, col), value in sorted(todo.items()):
+                xml = _write_cell(xml, row, col, value, pkg.date1904, lambda s: s)
+        except _Damaged:
+            raise InputError(f"part {ref.part} has no sheet data", source=str(path),
+                             hint="rebuild the panel with `ardesk workbook new`") from None
+        replaced = {ref.part: xml}
         dropped = _calc_chain(pkg, set(), {ref.part: set(todo)}, replaced)
         _write_atomic(path, pkg, replaced, {}, dropped)
     return len(todo)

@@ -1,6 +1,7 @@
 """The base records every stand-in database starts with: currencies, two companies, the admin user, a chart of
-accounts and journals per company, payment terms, message subtypes, activity types, ``ir.model`` and external ids,
-and the data of the add-ons installed (``Store.addons``).
+accounts and journals per company, payment terms (one with an early-payment discount, as Odoo ships "2/7 Net 30"),
+message subtypes, activity types, countries and states, ``ir.model`` and external ids, and the data of the add-ons
+installed (``Store.addons``).
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from .schema import MODELS
 from .store import Store
 
 USD, EUR = 1, 2
+EARLY_TERM = 5            # the payment term with an early-payment discount: 2% within 7 days, else net 30
+COUNTRIES = (("United States", "US"), ("Germany", "DE"), ("France", "FR"), ("Belgium", "BE"))
+STATES = (("California", "CA", 1), ("New York", "NY", 1), ("Texas", "TX", 1), ("Bavaria", "BY", 2))
 
 
 def seed_base(store: Store) -> None:
@@ -110,6 +114,13 @@ def seed_base(store: Store) -> None:
         ("Immediate Payment", "30 Days", "30% Now, Balance 60 Days", "3 Instalments (30/60/90)"), 1
     ):
         ins("account.payment.term", {"id": term_id, "name": name, "sequence": term_id})
+    # account/data/account_data.xml: account_payment_term_30days_early_discount
+    ins("account.payment.term", {"id": EARLY_TERM, "name": "2/7 Net 30", "sequence": EARLY_TERM,
+                                 "early_discount": True, "discount_percentage": 2.0, "discount_days": 7})
+    for cid, (name, code) in enumerate(COUNTRIES, 1):
+        ins("res.country", {"id": cid, "name": name, "code": code})
+    for sid, (name, code, country) in enumerate(STATES, 1):
+        ins("res.country.state", {"id": sid, "name": name, "code": code, "country_id": country})
     for cid, cur in ((1, USD), (2, EUR)):
         accounts = {}
         for key, code, name, acc_type, internal, type_id, rec in (
@@ -205,4 +216,6 @@ def seed_base(store: Store) -> None:
     ):
         ins("ir.model.data", {"module": module, "name": name, "model": model, "res_id": res_id})
     addons.install(store)  # the installed add-ons' groups and external ids
+    ins("ir.model.data", {"module": "account", "name": "account_payment_term_30days_early_discount",
+                          "model": "account.payment.term", "res_id": EARLY_TERM})
     store.frozen_stamp = None

@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from decimal import Decimal
 
+from .base import EARLY_TERM
 from .matching import AML, MOVE, cents, iso, receivable_lines, reconcile, refresh_move, unreconcile
 from .store import Store
 
@@ -123,8 +124,8 @@ def add_line(store: Store, mid: int, ln: dict) -> int:
             ),
             "blocked": False,
             "no_followup": ln.get("no_followup", False),
-            "discount_date": False,
-            "discount_amount_currency": 0,
+            "discount_date": ln.get("discount_date", False),
+            "discount_amount_currency": ln.get("discount_amount_currency", 0),
             "receivable": receivable,
         },
     )
@@ -142,11 +143,17 @@ def add_invoice(
     refund: bool = False,
     state: str = "posted",
     rate=None,
+    early: bool = False,
+    user_id: int = 2,
 ) -> int:
     """Post a customer invoice (or credit note with ``refund``) of ``amount`` in ``currency``; returns its id.
 
     ``due_dates`` is a list of dates (equal instalments, the last one takes the rounding) or of
-    ``(date, amount)`` pairs; by default one instalment due 30 days after ``invoice_date``.
+    ``(date, amount)`` pairs; by default one instalment due 30 days after ``invoice_date``. ``early``: under the
+    payment term "2/7 Net 30" (one instalment), whose receivable line carries the early-payment discount as Odoo
+    16+ computes it (account.payment.term._compute_terms, discount on the total): ``discount_date`` 7 days after
+    the invoice date, ``discount_amount_currency`` the total less 2 percent, rounded half up to the cent.
+    ``user_id``: the invoice's salesperson.
     """
     ch = store.charts[company_id]
     currency_id = ch["currencies"][currency] if currency else ch["currency_id"]
@@ -165,6 +172,8 @@ def add_invoice(
     sign = -1 if refund else 1
     partner = store.tables["res.partner"][partner_id]
     commercial = partner.get("commercial_partner_id") or partner_id
+    if early and (refund or len(parts) != 1):
+        raise ValueError("an early-payment discount is for an invoice of one instalment")
     lines = []
     for due, part in parts:
         lines.append(
@@ -176,6 +185,9 @@ def add_invoice(
                 "balance": sign * int((part * rate).to_integral_value()),
             }
         )
+        if early and store.major >= 16:
+            lines[-1]["discount_date"] = iso(date.fromisoformat(day) + timedelta(days=EARLY_DAYS))
+            lines[-1]["discount_amount_currency"] = part - early_off(part)
     lines.append(
         {
             "amount_currency": -sign * total,
@@ -193,7 +205,16 @@ def add_invoice(
         lines=lines,
         currency_id=currency_id,
         state=state,
+        extra={"invoice_user_id": user_id, **({"invoice_payment_term_id": EARLY_TERM} if early else {})},
     )
+
+
+EARLY_DAYS, EARLY_PERCENT = 7, 2      # the payment term "2/7 Net 30" (base.EARLY_TERM)
+
+
+def early_off(cents: int) -> int:
+    """The early-payment discount of "2/7 Net 30" on an amount in cents: 2 percent, rounded half up to the cent."""
+    return (cents * EARLY_PERCENT * 2 + 100) // 200
 
 
 def pay(store: Store, invoice_id: int, amount, day, *, company_amount=None) -> int:

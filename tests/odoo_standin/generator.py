@@ -5,6 +5,10 @@ other one, payment terms with several instalments, partial and full payments mat
 ``account.partial.reconcile`` (some dated after past dates, so aging at past dates differs; at each of the last
 12 month ends a credit note and a payment received before it are matched after it), credit notes applied and
 open, unapplied payments, cancelled and draft moves, and a manual journal entry receivable line without due date.
+Customers have postal addresses (a few none) and one of three salespeople; about a quarter of the single-instalment
+invoices are under the payment term "2/7 Net 30", whose receivable line carries the early-payment discount (16+),
+some of them partly paid since. None of this draws on the seeded random numbers, so the books' amounts are what
+they were without it.
 ``seed`` is ``"demo"`` or an integer; ``size`` is roughly the number of open receivable items.
 """
 
@@ -15,7 +19,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from . import business as biz
-from .base import USD, seed_base
+from .base import EARLY_TERM, USD, seed_base
 from .store import Store
 
 TODAY = date(2026, 10, 31)
@@ -44,6 +48,7 @@ NAMES = (
     "Sterling",
 )
 SUFFIXES = ("Ltd", "Inc", "GmbH", "LLC", "SA", "BV", "Corp", "& Co")
+SALESPEOPLE = ("Marc Demo", "Joel Willis")      # beside the admin, Mitchell Admin (user 2)
 
 
 def generate(store: Store, seed="demo", size: int | None = None, today: date = TODAY) -> None:
@@ -52,6 +57,7 @@ def generate(store: Store, seed="demo", size: int | None = None, today: date = T
     size = DEFAULT_SIZE if size is None else int(size)
     seed_base(store)
     customers = _customers(store, rng, max(8, min(2000, size // 8)))
+    _salespeople(store, customers)
     _special_cases(store, customers, today)
     opened = sum(
         1
@@ -107,6 +113,7 @@ def _customers(store: Store, rng: random.Random, count: int) -> list[tuple[int, 
                 "invoice_warn": "no-message",
                 "invoice_warn_msg": False,
                 "invoice_sending_method": "email",
+                **address(i),
             },
             stamp="2024-01-01 09:00:00",
         )
@@ -131,6 +138,53 @@ def _customers(store: Store, rng: random.Random, count: int) -> list[tuple[int, 
             )
         out.append((2 if i % 5 == 4 else 1, pid, target))
     return out
+
+
+def address(i: int) -> dict:
+    """The address fields of the ``i``-th customer: most in the United States, some in Germany and France, every
+    tenth none (the eighth of each ten)."""
+    blank = {"street": False, "street2": False, "zip": False, "city": False, "state_id": False, "country_id": False}
+    k = i % 10
+    if k == 7:
+        return blank
+    if k == 5:
+        return {**blank, "street": f"Hauptstraße {i + 1}", "zip": f"80{i % 1000:03d}", "city": "München",
+                "state_id": 4, "country_id": 2}
+    if k in (8, 9):
+        return {**blank, "street": f"{i + 1} rue de Rivoli", "zip": "75001", "city": "Paris", "country_id": 3}
+    if k in (3, 6):
+        return {**blank, "street": f"{200 + i} Broadway", "street2": f"Floor {k}", "zip": f"10{i % 1000:03d}",
+                "city": "New York", "state_id": 2, "country_id": 1}
+    return {**blank, "street": f"{100 + i} Market Street", "street2": f"Suite {i % 7 + 1}00" if i % 2 else False,
+            "zip": f"94{i % 1000:03d}", "city": "San Francisco", "state_id": 1, "country_id": 1}
+
+
+def _salespeople(store: Store, customers) -> None:
+    """The salespeople (users 3 and 4 beside the admin) and each customer's: the ``k``-th customer's is the
+    ``k % 3``-th of admin, Marc Demo, Joel Willis."""
+    users = [2]
+    for name in SALESPEOPLE:
+        pid = store.next_id["res.partner"]
+        store.insert("res.partner", {"name": name, "complete_name": name, "is_company": False, "active": True,
+                                     "type": "contact", "parent_id": False, "commercial_partner_id": pid,
+                                     "lang": "en_US", "email": f"{name.split()[0].lower()}@standin.example",
+                                     "company_id": False}, stamp="2024-01-01 09:00:00")
+        users.append(store.insert("res.users", {"login": name.split()[0].lower(), "partner_id": pid, "company_id": 1,
+                                                "company_ids": [1, 2], "lang": "en_US", "tz": "Europe/Brussels",
+                                                "groups_id": [1], "group_ids": [1]}, stamp="2024-01-01 09:00:00"))
+    partners = store.tables["res.partner"]
+    for k, (_, commercial, _) in enumerate(customers):
+        partners[commercial]["user_id"] = users[k % 3]
+
+
+def _salesperson(store: Store, partner_id: int, move_seq: int) -> int:
+    """An invoice's salesperson: its customer's, but every fifth invoice (by entry number) someone else's."""
+    partners = store.tables["res.partner"]
+    own = partners[partners[partner_id].get("commercial_partner_id") or partner_id].get("user_id") or 2
+    if move_seq % 5:
+        return own
+    users = sorted(store.tables["res.users"])[1:]          # not __system__
+    return users[(users.index(own) + 1) % len(users)] if own in users else own
 
 
 def _special_cases(store: Store, customers, today: date) -> None:
@@ -235,6 +289,7 @@ def _one_invoice(store: Store, rng: random.Random, customers, today: date) -> in
         dues = [day + timedelta(days=30), day + timedelta(days=60), day + timedelta(days=90)]
     kind = rng.random()
     state = "draft" if kind < 0.02 else "posted"
+    seq = store.next_id[biz.MOVE]
     mid = biz.add_invoice(
         store,
         target if rng.random() < 0.5 else commercial,
@@ -244,6 +299,8 @@ def _one_invoice(store: Store, rng: random.Random, customers, today: date) -> in
         company_id=cid,
         currency=currency,
         state=state,
+        early=len(dues) == 1 and dues[0] == day + timedelta(days=30) and seq % 4 == 0,
+        user_id=_salesperson(store, commercial, seq),
     )
     if state == "draft":
         return 0
@@ -313,6 +370,7 @@ def _bulk_open(store: Store, rng: random.Random, customers, today: date, count: 
         cur = ch["currency_id"]
         amount = int(rng.lognormvariate(7, 1.1) * 100) + 100
         name = f"INV/{d[:4]}/{mid:06d}"
+        early = mid % 5 == 0 and store.major >= 16
         moves[mid] = {
             "id": mid,
             "create_date": stamp,
@@ -330,10 +388,10 @@ def _bulk_open(store: Store, rng: random.Random, customers, today: date, count: 
             "commercial_partner_id": commercial,
             "invoice_date": d,
             "invoice_date_due": due,
-            "invoice_payment_term_id": 2,
+            "invoice_payment_term_id": EARLY_TERM if early else 2,
             "invoice_origin": False,
             "payment_reference": name,
-            "invoice_user_id": 2,
+            "invoice_user_id": _salesperson(store, commercial, mid),
             "amount_untaxed": amount,
             "amount_tax": 0,
             "amount_total": amount,
@@ -371,6 +429,8 @@ def _bulk_open(store: Store, rng: random.Random, customers, today: date, count: 
             **common,
             "id": lid,
             "name": name,
+            "discount_date": (day + timedelta(days=biz.EARLY_DAYS)).isoformat() if early else False,
+            "discount_amount_currency": amount - biz.early_off(amount) if early else 0,
             "date_maturity": due,
             "account_id": ch["receivable"],
             "debit": amount,

@@ -179,6 +179,12 @@ model(
     commercial_partner_id=F("many2one", "Commercial Entity", relation="res.partner", readonly=True),
     company_id=F("many2one", "Company", relation="res.company"),
     user_id=F("many2one", "Salesperson", relation="res.users"),
+    street=F("char", "Street"),
+    street2=F("char", "Street2"),
+    zip=F("char", "Zip"),
+    city=F("char", "City"),
+    state_id=F("many2one", "State", relation="res.country.state"),
+    country_id=F("many2one", "Country", relation="res.country"),
     credit=F("monetary", "Total Receivable", store=False, compute=True),
     debit=F("monetary", "Total Payable", store=False, compute=True),
     credit_limit=F("float", "Credit Limit", company_dependent=True),
@@ -255,6 +261,9 @@ model(
     order="sequence, id",
     name=F("char", "Payment Terms"),
     sequence=F("integer", "Sequence"),
+    early_discount=F("boolean", "Early Discount", since=17),  # 16: per term line, not modelled here
+    discount_percentage=F("float", "Discount %", since=17),
+    discount_days=F("integer", "Discount Days", since=17),
 )
 model("account.full.reconcile", "Full Reconcile", name=F("char", "Number"))
 model(
@@ -499,6 +508,23 @@ model(
     active=F("boolean", "Active", since=17),
 )
 
+# Countries and states (addons/base/models/res_country.py), for partners' addresses. Declared after the models above
+# so that their ir.model rows and ids stay as they were, and before the add-on's, whose rows come last.
+model(
+    "res.country",
+    "Country",
+    order="name",
+    name=F("char", "Country Name", required=True),
+    code=F("char", "Country Code"),
+)
+model(
+    "res.country.state",
+    "Country state",
+    order="code",
+    name=F("char", "State Name", required=True),
+    code=F("char", "State Code", required=True),
+    country_id=F("many2one", "Country", relation="res.country", required=True),
+)
 # The ardesk_collections add-on (addon/<series>/ardesk_collections): its collection notes, in the add-on's declaration
 # order, and what it adds to customers and invoices (computed from the notes the user may read). Declared last so
 # that every other model's ir.model row and id stays as it is without the add-on.

@@ -205,6 +205,9 @@ class Store:
             return " - ".join(x for x in (row.get("move_name"), row.get("name")) if x)
         if model == "res.users":
             return self.tables["res.partner"][row["partner_id"]]["name"]
+        if model == "res.country.state":  # _compute_display_name: the name and its country's code
+            country = self.tables["res.country"].get(row.get("country_id")) or {}
+            return f"{row['name']} ({country.get('code') or ''})"
         if model == "account.partial.reconcile":
             return str(rid)
         if model == "mail.activity":  # _compute_display_name: the summary, else the activity type's name
