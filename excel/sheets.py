@@ -163,6 +163,15 @@ def _cut(text: str, limit: int) -> str:
 
 # --- The Reminders sheet: a stored reminder batch ---------------------------------------------------------------------
 
+def _broken_words(notice) -> str:
+    """What the Reminders sheet says of the payment plan a notice's customer broke (its notice says so too)."""
+    b = getattr(notice, "plan_broken", None)
+    if not b:
+        return ""
+    return (f"payment plan of {b['agreed_on']} broken: instalment {b['number']} due {b['due']} missed by "
+            f"{b['shortfall']} {b['currency']}")
+
+
 def reminder_rows(batch_id: int, notices, exclusions) -> list[dict]:
     """The Reminders sheet's rows of a stored batch (:mod:`receivables.reminder_store`): its notices, then the
     customers it leaves out and why; Send says yes for a notice still to send."""
@@ -175,7 +184,8 @@ def reminder_rows(batch_id: int, notices, exclusions) -> list[dict]:
                      "totals": "; ".join(f"{v} {k}" for k, v in n.totals.items()),
                      "charges": "; ".join(f"{c['number']}: interest {c['interest']}, fees {c['fixed']} {c['currency']}"
                                           for c in (n.charges or {}).values()),
-                     "send": "yes" if n.send else "no", "status": n.state, "reason": n.outcome or n.fallback_reason,
+                     "send": "yes" if n.send else "no", "status": n.state,
+                     "reason": n.outcome or "; ".join(w for w in (n.fallback_reason, _broken_words(n)) if w),
                      "batch": batch_id, "customer_id": n.customer_id})
     for e in exclusions:
         rows.append({"customer": e["customer"], "status": "not reminded", "reason": e["reason"], "send": "no",

@@ -38,12 +38,18 @@ LABELS = {
            "interest": "Interest", "fees": "Fees", "total": "Total open",
            "grand": "Total due with interest and fees", "online": "Pay online", "pay": "How to pay",
            "invoice": "Invoice", "credit_note": "Credit note", "payment": "Payment", "page": "Page",
-           "customer_no": "Customer no.", "early": "Early payment", "early_line": "{amount} if paid by {day}"},
+           "customer_no": "Customer no.", "early": "Early payment", "early_line": "{amount} if paid by {day}",
+           "plan_broken": "The payment plan we agreed on {agreed_on} has ended: instalment {number}, due {due}, "
+                          "was not paid in full ({shortfall} short). The items it covered are open again and listed "
+                          "below."},
     "de": {"document": "Beleg", "dated": "Datum", "due": "Fällig", "late": "Tage", "amount": "Betrag",
            "interest": "Zinsen", "fees": "Gebühren", "total": "Offener Betrag",
            "grand": "Gesamt mit Zinsen und Gebühren", "online": "Online bezahlen", "pay": "Zahlung",
            "invoice": "Rechnung", "credit_note": "Gutschrift", "payment": "Zahlung", "page": "Seite",
-           "customer_no": "Kundennummer", "early": "Skonto", "early_line": "{amount} bei Zahlung bis {day}"},
+           "customer_no": "Kundennummer", "early": "Skonto", "early_line": "{amount} bei Zahlung bis {day}",
+           "plan_broken": "Die am {agreed_on} vereinbarte Ratenzahlung ist beendet: Rate {number}, fällig am {due}, "
+                          "wurde nicht vollständig bezahlt (es fehlen {shortfall}). Die Posten, die sie umfasste, "
+                          "sind wieder offen und unten aufgeführt."},
 }
 
 #: Where systems keep a TrueType font that covers Latin Extended, Greek and Cyrillic: regular, then bold.
@@ -115,7 +121,8 @@ def render_letter(notice, *, address: str, letterhead: Letterhead, as_of: date, 
                   payment_instructions: str = "", templates_dir: str | Path | None = None,
                   charges: dict[str, tuple[Decimal, Decimal]] | None = None, font: str | Path | None = None,
                   pay_links: dict[str, str] | None = None,
-                  discounts: dict[str, tuple[date, Decimal]] | None = None) -> Letter:
+                  discounts: dict[str, tuple[date, Decimal]] | None = None,
+                  plan_broken: dict | None = None) -> Letter:
     """``notice`` (a :class:`~receivables.reminders.Notice`) as a PDF letter to ``address`` (lines). ``charges``:
     item id -> (interest, fees) where charged, shown per item and in the totals; ``discounts``: item id -> (last
     day, amount that settles it by then) where an early-payment discount is open, under the table."""
@@ -203,6 +210,11 @@ def render_letter(notice, *, address: str, letterhead: Letterhead, as_of: date, 
     for block in (parts.greeting, parts.intro):
         for chunk in _paragraphs(block):
             story.append(Paragraph(text(chunk), para))
+    if plan_broken:
+        b = plan_broken
+        story.append(Paragraph(text(words["plan_broken"].format(
+            agreed_on=format_day(b["agreed_on"], parts.lang), number=b["number"], due=format_day(b["due"], parts.lang),
+            shortfall=format_amount(b["shortfall"], b["currency"], parts.lang))), para))
 
     charges = charges or {}
     charged = any(sum(v) for v in charges.values())

@@ -25,8 +25,9 @@ notice's :class:`~receivables.reminders.NoticeItem`: ``number``, ``kind``, ``iss
 ``pay_links`` (item id -> the link to pay that item online, where the source or ``[reminders] pay_link`` gives one),
 ``charges`` (item id -> (interest, fees) charged on it, ``[fees]``), ``charge_totals`` (per currency: currency,
 interest, fees, the total due with them), ``discounts`` (item id -> (last day, amount that settles the item by then)
-where its terms give an early-payment discount still open at the notice's date), and in the HTML template
-``subject``. Filters: ``amount(currency)``
+where its terms give an early-payment discount still open at the notice's date), ``plan_broken`` (the payment plan
+the customer broke: ``agreed_on``, ``number`` and ``due`` of the instalment missed, ``shortfall``, ``currency``; else
+None), and in the HTML template ``subject``. Filters: ``amount(currency)``
 (``1,234.50 USD``, at the currency's places, in the language's separators: ``1.234,50 USD`` in German) and ``day``
 (``2026-10-31``; ``31.10.2026`` in German). HTML templates escape every value; text templates print values as they
 are. An undefined name is an error, not an empty string.
@@ -233,7 +234,8 @@ def render_text_and_html(notice: Notice, *, company_name: str, lang: str | None 
                          payment_instructions: str = "", as_of: date | datetime,
                          templates_dir: str | Path | None = None, pay_links: Mapping[str, str] | None = None,
                          charges: Mapping[str, tuple[Decimal, Decimal]] | None = None,
-                         discounts: Mapping[str, tuple[date, Decimal]] | None = None) -> Rendered:
+                         discounts: Mapping[str, tuple[date, Decimal]] | None = None,
+                         plan_broken: Mapping | None = None) -> Rendered:
     """The subject, text and HTML of ``notice`` in the customer's language ``lang`` (drafts, letters; :func:`render`
     makes the e-mail). ``as_of`` is the date the open items stand at (a datetime's own date). Header values are not
     checked here."""
@@ -253,6 +255,7 @@ def render_text_and_html(notice: Notice, *, company_name: str, lang: str | None 
         "pay_links": {i.id: pay_links[i.id] for i in notice.items if i.id in pay_links} if pay_links else {},
         **_charge_variables(notice, charges),
         "discounts": {i.id: discounts[i.id] for i in notice.items if i.id in discounts} if discounts else {},
+        "plan_broken": dict(plan_broken) if plan_broken else None,
     }
     try:
         subject = "".join(text_t.blocks["subject"](text_t.new_context(variables))).strip()
@@ -291,7 +294,7 @@ def letter_parts(notice: Notice, *, company_name: str, lang: str | None = None, 
         "payment_instructions": payment_instructions, "as_of": as_of,
         "items": tuple(notice.items), "totals": tuple(notice.totals.items()),
         "pay_links": {i.id: pay_links[i.id] for i in notice.items if i.id in pay_links} if pay_links else {},
-        **_charge_variables(notice, None), "discounts": {},
+        **_charge_variables(notice, None), "discounts": {}, "plan_broken": None,
     }
     out = {}
     try:
@@ -376,7 +379,8 @@ def render(notice: Notice, *, company_name: str, from_addr: str | tuple[str, str
            as_of: date | datetime, message_id: str, templates_dir: str | Path | None = None,
            pay_links: Mapping[str, str] | None = None,
            charges: Mapping[str, tuple[Decimal, Decimal]] | None = None,
-           discounts: Mapping[str, tuple[date, Decimal]] | None = None) -> EmailMessage:
+           discounts: Mapping[str, tuple[date, Decimal]] | None = None,
+           plan_broken: Mapping | None = None) -> EmailMessage:
     """``notice`` as an e-mail to the customer (multipart/alternative: text/plain, then text/html, both UTF-8).
 
     ``lang``: the customer's language (its contact's, e.g. ``Contact.lang``; default English). ``from_addr`` and
@@ -396,7 +400,7 @@ def render(notice: Notice, *, company_name: str, from_addr: str | tuple[str, str
     subject, text, html = render_text_and_html(notice, company_name=company_name, lang=lang,
                                                payment_instructions=payment_instructions, as_of=as_of,
                                                templates_dir=templates_dir, pay_links=pay_links,
-                                               charges=charges, discounts=discounts)
+                                               charges=charges, discounts=discounts, plan_broken=plan_broken)
     _safe("Subject", subject, "the subject")
 
     msg = EmailMessage()

@@ -141,7 +141,7 @@ def build(source: str | None, settings: Settings, *, today: date, as_of: date | 
         handed = {cid: f"handed over to the collection agency on {h['at'][:10]} (batch {h['batch']})"
                   for cid, h in ledger.handovers().items()}
         plans = ledger.plans.plans()
-        planned = _planned(opened.books, plans, as_of) if plans else {}
+        planned, broken = _planned(opened.books, plans, as_of) if plans else ({}, {})
         batch = build_batch(opened.books, as_of, cfg.reminders.levels, tracking=tracking, hold=cfg.reminders.hold,
                             history=ledger.reminders.history(), contacts=contacts, rules=_rules(cfg),
                             handed_over=handed, planned=planned)
@@ -159,7 +159,9 @@ def build(source: str | None, settings: Settings, *, today: date, as_of: date | 
         bid = ledger.reminders.store(batch, policy=policy, source_key=opened.source_key,
                                      snapshot_id=opened.snapshot_id,
                                      langs={c.id: c.lang for c in opened.books.customers if c.lang},
-                                     charges=charges, discounts=discounts)
+                                     charges=charges, discounts=discounts,
+                                     broken={n.customer_id: broken[n.customer_id] for n in batch.notices
+                                             if n.customer_id in broken})
         ledger.audit("remind build", target=str(bid),
                      detail={"as_of": as_of.isoformat(), "notices": len(batch.notices),
                              "excluded": len(batch.excluded), "source": opened.source_key})
@@ -167,21 +169,28 @@ def build(source: str | None, settings: Settings, *, today: date, as_of: date | 
     return Built(bid, batch, sheet, charges, discounts)
 
 
-def _planned(books, plans, as_of: date) -> dict[str, str]:
-    """Item id -> the running payment plan covering it (in words), for the reminder engine."""
+def _planned(books, plans, as_of: date) -> tuple[dict[str, str], dict[str, dict]]:
+    """Item id -> the running payment plan covering it (in words), for the reminder engine; and customer id -> the
+    plan it broke (its latest), for its next notice to say so."""
     from receivables.plans import covered_items, plan_states
 
     states = plan_states(books, plans, as_of)
     out: dict[str, str] = {}
+    broken: dict[str, dict] = {}
     for plan in plans:
         state = states.get(plan.plan_id)
+        if state is not None and state.state == "broken" and state.broken is not None:
+            b = state.broken
+            broken[plan.customer_id] = {"plan": plan.plan_id, "agreed_on": plan.agreed_on.isoformat(),
+                                        "number": b.number, "due": b.due.isoformat(),
+                                        "shortfall": str(b.shortfall), "currency": state.currency}
         if state is None or state.state != "running":
             continue                       # broken, completed or unknown: dunning goes on as without it
         nxt = state.next_due
         words = f"plan {plan.plan_id}" + (f", next instalment {nxt.due.isoformat()}" if nxt is not None else "")
         for item_id in covered_items(books, plan):
             out[item_id] = words
-    return out
+    return out, broken
 
 
 def _discounts(books, batch, as_of: date) -> dict[str, dict]:
@@ -375,7 +384,8 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
                                  from_addr=from_address or "ardesk@ardesk.invalid", reply_to=cfg.smtp.reply_to,
                                  payment_instructions=cfg.reminders.payment_instructions, as_of=as_of,
                                  message_id=mid, templates_dir=templates, pay_links=links,
-                                 charges=_charges_of(n), discounts=_discounts_of(n))
+                                 charges=_charges_of(n), discounts=_discounts_of(n),
+                                 plan_broken=_plan_broken_of(n))
                 except HeaderRefused as exc:
                     if getattr(exc, "header", "") in ("From", "Reply-To"):
                         raise InputError(f"[smtp] {exc}", hint="correct [smtp] from_address / reply_to") from None
@@ -523,7 +533,8 @@ def _letter(settings: Settings, store, batch_id: int, n, *, as_of: date, out_dir
     letter = render_letter(_notice_of(n), address=address, letterhead=letterhead, as_of=as_of, lang=n.lang or None,
                            payment_instructions=cfg.reminders.payment_instructions,
                            templates_dir=cfg.reminder_templates, font=cfg.letters_font, pay_links=links,
-                           charges=_charges_of(n), discounts=_discounts_of(n))
+                           charges=_charges_of(n), discounts=_discounts_of(n),
+                           plan_broken=_plan_broken_of(n))
     if dry_run:
         return {"customer": n.customer, "customer_id": n.customer_id, "state": "would write",
                 "detail": f"letter ({n.level})"}
@@ -570,6 +581,17 @@ def _discounts_of(n) -> dict:
 
     return {item_id: (date.fromisoformat(d["until"]), Decimal(d["amount"]))
             for item_id, d in (getattr(n, "discounts", None) or {}).items()}
+
+
+def _plan_broken_of(n) -> dict | None:
+    """The payment plan a stored notice's customer broke, as its templates see it (dates and an amount), or None."""
+    from decimal import Decimal
+
+    b = getattr(n, "plan_broken", None)
+    if not b:
+        return None
+    return {"agreed_on": date.fromisoformat(b["agreed_on"]), "number": b["number"],
+            "due": date.fromisoformat(b["due"]), "shortfall": Decimal(b["shortfall"]), "currency": b["currency"]}
 
 
 def _charges_of(n) -> dict:

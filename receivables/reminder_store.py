@@ -48,18 +48,19 @@ class StoredNotice:
     address: str = ""
     charges: dict = None             # item id -> {"interest", "fees", "rule", ...} where charged (receivables.fees)
     discounts: dict = None           # item id -> {"until", "amount"}: an early-payment discount still open
+    plan_broken: dict = None         # the plan the customer broke: {"plan", "agreed_on", "number", "due", ...}
 
     def to_json_dict(self) -> dict:
         return {"batch": self.batch_id, "customer": self.customer, "customer_id": self.customer_id,
                 "level": self.level, "channel": self.channel, "email": self.email or None, "send": self.send,
                 "state": self.state, "message_id": self.message_id, "sent_at": self.sent_at,
                 "outcome": self.outcome, "totals": self.totals, "items": len(self.items),
-                "charges": self.charges or {}, "discounts": self.discounts or {}}
+                "charges": self.charges or {}, "discounts": self.discounts or {}, "plan_broken": self.plan_broken}
 
 
 _COLUMNS = ("batch_id", "customer_id", "customer", "level", "template", "channel", "email", "phone", "lang",
             "fallback_reason", "items", "totals", "send", "state", "message_id", "attempted_at", "sent_at",
-            "outcome", "address", "charges", "discounts")
+            "outcome", "address", "charges", "discounts", "plan_broken")
 
 
 class ReminderStore:
@@ -70,12 +71,13 @@ class ReminderStore:
 
     def store(self, batch: Batch, *, policy: list[dict], source_key: str | None = None,
               snapshot_id: int | None = None, langs: dict[str, str] | None = None,
-              charges: dict[str, dict] | None = None, discounts: dict[str, dict] | None = None) -> int:
+              charges: dict[str, dict] | None = None, discounts: dict[str, dict] | None = None,
+              broken: dict[str, dict] | None = None) -> int:
         """Store ``batch`` whole, with each customer's language (``langs``, for the notice's words), the interest
         and fees charged on its items (``charges``: customer id -> item id -> charge) and the early-payment
-        discounts its items still offer (``discounts``: customer id -> item id -> {"until", "amount"}); returns its
-        id."""
-        langs, charges, discounts = langs or {}, charges or {}, discounts or {}
+        discounts its items still offer (``discounts``: customer id -> item id -> {"until", "amount"}) and the
+        payment plan each customer broke (``broken``: customer id -> the plan's break); returns its id."""
+        langs, charges, discounts, broken = langs or {}, charges or {}, discounts or {}, broken or {}
         # Each notice's json.dumps(n.items_json) and json.dumps(totals_json(n.totals)), the items written without a
         # dict per item, a few notices at a time as their rows are inserted.
         items, totals = items_json_texts(batch.notices), totals_json_texts(batch.notices)
@@ -87,12 +89,13 @@ class ReminderStore:
             bid = cur.lastrowid
             c.executemany(
                 "INSERT INTO reminder_notices (batch_id, customer_id, customer, level, template, channel, email,"
-                " phone, lang, fallback_reason, items, totals, send, state, address, charges, discounts)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?)",
+                " phone, lang, fallback_reason, items, totals, send, state, address, charges, discounts,"
+                " plan_broken) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?)",
                 ((bid, n.customer_id, n.customer, n.level, n.template, n.channel, n.email or None, n.phone or None,
                   langs.get(n.customer_id) or None, n.fallback_reason or None, text, total, TO_SEND,
                   n.address or None, json.dumps(charges[n.customer_id]) if n.customer_id in charges else None,
-                  json.dumps(discounts[n.customer_id]) if n.customer_id in discounts else None)
+                  json.dumps(discounts[n.customer_id]) if n.customer_id in discounts else None,
+                  json.dumps(broken[n.customer_id]) if n.customer_id in broken else None)
                  for n, text, total in zip(batch.notices, items, totals)))
             c.executemany(
                 "INSERT INTO reminder_exclusions (batch_id, customer_id, customer, code, reason, totals)"
@@ -125,6 +128,7 @@ class ReminderStore:
                 d[k] = d[k] or ""
             d["charges"] = json.loads(d["charges"]) if d["charges"] else {}
             d["discounts"] = json.loads(d["discounts"]) if d["discounts"] else {}
+            d["plan_broken"] = json.loads(d["plan_broken"]) if d["plan_broken"] else None
             out.append(StoredNotice(**d))
         return out
 

@@ -171,8 +171,24 @@ def test_a_running_plan_holds_the_dunning_of_its_invoices_and_a_broken_one_lets_
                                                                         "EUR")])
     with Ledger(desk / "ardesk.db") as ledger:
         ledger.store(paid_nothing, source_key="test")
-    resumed = json.loads(_run("remind", "build", "ledger", "--as-of", "2026-11-20", "--format", "json").stdout)
+    _run("workbook", "new", "collections.xlsm")
+    resumed = json.loads(_run("remind", "build", "ledger", "--as-of", "2026-11-20", "--format", "json",
+                              "--workbook", "collections.xlsm").stdout)
     assert [(n["customer"], n["level"]) for n in resumed["notices"]] == [("Birch Ltd", "final")]
+    # the batch says the plan broke: on the Reminders sheet, and in the letter the customer gets
+    sheet = openpyxl.load_workbook(desk / "collections.xlsm")["Reminders"]
+    header = [c.value for c in sheet[1]]
+    (row,) = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "Birch Ltd"]
+    assert row[header.index("Why")] == ("payment plan of 2026-11-01 broken: instalment 1 due 2026-11-15 missed by "
+                                        "500.00 EUR")
+    sent = json.loads(_run("remind", "send", "--format", "json").stdout)
+    assert sent["counts"] == {"sent": 1}
+    if shutil.which("pdftotext"):
+        (letter,) = (desk / "letters").glob("letter-*.pdf")
+        text = " ".join(subprocess.run(["pdftotext", str(letter), "-"], capture_output=True, text=True,
+                                       check=True).stdout.split())
+        assert ("The payment plan we agreed on 2026-11-01 has ended: instalment 1, due 2026-11-15, was not paid "
+                "in full (500.00 EUR short).") in text
 
 
 def test_uk_statutory_interest_stays_at_the_rate_of_the_day_before_it_began(tmp_path, monkeypatch):

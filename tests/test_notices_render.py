@@ -457,3 +457,20 @@ def test_the_engines_notices_render():
     assert out["C2"]["X-Ardesk-Notice"] == "first C2" and out["C2"]["To"].addresses[0].addr_spec == \
         "pay@globex.example"
     assert "- Invoice INV/3 of 2026-10-01, due 2026-10-20, 11 days past due: 50,000 JPY" in text
+
+
+@pytest.mark.parametrize(("lang", "says"), [
+    ("en", "The payment plan we agreed on 2026-11-01 has ended: instalment 2, due 2026-11-15, was not paid in full "
+           "(1,250.50 USD short)."),
+    ("de", "Die am 01.11.2026 vereinbarte Ratenzahlung ist beendet: Rate 2, fällig am 15.11.2026, wurde nicht "
+           "vollständig bezahlt (es fehlen 1.250,50 USD)."),
+])
+def test_a_notice_to_a_customer_who_broke_its_plan_says_so_and_one_without_says_nothing(lang, says):
+    broken = {"agreed_on": date(2026, 11, 1), "number": 2, "due": date(2026, 11, 15),
+              "shortfall": Decimal("1250.50"), "currency": "USD"}
+    _, text, html = render_text_and_html(notice(), company_name=COMPANY, lang=lang, as_of=AS_OF, plan_broken=broken)
+    assert says in " ".join(text.split())
+    assert says.split(":")[1].strip()[:20] in html
+    _, plain, html_plain = render_text_and_html(notice(), company_name=COMPANY, lang=lang, as_of=AS_OF)
+    assert "ended" not in plain and "beendet" not in plain
+    assert "Ratenzahlung" not in html_plain and "payment plan" not in html_plain
