@@ -378,7 +378,8 @@ CONTROL_ROW_HEIGHTS = {"Status": 45, "DataAsOf": 30}
 #: Width of Control's columns A.. (label in B, value in C, buttons from E).
 CONTROL_WIDTHS = (2, 38, 28, 2, 20, 4)
 CONTROL_TITLE = ("B2", "ardesk collections desk")
-CONTROL_SUBTITLE = ("B3", "Yellow cells are inputs; press a button to run. Notes belong to you: type them on Notes.")
+CONTROL_SUBTITLE = ("B3", "Yellow cells are inputs; press a button to run. Notes belong to you: type them on Notes "
+                          "or beside a customer on Today.")
 CONTROL_SECTIONS = (("B10", "Result"), ("B14", "Key figures"))
 
 # Data validation of inputs, by named cell (XlsxWriter ``data_validation`` options).

@@ -48,5 +48,8 @@ def demo(out_dir: str | Path) -> DemoResult:
     report = aging(opened.books, SAMPLE_AS_OF, edges=config.aging.edges, by=config.aging.by)
     data = panel_data(opened.books, SAMPLE_AS_OF, settings)
     data.cells["AsOfDate"] = SAMPLE_AS_OF
+    from .runs import job_cells
+
+    data.cells.update(job_cells(settings))          # the Jobs block: what [jobs] schedules (nothing ran yet)
     workbook = build_panel(config.workbook, data)
     return DemoResult(report, opened.snapshot_id, config.ledger, workbook.resolve())

@@ -40,6 +40,13 @@ def panel_cells(settings: Settings, workbook: Path) -> dict[str, str]:
     with Package(workbook) as pkg:
         if not all(name in pkg.defined_names for name in layout.JOB_CELLS.values()):
             return {}
+    return job_cells(settings)
+
+
+def job_cells(settings: Settings) -> dict[str, str]:
+    """The Jobs block's cells: each job's last run, or its schedule when it has not run (also for a new panel)."""
+    from excel import layout
+
     last: dict[str, Run] = {}
     if settings.ledger.exists():
         with open_ledger(settings.ledger, settings.config) as ledger:
