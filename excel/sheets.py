@@ -164,8 +164,13 @@ def _cut(text: str, limit: int) -> str:
 # --- The Reminders sheet: a stored reminder batch ---------------------------------------------------------------------
 
 def _broken_words(notice) -> str:
-    """What the Reminders sheet says of the payment plan a notice's customer broke (its notice says so too)."""
+    """What the Reminders sheet says of the payment plan a notice's customer broke (its notice says so too), or of
+    the instalment a note before it announces."""
     b = getattr(notice, "plan_broken", None)
+    a = getattr(notice, "instalment", None)
+    if a:
+        return (f"payment plan of {a['agreed_on']}: announces instalment {a['number']} of {a['of']}, "
+                f"{a['amount']} {a['currency']} due {a['due']}")
     if not b:
         return ""
     return (f"payment plan of {b['agreed_on']} broken: instalment {b['number']} due {b['due']} missed by "

@@ -122,7 +122,7 @@ def render_letter(notice, *, address: str, letterhead: Letterhead, as_of: date, 
                   charges: dict[str, tuple[Decimal, Decimal]] | None = None, font: str | Path | None = None,
                   pay_links: dict[str, str] | None = None,
                   discounts: dict[str, tuple[date, Decimal]] | None = None,
-                  plan_broken: dict | None = None) -> Letter:
+                  plan_broken: dict | None = None, instalment: dict | None = None) -> Letter:
     """``notice`` (a :class:`~receivables.reminders.Notice`) as a PDF letter to ``address`` (lines). ``charges``:
     item id -> (interest, fees) where charged, shown per item and in the totals; ``discounts``: item id -> (last
     day, amount that settles it by then) where an early-payment discount is open, under the table."""
@@ -134,7 +134,7 @@ def render_letter(notice, *, address: str, letterhead: Letterhead, as_of: date, 
     from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate, Paragraph, Spacer, Table, TableStyle
 
     parts = letter_parts(notice, company_name=letterhead.name, lang=lang, payment_instructions=payment_instructions,
-                         as_of=as_of, templates_dir=templates_dir, pay_links=pay_links)
+                         as_of=as_of, templates_dir=templates_dir, pay_links=pay_links, instalment=instalment)
     words = LABELS.get(parts.lang, LABELS["en"])
     regular, bold = _fonts(str(font) if font else None)
     replaced: set[str] = set()

@@ -2,9 +2,10 @@
 message with a plain-text and an HTML part. Nothing is sent here and nothing is recorded.
 
 Templates. A notice template is two Jinja files in a language folder, ``<lang>/<template>.txt.j2`` and
-``<lang>/<template>.html.j2``, under ``jobs/templates/reminders`` (shipped: ``friendly``, ``first``, ``second`` and
-``final`` in ``en`` and ``de``) or under a company's own templates folder, which is searched first: a file there
-overrides the shipped one of the same name, and a new name adds a template. The subject is the ``{% block subject %}``
+``<lang>/<template>.html.j2``, under ``jobs/templates/reminders`` (shipped: ``friendly``, ``first``, ``second``,
+``final`` and ``instalment``, a payment plan's note, in ``en`` and ``de``) or under a company's own templates
+folder, which is searched first: a file there overrides the shipped one of the same name, and a new name adds a
+template. The subject is the ``{% block subject %}``
 of the text template: one line, rendered without HTML escaping like the rest of the text part, and kept in the same
 file as the words it sums up, so a template is always two files and never a third entry elsewhere to keep in step.
 The text template therefore extends a layout (the shipped ``<lang>/_layout.txt.j2``, or one of the company's) that
@@ -27,7 +28,9 @@ notice's :class:`~receivables.reminders.NoticeItem`: ``number``, ``kind``, ``iss
 interest, fees, the total due with them), ``discounts`` (item id -> (last day, amount that settles the item by then)
 where its terms give an early-payment discount still open at the notice's date), ``plan_broken`` (the payment plan
 the customer broke: ``agreed_on``, ``number`` and ``due`` of the instalment missed, ``shortfall``, ``currency``; else
-None), and in the HTML template ``subject``. Filters: ``amount(currency)``
+None), ``instalment`` (the instalment of a payment plan a note of the ``instalment`` template announces:
+``agreed_on``, ``number``, ``of``, ``due``, ``amount``, ``currency``; else None), and in the HTML template
+``subject``. Filters: ``amount(currency)``
 (``1,234.50 USD``, at the currency's places, in the language's separators: ``1.234,50 USD`` in German) and ``day``
 (``2026-10-31``; ``31.10.2026`` in German). HTML templates escape every value; text templates print values as they
 are. An undefined name is an error, not an empty string.
@@ -235,7 +238,7 @@ def render_text_and_html(notice: Notice, *, company_name: str, lang: str | None 
                          templates_dir: str | Path | None = None, pay_links: Mapping[str, str] | None = None,
                          charges: Mapping[str, tuple[Decimal, Decimal]] | None = None,
                          discounts: Mapping[str, tuple[date, Decimal]] | None = None,
-                         plan_broken: Mapping | None = None) -> Rendered:
+                         plan_broken: Mapping | None = None, instalment: Mapping | None = None) -> Rendered:
     """The subject, text and HTML of ``notice`` in the customer's language ``lang`` (drafts, letters; :func:`render`
     makes the e-mail). ``as_of`` is the date the open items stand at (a datetime's own date). Header values are not
     checked here."""
@@ -256,6 +259,7 @@ def render_text_and_html(notice: Notice, *, company_name: str, lang: str | None 
         **_charge_variables(notice, charges),
         "discounts": {i.id: discounts[i.id] for i in notice.items if i.id in discounts} if discounts else {},
         "plan_broken": dict(plan_broken) if plan_broken else None,
+        "instalment": dict(instalment) if instalment else None,
     }
     try:
         subject = "".join(text_t.blocks["subject"](text_t.new_context(variables))).strip()
@@ -282,7 +286,7 @@ class LetterParts(NamedTuple):
 
 def letter_parts(notice: Notice, *, company_name: str, lang: str | None = None, payment_instructions: str = "",
                  as_of: date, templates_dir: str | Path | None = None,
-                 pay_links: Mapping[str, str] | None = None) -> LetterParts:
+                 pay_links: Mapping[str, str] | None = None, instalment: Mapping | None = None) -> LetterParts:
     """The blocks of ``notice``'s text template (the same words as its e-mail, in the customer's language), for
     :mod:`jobs.letters`."""
     found = locate(notice.template, lang=lang, templates_dir=templates_dir)
@@ -295,6 +299,7 @@ def letter_parts(notice: Notice, *, company_name: str, lang: str | None = None, 
         "items": tuple(notice.items), "totals": tuple(notice.totals.items()),
         "pay_links": {i.id: pay_links[i.id] for i in notice.items if i.id in pay_links} if pay_links else {},
         **_charge_variables(notice, None), "discounts": {}, "plan_broken": None,
+        "instalment": dict(instalment) if instalment else None,
     }
     out = {}
     try:
@@ -380,7 +385,7 @@ def render(notice: Notice, *, company_name: str, from_addr: str | tuple[str, str
            pay_links: Mapping[str, str] | None = None,
            charges: Mapping[str, tuple[Decimal, Decimal]] | None = None,
            discounts: Mapping[str, tuple[date, Decimal]] | None = None,
-           plan_broken: Mapping | None = None) -> EmailMessage:
+           plan_broken: Mapping | None = None, instalment: Mapping | None = None) -> EmailMessage:
     """``notice`` as an e-mail to the customer (multipart/alternative: text/plain, then text/html, both UTF-8).
 
     ``lang``: the customer's language (its contact's, e.g. ``Contact.lang``; default English). ``from_addr`` and
@@ -400,7 +405,8 @@ def render(notice: Notice, *, company_name: str, from_addr: str | tuple[str, str
     subject, text, html = render_text_and_html(notice, company_name=company_name, lang=lang,
                                                payment_instructions=payment_instructions, as_of=as_of,
                                                templates_dir=templates_dir, pay_links=pay_links,
-                                               charges=charges, discounts=discounts, plan_broken=plan_broken)
+                                               charges=charges, discounts=discounts, plan_broken=plan_broken,
+                                               instalment=instalment)
     _safe("Subject", subject, "the subject")
 
     msg = EmailMessage()

@@ -141,10 +141,17 @@ def build(source: str | None, settings: Settings, *, today: date, as_of: date | 
         handed = {cid: f"handed over to the collection agency on {h['at'][:10]} (batch {h['batch']})"
                   for cid, h in ledger.handovers().items()}
         plans = ledger.plans.plans()
-        planned, broken = _planned(opened.books, plans, as_of) if plans else ({}, {})
+        planned, broken, states = _planned(opened.books, plans, as_of) if plans else ({}, {}, {})
         batch = build_batch(opened.books, as_of, cfg.reminders.levels, tracking=tracking, hold=cfg.reminders.hold,
                             history=ledger.reminders.history(), contacts=contacts, rules=_rules(cfg),
                             handed_over=handed, planned=planned)
+        instalments: dict[str, dict] = {}
+        if states:                 # a note before each instalment of a running plan (receivables.instalment_notes)
+            from receivables.instalment_notes import with_instalment_notes
+
+            batch, instalments = with_instalment_notes(batch, opened.books, plans, states, cfg.reminders.levels,
+                                                       announced=ledger.reminders.instalments_announced(),
+                                                       contacts=contacts)
         charges = _charges(cfg, opened.books, batch, as_of, tracking, contacts) if cfg.fees is not None else {}
         discounts = _discounts(opened.books, batch, as_of)
         if unknown:
@@ -161,7 +168,7 @@ def build(source: str | None, settings: Settings, *, today: date, as_of: date | 
                                      langs={c.id: c.lang for c in opened.books.customers if c.lang},
                                      charges=charges, discounts=discounts,
                                      broken={n.customer_id: broken[n.customer_id] for n in batch.notices
-                                             if n.customer_id in broken})
+                                             if n.customer_id in broken}, instalments=instalments)
         ledger.audit("remind build", target=str(bid),
                      detail={"as_of": as_of.isoformat(), "notices": len(batch.notices),
                              "excluded": len(batch.excluded), "source": opened.source_key})
@@ -169,9 +176,9 @@ def build(source: str | None, settings: Settings, *, today: date, as_of: date | 
     return Built(bid, batch, sheet, charges, discounts)
 
 
-def _planned(books, plans, as_of: date) -> tuple[dict[str, str], dict[str, dict]]:
-    """Item id -> the running payment plan covering it (in words), for the reminder engine; and customer id -> the
-    plan it broke (its latest), for its next notice to say so."""
+def _planned(books, plans, as_of: date) -> tuple[dict[str, str], dict[str, dict], dict]:
+    """Item id -> the running payment plan covering it (in words), for the reminder engine; customer id -> the
+    plan it broke (its latest), for its next notice to say so; and every plan's state by id."""
     from receivables.plans import covered_items, plan_states
 
     states = plan_states(books, plans, as_of)
@@ -190,7 +197,7 @@ def _planned(books, plans, as_of: date) -> tuple[dict[str, str], dict[str, dict]
         words = f"plan {plan.plan_id}" + (f", next instalment {nxt.due.isoformat()}" if nxt is not None else "")
         for item_id in covered_items(books, plan):
             out[item_id] = words
-    return out, broken
+    return out, broken, states
 
 
 def _discounts(books, batch, as_of: date) -> dict[str, dict]:
@@ -385,7 +392,7 @@ def send(settings: Settings, batch_id: int | None = None, *, today: date, dry_ru
                                  payment_instructions=cfg.reminders.payment_instructions, as_of=as_of,
                                  message_id=mid, templates_dir=templates, pay_links=links,
                                  charges=_charges_of(n), discounts=_discounts_of(n),
-                                 plan_broken=_plan_broken_of(n))
+                                 plan_broken=_plan_broken_of(n), instalment=_instalment_of(n))
                 except HeaderRefused as exc:
                     if getattr(exc, "header", "") in ("From", "Reply-To"):
                         raise InputError(f"[smtp] {exc}", hint="correct [smtp] from_address / reply_to") from None
@@ -534,7 +541,7 @@ def _letter(settings: Settings, store, batch_id: int, n, *, as_of: date, out_dir
                            payment_instructions=cfg.reminders.payment_instructions,
                            templates_dir=cfg.reminder_templates, font=cfg.letters_font, pay_links=links,
                            charges=_charges_of(n), discounts=_discounts_of(n),
-                           plan_broken=_plan_broken_of(n))
+                           plan_broken=_plan_broken_of(n), instalment=_instalment_of(n))
     if dry_run:
         return {"customer": n.customer, "customer_id": n.customer_id, "state": "would write",
                 "detail": f"letter ({n.level})"}
@@ -592,6 +599,14 @@ def _plan_broken_of(n) -> dict | None:
         return None
     return {"agreed_on": date.fromisoformat(b["agreed_on"]), "number": b["number"],
             "due": date.fromisoformat(b["due"]), "shortfall": Decimal(b["shortfall"]), "currency": b["currency"]}
+
+
+def _instalment_of(n) -> dict | None:
+    """The instalment a stored notice announces, as its template sees it, or None."""
+    from receivables.instalment_notes import announced_words
+
+    b = getattr(n, "instalment", None)
+    return announced_words(b) if b else None
 
 
 def _charges_of(n) -> dict:

@@ -216,9 +216,10 @@ MIGRATIONS: tuple[str, ...] = (
     CREATE TABLE privacy_salt (salt TEXT NOT NULL);
     INSERT INTO privacy_salt (salt) VALUES (lower(hex(randomblob(16))));
     """,
-    # 12: the payment plan a notice's customer broke (its words in the notice: the plan ended, why)
+    # 12: a notice's payment plan: the one its customer broke (the notice says so), or the instalment it announces
     """
     ALTER TABLE reminder_notices ADD COLUMN plan_broken TEXT;
+    ALTER TABLE reminder_notices ADD COLUMN instalment TEXT;
     """,
 )
 BUSY_TIMEOUT = 30.0       # seconds a writer waits for another (``[ledger] busy_timeout``)

@@ -49,18 +49,20 @@ class StoredNotice:
     charges: dict = None             # item id -> {"interest", "fees", "rule", ...} where charged (receivables.fees)
     discounts: dict = None           # item id -> {"until", "amount"}: an early-payment discount still open
     plan_broken: dict = None         # the plan the customer broke: {"plan", "agreed_on", "number", "due", ...}
+    instalment: dict = None          # the instalment a note before it announces: {"plan", "number", "due", ...}
 
     def to_json_dict(self) -> dict:
         return {"batch": self.batch_id, "customer": self.customer, "customer_id": self.customer_id,
                 "level": self.level, "channel": self.channel, "email": self.email or None, "send": self.send,
                 "state": self.state, "message_id": self.message_id, "sent_at": self.sent_at,
                 "outcome": self.outcome, "totals": self.totals, "items": len(self.items),
-                "charges": self.charges or {}, "discounts": self.discounts or {}, "plan_broken": self.plan_broken}
+                "charges": self.charges or {}, "discounts": self.discounts or {}, "plan_broken": self.plan_broken,
+                "instalment": self.instalment}
 
 
 _COLUMNS = ("batch_id", "customer_id", "customer", "level", "template", "channel", "email", "phone", "lang",
             "fallback_reason", "items", "totals", "send", "state", "message_id", "attempted_at", "sent_at",
-            "outcome", "address", "charges", "discounts", "plan_broken")
+            "outcome", "address", "charges", "discounts", "plan_broken", "instalment")
 
 
 class ReminderStore:
@@ -72,12 +74,14 @@ class ReminderStore:
     def store(self, batch: Batch, *, policy: list[dict], source_key: str | None = None,
               snapshot_id: int | None = None, langs: dict[str, str] | None = None,
               charges: dict[str, dict] | None = None, discounts: dict[str, dict] | None = None,
-              broken: dict[str, dict] | None = None) -> int:
+              broken: dict[str, dict] | None = None, instalments: dict[str, dict] | None = None) -> int:
         """Store ``batch`` whole, with each customer's language (``langs``, for the notice's words), the interest
         and fees charged on its items (``charges``: customer id -> item id -> charge) and the early-payment
         discounts its items still offer (``discounts``: customer id -> item id -> {"until", "amount"}) and the
-        payment plan each customer broke (``broken``: customer id -> the plan's break); returns its id."""
+        payment plan each customer broke (``broken``: customer id -> the plan's break) or the instalment its notice
+        announces (``instalments``: customer id -> the instalment); returns its id."""
         langs, charges, discounts, broken = langs or {}, charges or {}, discounts or {}, broken or {}
+        instalments = instalments or {}
         # Each notice's json.dumps(n.items_json) and json.dumps(totals_json(n.totals)), the items written without a
         # dict per item, a few notices at a time as their rows are inserted.
         items, totals = items_json_texts(batch.notices), totals_json_texts(batch.notices)
@@ -90,12 +94,13 @@ class ReminderStore:
             c.executemany(
                 "INSERT INTO reminder_notices (batch_id, customer_id, customer, level, template, channel, email,"
                 " phone, lang, fallback_reason, items, totals, send, state, address, charges, discounts,"
-                " plan_broken) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?)",
+                " plan_broken, instalment) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,1,?,?,?,?,?,?)",
                 ((bid, n.customer_id, n.customer, n.level, n.template, n.channel, n.email or None, n.phone or None,
                   langs.get(n.customer_id) or None, n.fallback_reason or None, text, total, TO_SEND,
                   n.address or None, json.dumps(charges[n.customer_id]) if n.customer_id in charges else None,
                   json.dumps(discounts[n.customer_id]) if n.customer_id in discounts else None,
-                  json.dumps(broken[n.customer_id]) if n.customer_id in broken else None)
+                  json.dumps(broken[n.customer_id]) if n.customer_id in broken else None,
+                  json.dumps(instalments[n.customer_id]) if n.customer_id in instalments else None)
                  for n, text, total in zip(batch.notices, items, totals)))
             c.executemany(
                 "INSERT INTO reminder_exclusions (batch_id, customer_id, customer, code, reason, totals)"
@@ -129,6 +134,7 @@ class ReminderStore:
             d["charges"] = json.loads(d["charges"]) if d["charges"] else {}
             d["discounts"] = json.loads(d["discounts"]) if d["discounts"] else {}
             d["plan_broken"] = json.loads(d["plan_broken"]) if d["plan_broken"] else None
+            d["instalment"] = json.loads(d["instalment"]) if d["instalment"] else None
             out.append(StoredNotice(**d))
         return out
 
@@ -139,6 +145,13 @@ class ReminderStore:
             " WHERE customer_id = ? AND state = ? ORDER BY sent_at, batch_id", (customer_id, SENT))
         return [{"batch": b, "level": lv, "channel": ch, "sent_at": at, "to": (e or p or "") if ch != "letter"
                  else "letter", "outcome": o} for b, lv, ch, at, e, p, o in cur.fetchall()]
+
+    def instalments_announced(self) -> set[tuple[str, int]]:
+        """(plan id, instalment number) of every instalment a notice announced that went out (or may have: its
+        outcome unknown): announced once, never again."""
+        cur = self.ledger.conn.execute("SELECT instalment FROM reminder_notices WHERE instalment IS NOT NULL"
+                                       " AND state IN (?, ?, ?)", (SENT, UNKNOWN, SENDING))
+        return {(d["plan"], int(d["number"])) for d in (json.loads(r[0]) for r in cur.fetchall())}
 
     def exclusions(self, batch_id: int) -> list[dict]:
         cur = self.ledger.conn.execute("SELECT customer_id, customer, code, reason, totals FROM reminder_exclusions"
