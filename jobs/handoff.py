@@ -15,9 +15,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -104,7 +102,6 @@ def csv_text(doc: dict) -> str:
 
 def write(folder: Path, doc: dict) -> Handoff:
     """Both files of a hand-off into ``folder`` (made owner-only when new), named by batch and customer."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", doc["customer"]["id"])[:60]
     stem = f"handoff-{doc['batch']}-{safe}"
     json_path = _atomic(folder, f"{stem}.json",
@@ -114,17 +111,9 @@ def write(folder: Path, doc: dict) -> Handoff:
 
 
 def _atomic(folder: Path, name: str, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".handoff-", suffix=".tmp")   # mkstemp: mode 0600
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, folder / name)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return folder / name
+    from receivables.private_files import write_private
+
+    return write_private(folder / name, data, prefix=".handoff-")
 
 
 def _money(value: Decimal, currency: str) -> str:

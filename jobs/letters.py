@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import io
 import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -295,20 +294,10 @@ def _paragraphs(block: str) -> list[str]:
 
 def write_pdf(folder: Path, name: str, pdf: bytes) -> Path:
     """Write ``pdf`` as ``folder/name`` atomically (a reader never sees half a letter), readable by the owner only
-    (``mkstemp`` makes it 0600; a folder made here is 0700): a letter holds a name and a postal address."""
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
-    path = folder / name
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".letter-", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(pdf)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    (:func:`receivables.private_files.write_private`): a letter holds a name and a postal address."""
+    from receivables.private_files import write_private
+
+    return write_private(folder / name, pdf, prefix=".letter-")
 
 
 __all__ = ["LABELS", "Letter", "Letterhead", "render_letter", "write_pdf"]

@@ -97,14 +97,6 @@ def states(source: str | None, settings: Settings, *, today: date, as_of: date |
     return {"as_of": as_of.isoformat(), "plans": out}
 
 
-def ledger_plans(settings: Settings) -> list:
-    """The running plans in the ledger (none when there is no ledger yet)."""
-    if not settings.ledger.exists():
-        return []
-    with open_ledger(settings.ledger, settings.config) as ledger:
-        return ledger.plans.plans()
-
-
 def end(settings: Settings, plan_id: str, why: str) -> None:
     """``ardesk plan end``: the plan stops (kept in the ledger, with why)."""
     with open_ledger(settings.ledger, settings.config) as ledger:
@@ -115,4 +107,4 @@ def end(settings: Settings, plan_id: str, why: str) -> None:
         ledger.audit("plan end", target=plan_id, detail={"why": why})
 
 
-__all__ = ["Added", "add", "end", "find_customer", "ledger_plans", "states"]
+__all__ = ["Added", "add", "end", "find_customer", "states"]

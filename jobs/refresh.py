@@ -28,22 +28,19 @@ def panel_data(books: Books, as_of: date, settings: Settings, *, edges: tuple[in
                by: str | None = None, period_days: int | None = None) -> L.PanelData:
     """Everything the panel shows for ``books`` at ``as_of``; what the caller leaves out comes from the
     configuration."""
+    from excel.sheets import with_today
     from receivables.panel import panel
 
-    from .notes import ledger_notes
-    from .plans import ledger_plans
+    from .worklist import ledger_inputs, worklist_of
 
     cfg = settings.config
+    kept = ledger_inputs(settings)           # notes, reminders, plans, hand-overs: read once for both
     computed = panel(books, as_of, edges=edges or cfg.aging.edges, by=by or cfg.aging.by,
                      period_days=period_days or cfg.dso.period_days, months=cfg.dso.months,
-                     cei_sales=cfg.dso.cei_sales, notes=ledger_notes(settings),
-                     grace_days=cfg.notes.promise_grace_days, plans=ledger_plans(settings))
+                     cei_sales=cfg.dso.cei_sales, notes=kept.get("notes", []),
+                     grace_days=cfg.notes.promise_grace_days, plans=kept.get("plans", []))
     data = panel_data_of(computed, refreshed_at=datetime.now().astimezone().isoformat(timespec="seconds"))
-    from excel.sheets import with_today
-
-    from .worklist import worklist_of
-
-    return with_today(data, worklist_of(books, settings, as_of=as_of))
+    return with_today(data, worklist_of(books, settings, as_of=as_of, inputs=kept))
 
 
 def _compute(settings: Settings, opts: dict, *, today: date, source_override: str | None = None,

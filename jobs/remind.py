@@ -645,19 +645,14 @@ def _notice_of(n):
 
 
 def _draft(folder: Path, batch_id: int, customer_id: str, msg) -> Path:
-    """Write one ``.eml`` draft atomically; its name is the batch and the customer."""
-    import os
+    """Write one ``.eml`` draft atomically, readable by the owner only (drafts hold addresses); its name is the
+    batch and the customer."""
     import re
-    import tempfile
 
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)       # drafts hold addresses: the owner's alone
+    from receivables.private_files import write_private
+
     safe = re.sub(r"[^A-Za-z0-9._-]+", "_", customer_id)[:60]
-    path = folder / f"reminder-{batch_id}-{safe}.eml"
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".draft-", suffix=".tmp")
-    with os.fdopen(fd, "wb") as fh:
-        fh.write(msg.as_bytes())
-    os.replace(tmp, path)
-    return path
+    return write_private(folder / f"reminder-{batch_id}-{safe}.eml", msg.as_bytes(), prefix=".draft-")
 
 
 def _call_list(settings: Settings, batch_id: int, notices, out_dir: str | None, dry_run: bool) -> str:

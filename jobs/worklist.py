@@ -15,7 +15,7 @@ from .settings import Settings
 from .sources import open_books, open_ledger
 
 
-def _ledger_inputs(settings: Settings) -> dict:
+def ledger_inputs(settings: Settings) -> dict:
     """Notes, reminders, plans and hand-overs from the ledger (none when there is no ledger yet)."""
     from receivables.worklist import Reminded
 
@@ -39,8 +39,9 @@ def build_worklist(source: str | None, settings: Settings, *, as_of: date | None
 
 
 def worklist_of(books, settings: Settings, *, as_of: date, collector: str | None = None, limit: int | None = None,
-                everyone: bool = False):
-    """:func:`build_worklist` of books already opened (the refresh's, for the panel's Today sheet)."""
+                everyone: bool = False, inputs: dict | None = None):
+    """:func:`build_worklist` of books already opened (the refresh's, for the panel's Today sheet, with what it
+    read from the ledger already: ``inputs``, as :func:`ledger_inputs` gives them)."""
     from receivables.errors import issues_of
     from receivables.worklist import Timing, Weights, worklist
 
@@ -51,7 +52,8 @@ def worklist_of(books, settings: Settings, *, as_of: date, collector: str | None
 
         contacts, _ = contacts_from(cfg.reminder_contacts, books)
     w = cfg.worklist
-    result = worklist(books, as_of, **_ledger_inputs(settings), weights=Weights(**w.weights.model_dump()),
+    kept = ledger_inputs(settings) if inputs is None else inputs
+    result = worklist(books, as_of, **kept, weights=Weights(**w.weights.model_dump()),
                       timing=Timing(answer_days=w.answer_days, touch_days=w.touch_days, dispute_days=w.dispute_days,
                                     broken_days=w.broken_days),
                       levels=cfg.reminders.levels, edges=cfg.aging.edges, assignments=w.collectors,
@@ -72,28 +74,17 @@ def write_csv(result, folder: Path) -> Path:
     (:func:`excel.values.csv_safe`). Returns its path."""
     import csv
     import io
-    import os
-    import tempfile
 
     from excel.values import csv_safe
+    from receivables.private_files import write_private
 
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\r\n")
     writer.writerow(CSV_FIELDS)
     for row in result.to_json_dict()["rows"]:
         writer.writerow([csv_safe("" if row[k] is None else str(row[k])) for k in CSV_FIELDS])
-    path = folder / f"worklist-{result.as_of.isoformat()}.csv"
-    fd, tmp = tempfile.mkstemp(dir=folder, prefix=".worklist-", suffix=".tmp")      # created 0600
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8-sig", newline="") as fh:
-            fh.write(out.getvalue())
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
+    return write_private(folder / f"worklist-{result.as_of.isoformat()}.csv", out.getvalue().encode("utf-8-sig"),
+                         prefix=".worklist-")
 
 
-__all__ = ["CSV_FIELDS", "build_worklist", "worklist_of", "write_csv"]
+__all__ = ["CSV_FIELDS", "build_worklist", "ledger_inputs", "worklist_of", "write_csv"]
